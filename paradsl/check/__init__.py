@@ -1,0 +1,3 @@
+"""The type checker: surface AST to the typed core IR."""
+
+from .checker import Checker as Checker

@@ -1,0 +1,53 @@
+"""The prelude: builtin functions, constants and initialisers, as data.
+
+The checker reads these tables to type calls; the lowering has its own table saying
+which `jax`/`jnp` function each one becomes. Nothing here imports jax.
+"""
+
+from __future__ import annotations
+
+#: Elementwise maps on floating tensors. Each is also usable point-free: `Linear(4, 8) >> relu`.
+UNARY = frozenset({
+    "relu", "gelu", "tanh", "sigmoid", "exp", "log", "sqrt", "rsqrt", "abs", "softplus",
+    "silu", "sin", "cos", "square", "sign", "log1p", "id", "elu", "leaky_relu", "erf",
+})
+
+#: Reductions, written `sum j. e` or called as `sum(x)` (all axes) or `sum(e, over j)`.
+REDUCERS = frozenset({"sum", "max", "min", "mean", "prod"})
+
+#: Called-only reductions over a whole tensor or `over` labels.
+CALL_REDUCERS = frozenset({"var", "logsumexp"})
+
+#: Normalisations along one axis: the last axis of a whole tensor, or `over` a label.
+NORMALISERS = frozenset({"softmax", "log_softmax"})
+
+OTHER = frozenset({"where", "dropout", "einsum", "transpose"})
+
+#: Builtin functions that are stochastic: they take a key when training.
+STOCHASTIC = frozenset({"dropout"})
+
+CONSTANTS = {"inf": float("inf"), "pi": 3.141592653589793}
+
+#: name -> (min number of arguments, max number of arguments)
+INITIALIZERS = {
+    "glorot": (0, 0),
+    "glorot_normal": (0, 0),
+    "he": (0, 0),
+    "lecun": (0, 0),
+    "normal": (0, 1),
+    "uniform": (0, 1),
+    "zeros": (0, 0),
+    "ones": (0, 0),
+    "const": (1, 1),
+}
+
+HYPER_KINDS = ("Nat", "Int", "Float", "Bool")
+INDEX_KINDS = ("set", "list", "cyc")
+
+
+def is_builtin_function(name: str) -> bool:
+    return name in UNARY or name in REDUCERS or name in CALL_REDUCERS or name in NORMALISERS or name in OTHER
+
+
+def all_names() -> list[str]:
+    return sorted(UNARY | REDUCERS | CALL_REDUCERS | NORMALISERS | OTHER | set(CONSTANTS))

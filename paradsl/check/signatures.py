@@ -1,0 +1,120 @@
+"""A para's signature (hyperparameters, index sets, domain and codomain) from its
+declaration, without looking at its body; and the conversion of written types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import ir
+from ..diagnostics import DiagnosticSink, Msg
+from ..resolve import DeclKey
+from ..syntax import ast
+from ..types import FixedAxis, IndexSetAxis, Kind, MapType, Poly, TensorType, TupleType, Type
+from . import builtins
+from .suggest import did_you_mean
+
+
+@dataclass(frozen=True)
+class Signature:
+    key: DeclKey
+    hypers: tuple[ir.Hyper, ...]
+    index_sets: tuple[tuple[str, Kind], ...]
+    type: MapType
+    ok: bool
+
+    def hyper(self, name: str) -> ir.Hyper | None:
+        return next((h for h in self.hypers if h.name == name), None)
+
+
+class TypeScope:
+    """The names a written type may mention: Nat/Int hyperparameters and index sets."""
+
+    def __init__(self, hypers: dict[str, str], index_sets: dict[str, Kind], sink: DiagnosticSink):
+        self.hypers = hypers
+        self.index_sets = index_sets
+        self.sink = sink
+
+    def type(self, t: ast.TypeExpr) -> Type | None:
+        if isinstance(t, ast.TupleTypeExpr):
+            items = [self.type(i) for i in t.items]
+            return None if any(i is None for i in items) else TupleType(tuple(items))
+        axes = []
+        ok = True
+        for s in t.axes:
+            if isinstance(s, ast.SizeName) and s.name in self.index_sets:
+                axes.append(IndexSetAxis(s.name, self.index_sets[s.name]))
+                continue
+            p = self.size(s)
+            if p is None:
+                ok = False
+            else:
+                axes.append(FixedAxis(p))
+        return TensorType(tuple(axes), t.dtype or "f32") if ok else None
+
+    def size(self, s: ast.SizeExpr) -> Poly | None:
+        if isinstance(s, ast.SizeInt):
+            return Poly.const(s.value)
+        if isinstance(s, ast.SizeName):
+            kind = self.hypers.get(s.name)
+            if kind in ("Nat", "Int"):
+                return Poly.var(s.name)
+            if s.name in self.index_sets:
+                self.sink.error(
+                    Msg.SIZE_EXPRESSION, s.span,
+                    problem=f"the index set {s.name!r} is a whole axis and cannot take part in size arithmetic",
+                )
+            elif kind is not None:
+                self.sink.error(Msg.SIZE_EXPRESSION, s.span, problem=f"{s.name!r} is a {kind}, not a size")
+            else:
+                names = list(self.hypers) + list(self.index_sets)
+                self.sink.error(Msg.UNKNOWN_NAME, s.span, name=s.name, hint=did_you_mean(s.name, names)
+                                or "declare it as a hyperparameter `(" + s.name + ": Nat)` or an index set `(" + s.name + " : set)`")
+            return None
+        left, right = self.size(s.left), self.size(s.right)
+        if left is None or right is None:
+            return None
+        return {"+": left + right, "-": left - right, "*": left * right}[s.op]
+
+
+def binder_tables(decl: ast.ParaDecl, sink: DiagnosticSink) -> tuple[dict[str, str], dict[str, Kind], list[ir.Hyper], bool]:
+    hypers: dict[str, str] = {}
+    index_sets: dict[str, Kind] = {}
+    hyper_list: list[ir.Hyper] = []
+    ok = True
+    for b in decl.binders:
+        kind = b.kind.name
+        if kind in builtins.HYPER_KINDS:
+            default = None
+            if b.default is not None:
+                default = b.default.value
+                if not _literal_fits(kind, default):
+                    sink.error(Msg.HYPER_ARGUMENT, b.default.span, name=b.name.name, callee=decl.name.name,
+                               kind=kind, found=repr(default), hint="give a default of the hyperparameter's kind")
+                    ok = False
+            hypers[b.name.name] = kind
+            hyper_list.append(ir.Hyper(b.name.name, kind, default))
+        elif kind in builtins.INDEX_KINDS:
+            index_sets[b.name.name] = Kind(kind)
+        else:
+            sink.error(Msg.SYNTAX_BAD_BINDER, b.kind.span, kind=kind, name=b.name.name)
+            ok = False
+    return hypers, index_sets, hyper_list, ok
+
+
+def signature(key: DeclKey, decl: ast.ParaDecl, sink: DiagnosticSink) -> Signature:
+    hypers, index_sets, hyper_list, ok = binder_tables(decl, sink)
+    scope = TypeScope(hypers, index_sets, sink)
+    dom, cod = scope.type(decl.dom), scope.type(decl.cod)
+    ok = ok and dom is not None and cod is not None
+    t = MapType(dom or TupleType(()), cod or TupleType(()))
+    return Signature(key, tuple(hyper_list), tuple(index_sets.items()), t, ok)
+
+
+def _literal_fits(kind: str, value) -> bool:
+    if kind == "Bool":
+        return isinstance(value, bool)
+    if kind == "Float":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "Nat":
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool)

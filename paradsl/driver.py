@@ -1,0 +1,103 @@
+"""The pipeline, end to end: parse, resolve, check (no jax), then lower and emit.
+
+`check_paths` is all `para check` needs and imports nothing from jax. `compile_path` and
+`load` share one lowering: `load` executes in-process exactly the source that
+`para compile` writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import ir
+from .check import Checker
+from .diagnostics import Diagnostic, DiagnosticSink, ParaError
+from .resolve import Loader
+
+
+@dataclass
+class CheckResult:
+    programs: dict[str, ir.Program] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity.value == "error" for d in self.diagnostics)
+
+
+def check_paths(paths: list[str | Path]) -> CheckResult:
+    """Check files; every independent error of every file is reported."""
+    sink = DiagnosticSink()
+    loader = Loader(sink)
+    checker = Checker(loader, sink)
+    result = CheckResult()
+    for p in paths:
+        unit = loader.load(p)
+        program = checker.check_unit(unit)
+        if program is not None:
+            result.programs[unit.file] = program
+    result.diagnostics = sink.sorted()
+    result.sources = loader.sources
+    return result
+
+
+def check_source(text: str, file: str = "<input>") -> CheckResult:
+    sink = DiagnosticSink()
+    loader = Loader(sink)
+    unit = loader.load_source(text, file)
+    program = Checker(loader, sink).check_unit(unit)
+    result = CheckResult(diagnostics=sink.sorted(), sources=loader.sources)
+    if program is not None and not sink.has_errors:
+        result.programs[unit.file] = program
+    return result
+
+
+def _program(result: CheckResult) -> ir.Program:
+    if not result.ok or not result.programs:
+        raise ParaError([d for d in result.diagnostics], result.sources)
+    return next(iter(result.programs.values()))
+
+
+def compile_program(program: ir.Program) -> str:
+    from .emit import emit
+    from .lower import lower
+
+    return emit(lower(program))
+
+
+def compile_path(path: str | Path) -> str:
+    """The Python source of the module `para compile` writes for a file."""
+    return compile_program(_program(check_paths([path])))
+
+
+def load(path: str | Path):
+    """Check and compile a `.para` file and build its classes in-process, as a module."""
+    return _exec(compile_path(path), str(path))
+
+
+def loads(text: str, file: str = "<input>"):
+    """Like `load`, from source text."""
+    return _exec(compile_program(_program(check_source(text, file))), file)
+
+
+def _exec(source: str, file: str):
+    import hashlib
+    import sys
+    import types
+
+    digest = hashlib.sha1(source.encode()).hexdigest()[:12]
+    name = f"paradsl.generated.{Path(file).stem.replace('.', '_')}_{digest}"
+    if name in sys.modules:  # the same source compiles to the same classes
+        return sys.modules[name]
+    module = types.ModuleType(name)
+    module.__file__ = f"<para {file}>"
+    # Registered before running: dataclasses resolve string annotations via sys.modules.
+    sys.modules[name] = module
+    try:
+        exec(compile(source, module.__file__, "exec"), module.__dict__)  # validated by `ast` in the emitter
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module

@@ -1,0 +1,493 @@
+"""Lowering: the typed IR to Python `ast` class definitions of `equinox.Module`s.
+
+One class per para: static fields for hyperparameters, array fields for the free
+parameters, sub-module fields for uses; `__init__(..., *, key)` initialises them and
+`__call__` computes with `jnp`/`jax`. Index notation is lowered through labelled values:
+a Python expression whose leading axes are its labels in sorted order. Products under a
+`sum` become one `jnp.einsum`; other reductions become `jnp.sum`/`max`/... over axes.
+"""
+
+from __future__ import annotations
+
+import ast as pyast
+from dataclasses import dataclass
+
+from .. import ir
+from ..types import FixedAxis, IndexSetAxis, TensorType, TupleType, Type
+from . import pybuild as py
+
+UNARY_FN = {
+    "relu": "jax.nn.relu", "gelu": "jax.nn.gelu", "tanh": "jnp.tanh", "sigmoid": "jax.nn.sigmoid",
+    "exp": "jnp.exp", "log": "jnp.log", "sqrt": "jnp.sqrt", "rsqrt": "jax.lax.rsqrt", "abs": "jnp.abs",
+    "softplus": "jax.nn.softplus", "silu": "jax.nn.silu", "sin": "jnp.sin", "cos": "jnp.cos",
+    "square": "jnp.square", "sign": "jnp.sign", "log1p": "jnp.log1p", "elu": "jax.nn.elu",
+    "leaky_relu": "jax.nn.leaky_relu", "erf": "jax.scipy.special.erf",
+}
+INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%", "pow": "**",
+         "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+PRIM_FN = {"maximum": "jnp.maximum", "minimum": "jnp.minimum", "where": "jnp.where",
+           "and": "jnp.logical_and", "or": "jnp.logical_or", "not": "jnp.logical_not"}
+REDUCE_FN = {"sum": "jnp.sum", "max": "jnp.max", "min": "jnp.min", "mean": "jnp.mean", "prod": "jnp.prod",
+             "var": "jnp.var", "logsumexp": "jax.nn.logsumexp"}
+JAXTYPING = {"bool": "Bool"}
+DTYPE = {"f32": "jnp.float32", "f64": "jnp.float64", "f16": "jnp.float16", "bf16": "jnp.bfloat16",
+         "i32": "jnp.int32", "i64": "jnp.int64", "i8": "jnp.int8", "i16": "jnp.int16", "u8": "jnp.uint8",
+         "u32": "jnp.uint32", "bool": "jnp.bool_"}
+
+
+@dataclass(frozen=True)
+class LoweredModule:
+    """What the emitter turns into source: classes in dependency order."""
+
+    source_file: str
+    classes: tuple[pyast.ClassDef, ...]
+    class_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LV:
+    """A lowered value: a Python expression and the labels of its leading axes (sorted)."""
+
+    expr: pyast.expr
+    labels: tuple[str, ...] = ()
+
+
+class Namer:
+    def __init__(self, taken=()):
+        self.taken = set(taken)
+
+    def fresh(self, base: str) -> str:
+        base = py.ident(base)
+        if base not in self.taken:
+            self.taken.add(base)
+            return base
+        i = 1
+        while f"{base}{i}" in self.taken:
+            i += 1
+        self.taken.add(f"{base}{i}")
+        return f"{base}{i}"
+
+
+def lower(program: ir.Program) -> LoweredModule:
+    stochastic = {p.name: p.stochastic for p in program.paras}
+    classes = tuple(_ParaLowering(p, stochastic).class_def() for p in program.paras)
+    return LoweredModule(program.file, classes, tuple(py.ident(p.name) for p in program.paras))
+
+
+def dims(t: Type) -> str:
+    """The jaxtyping shape string of a tensor type: `"n 4*d"`."""
+    assert isinstance(t, TensorType)
+    parts = []
+    for a in t.axes:
+        if isinstance(a, FixedAxis):
+            text = a.size.render(py.ident, mul="*").replace(" ", "")
+            parts.append(text)
+        elif isinstance(a, IndexSetAxis):
+            parts.append(py.ident(a.name))
+        else:
+            parts.append("_")
+    return " ".join(parts)
+
+
+def annotation(t: Type) -> pyast.expr | None:
+    if not isinstance(t, TensorType):
+        return None
+    kind = "Float" if t.dtype in ("f32", "f64", "f16", "bf16") else JAXTYPING.get(t.dtype, "Int")
+    return py.ann(f"{kind}[Array, {dims(t)!r}]")
+
+
+class _ParaLowering:
+    def __init__(self, para: ir.ParaDef, stochastic: dict[str, bool]):
+        self.p = para
+        self.stochastic_callees = stochastic
+        self.cls = py.ident(para.name)
+
+    # ------------------------------------------------------------------ the class
+    def class_def(self) -> pyast.ClassDef:
+        p = self.p
+        body: list[pyast.stmt] = [pyast.Expr(value=pyast.Constant(value=_docstring(p)))]
+        for prm in p.params:
+            body.append(pyast.AnnAssign(target=py.store(py.ident(prm.name)), annotation=annotation(prm.type),
+                                        value=None, simple=1))
+        for use in p.uses:
+            body.append(pyast.AnnAssign(target=py.store(py.ident(use.name)), annotation=py.name(py.ident(use.callee)),
+                                        value=None, simple=1))
+        for h in p.hypers:
+            body.append(pyast.AnnAssign(
+                target=py.store(py.ident(h.name)), annotation=py.name({"Nat": "int", "Int": "int", "Float": "float", "Bool": "bool"}[h.kind]),
+                value=py.call("eqx.field", static=py.const(True)), simple=1))
+        body.append(self.init_def())
+        body.append(self.call_def())
+        return pyast.ClassDef(name=self.cls, bases=[py.attr("eqx.Module")], keywords=[], body=body,
+                              decorator_list=[], type_params=[])
+
+    def _hyper_expr(self, a: ir.HyperArg) -> pyast.expr:
+        if a.poly is not None:
+            return _poly_expr(a.poly, lambda v: py.name(py.ident(v)))
+        if a.ref is not None:
+            return py.name(py.ident(a.ref))
+        return py.const(a.literal)
+
+    def init_def(self) -> pyast.FunctionDef:
+        p = self.p
+        args = [pyast.arg(arg="self")] + [pyast.arg(arg=py.ident(h.name)) for h in p.hypers]
+        defaults = [py.const(h.default) for h in p.hypers if h.default is not None]
+        # Python needs defaults at the end; the checker's order is kept, so defaults only
+        # apply when they are trailing.
+        n_trailing = 0
+        for h in reversed(p.hypers):
+            if h.default is None:
+                break
+            n_trailing += 1
+        defaults = defaults[len(defaults) - n_trailing:] if n_trailing else []
+        stmts: list[pyast.stmt] = [py.assign_attr(py.ident(h.name), py.name(py.ident(h.name))) for h in p.hypers]
+        n_keys = len(p.params) + len(p.uses)
+        keys = []
+        if n_keys == 1:
+            keys = [py.name("key")]
+        elif n_keys > 1:
+            stmts.append(py.assign("keys", py.call("jax.random.split", py.name("key"), py.const(n_keys))))
+            keys = [py.subscript(py.name("keys"), [py.const(i)]) for i in range(n_keys)]
+        for prm, k in zip(p.params, keys):
+            stmts.append(py.assign_attr(py.ident(prm.name), self._init_expr(prm, k)))
+        for use, k in zip(p.uses, keys[len(p.params):]):
+            call_args = [self._hyper_expr(a) for a in use.args]
+            stmts.append(py.assign_attr(py.ident(use.name), py.call(py.name(py.ident(use.callee)), *call_args, key=k)))
+        fn_args = pyast.arguments(posonlyargs=[], args=args, vararg=None, kwonlyargs=[pyast.arg(arg="key")],
+                                  kw_defaults=[None], kwarg=None, defaults=defaults)
+        return pyast.FunctionDef(name="__init__", args=fn_args, body=stmts or [pyast.Pass()], decorator_list=[],
+                                 returns=None, type_params=[])
+
+    def _init_expr(self, prm: ir.Param, key: pyast.expr) -> pyast.expr:
+        t = prm.type
+        shape = py.tuple_(self._init_size(a) for a in t.axes)
+        dtype = py.attr(DTYPE[t.dtype])
+        name, args = prm.init.name, prm.init.args
+        if name == "zeros":
+            return py.call("jnp.zeros", shape, dtype)
+        if name == "ones":
+            return py.call("jnp.ones", shape, dtype)
+        if name == "const":
+            return py.call("jnp.full", shape, py.const(args[0]), dtype)
+        if name == "normal":
+            std = args[0] if args else 1.0
+            return py.binop("*", py.const(float(std)), py.call("jax.random.normal", key, shape, dtype))
+        if name == "uniform":
+            scale = float(args[0]) if args else 1.0
+            return py.call("jax.random.uniform", key, shape, dtype, minval=py.const(-scale), maxval=py.const(scale))
+        init = {"glorot": "glorot_uniform", "glorot_normal": "glorot_normal", "he": "he_normal", "lecun": "lecun_normal"}[name]
+        if t.rank < 2:  # fan-in and fan-out need two axes; a vector is initialised as a row
+            return py.call("jnp.reshape", py.call(py.call(f"jax.nn.initializers.{init}"), key,
+                                                  py.tuple_([py.const(1), *shape.elts]), dtype), shape)
+        return py.call(py.call(f"jax.nn.initializers.{init}"), key, shape, dtype)
+
+    def _init_size(self, a) -> pyast.expr:
+        assert isinstance(a, FixedAxis)
+        return _poly_expr(a.size, lambda v: py.name(py.ident(v)))
+
+    # ------------------------------------------------------------------ __call__
+    def call_def(self) -> pyast.FunctionDef:
+        p = self.p
+        self.stmts: list[pyast.stmt] = []
+        self.names = Namer({"self", "key", "keys"} | {py.ident(n) for n, _ in p.index_sets})
+        self.sizes_needed: dict[str, pyast.expr] = {}
+        self.key_sites = 0
+        body = p.body
+        if isinstance(body, ir.LambdaT) and not body.tupled:
+            arg_name = self.names.fresh(body.params[0])
+        else:
+            arg_name = self.names.fresh("x")
+        self.size_paths = _size_paths(p.type.dom, py.name(arg_name))
+        result = self.apply_map(body, LV(py.name(arg_name)), bind_as=arg_name)
+        self.stmts.append(py.ret(result.expr))
+        prologue: list[pyast.stmt] = []
+        for n, e in self.sizes_needed.items():
+            prologue.append(py.assign(n, e))
+        if p.stochastic:
+            n = max(self.key_sites, 1)
+            split = py.call("jax.random.split", py.name("key"), py.const(n))
+            none = py.binop("*", py.tuple_([py.const(None)]), py.const(n))
+            prologue.append(py.assign("keys", pyast.IfExp(
+                test=pyast.Compare(left=py.name("key"), ops=[pyast.Is()], comparators=[py.const(None)]),
+                body=none, orelse=split)))
+        arg = pyast.arg(arg=arg_name, annotation=annotation(p.type.dom))
+        kwonly = [pyast.arg(arg="key", annotation=None)] if p.stochastic else []
+        fn_args = pyast.arguments(posonlyargs=[], args=[pyast.arg(arg="self"), arg], vararg=None, kwonlyargs=kwonly,
+                                  kw_defaults=[py.const(None)] * len(kwonly), kwarg=None, defaults=[])
+        return pyast.FunctionDef(name="__call__", args=fn_args, body=prologue + self.stmts, decorator_list=[],
+                                 returns=annotation(p.type.cod), type_params=[])
+
+    def _next_key(self) -> pyast.expr:
+        k = py.subscript(py.name("keys"), [py.const(self.key_sites)])
+        self.key_sites += 1
+        return k
+
+    def size(self, axis) -> pyast.expr:
+        if isinstance(axis, FixedAxis):
+            return _poly_expr(axis.size, lambda v: py.self_attr(py.ident(v)))
+        if isinstance(axis, IndexSetAxis):
+            n = py.ident(axis.name)
+            if n not in self.sizes_needed:
+                self.sizes_needed[n] = self.size_paths[axis.name]
+            return py.name(n)
+        raise AssertionError(f"unsolved axis {axis}")  # pragma: no cover - the checker solves every axis
+
+    def bind(self, base: str, value: pyast.expr) -> pyast.expr:
+        if isinstance(value, pyast.Name):
+            return value
+        n = self.names.fresh(base)
+        self.stmts.append(py.assign(n, value))
+        return py.name(n)
+
+    # ------------------------------------------------------------------ maps
+    def apply_map(self, m: ir.MapTerm, arg: LV, bind_as: str | None = None) -> LV:
+        if isinstance(m, ir.UseRef):
+            use = next(u for u in self.p.uses if u.name == m.name)
+            kw = {"key": self._next_key()} if self.stochastic_callees.get(use.callee) else {}
+            return LV(py.call(py.self_attr(py.ident(m.name)), arg.expr, **kw))
+        if isinstance(m, ir.PrimMap):
+            return LV(self._unary(m.op, arg.expr))
+        if isinstance(m, ir.LambdaT):
+            saved = dict(self.env) if hasattr(self, "env") else {}
+            self.env = dict(saved)
+            if not m.tupled:
+                v = arg.expr if isinstance(arg.expr, pyast.Name) else self.bind(m.params[0], arg.expr)
+                self.env[m.params[0]] = LV(v)
+            else:
+                names = [self.names.fresh(n) for n in m.params]
+                if names:
+                    self.stmts.append(py.assign(names, arg.expr))
+                for src, n in zip(m.params, names):
+                    self.env[src] = LV(py.name(n))
+            out = self.term(m.body)
+            self.env = saved
+            return out
+        if isinstance(m, ir.Compose):
+            h = self.apply_map(m.first, arg)
+            h = LV(self.bind("h", h.expr))
+            return self.apply_map(m.second, h)
+        if isinstance(m, ir.Fanout):
+            a = LV(self.bind("h", arg.expr))
+            left = self.apply_map(m.left, a)
+            right = self.apply_map(m.right, a)
+            return LV(py.tuple_([left.expr, right.expr]))
+        if isinstance(m, ir.Parallel):
+            names = [self.names.fresh("a"), self.names.fresh("b")]
+            self.stmts.append(py.assign(names, arg.expr))
+            left = self.apply_map(m.left, LV(py.name(names[0])))
+            right = self.apply_map(m.right, LV(py.name(names[1])))
+            return LV(py.tuple_([left.expr, right.expr]))
+        raise AssertionError(m)  # pragma: no cover
+
+    def _unary(self, op: str, x: pyast.expr) -> pyast.expr:
+        if op == "id":
+            return x
+        return py.call(UNARY_FN[op], x)
+
+    # ------------------------------------------------------------------ terms
+    def term(self, t: ir.Term) -> LV:
+        return getattr(self, "_t_" + type(t).__name__)(t)
+
+    def _t_Var(self, t: ir.Var) -> LV:
+        return self.env[t.name]
+
+    def _t_ParamRef(self, t: ir.ParamRef) -> LV:
+        return LV(py.self_attr(py.ident(t.name)))
+
+    def _t_HyperRef(self, t: ir.HyperRef) -> LV:
+        return LV(py.self_attr(py.ident(t.name)))
+
+    def _t_SizeOf(self, t: ir.SizeOf) -> LV:
+        return LV(self.size(t.axis))
+
+    def _t_Lit(self, t: ir.Lit) -> LV:
+        return LV(py.const(t.value))
+
+    def _t_IndexValue(self, t: ir.IndexValue) -> LV:
+        (_, axis), = t.labels
+        return LV(py.call("jnp.arange", self.size(axis)), (t.name,))
+
+    def _t_Let(self, t: ir.Let) -> LV:
+        v = self.term(t.value)
+        n = self.names.fresh(t.name)
+        self.stmts.append(py.assign(n, v.expr))
+        saved = dict(self.env)
+        self.env[t.name] = LV(py.name(n), v.labels)
+        out = self.term(t.body)
+        self.env = saved
+        return out
+
+    def _t_TupleT(self, t: ir.TupleT) -> LV:
+        return LV(py.tuple_(self.term(i).expr for i in t.items))
+
+    def _t_MatMul(self, t: ir.MatMul) -> LV:
+        return LV(py.binop("@", self.term(t.left).expr, self.term(t.right).expr))
+
+    def _t_Einsum(self, t: ir.Einsum) -> LV:
+        return LV(py.call("jnp.einsum", py.const(t.spec), *(self.term(a).expr for a in t.args)))
+
+    def _t_Apply(self, t: ir.Apply) -> LV:
+        return self.apply_map(t.fn, self.term(t.arg))
+
+    def _t_Sub(self, t: ir.Sub) -> LV:
+        base = self.term(t.base).expr
+        ivars = [i.name for i in t.indices if isinstance(i, ir.IVar)]
+        if all(isinstance(i, ir.IVar) for i in t.indices) and len(set(ivars)) == len(ivars):
+            return LV(self._permute(base, ivars, sorted(ivars)), tuple(sorted(ivars)))
+        # General case: gather with integer index arrays broadcast over the labels.
+        labels = tuple(n for n, _ in t.labels)
+        items = []
+        for i in t.indices:
+            if isinstance(i, ir.IVar):
+                lv = LV(py.call("jnp.arange", self.size(i.axis)), (i.name,))
+            else:
+                lv = self.term(i)
+            items.append(self.align(lv, labels))
+        return LV(py.subscript(base, items), labels)
+
+    @staticmethod
+    def _permute(x: pyast.expr, have: list[str], want: list[str]) -> pyast.expr:
+        if have == want:
+            return x
+        perm = [have.index(w) for w in want]
+        return py.call("jnp.transpose", x, py.tuple_(py.const(p) for p in perm))
+
+    def align(self, lv: LV, labels: tuple[str, ...]) -> pyast.expr:
+        """Insert new axes so that `lv` broadcasts against values labelled `labels`."""
+        if lv.labels == labels or not lv.labels:
+            return lv.expr
+        return py.subscript(lv.expr, [py.SLICE if n in lv.labels else None for n in labels])
+
+    def _t_Prim(self, t: ir.Prim) -> LV:
+        labels = tuple(n for n, _ in t.labels)
+        args = [self.align(self.term(a), labels) for a in t.args]
+        op = t.op
+        if op in INFIX:
+            return LV(py.binop(INFIX[op], args[0], args[1]), labels)
+        if op == "neg":
+            return LV(py.neg(args[0]), labels)
+        if op in PRIM_FN:
+            return LV(py.call(PRIM_FN[op], *args), labels)
+        return LV(self._unary(op, args[0]), labels)
+
+    def _t_Reduce(self, t: ir.Reduce) -> LV:
+        out = tuple(n for n, _ in t.labels)
+        if t.op == "sum":
+            factors = _factors(t.body)
+            if len(factors) > 1 or isinstance(factors[0], ir.Sub):
+                return LV(self._einsum(factors, out), out)
+        body = self.term(t.body)
+        reduced = [n for n, _ in t.indices]
+        axes = tuple(body.labels.index(n) for n in reduced)
+        axis = py.const(axes[0]) if len(axes) == 1 else py.tuple_(py.const(a) for a in axes)
+        return LV(py.call(REDUCE_FN[t.op], body.expr, axis=axis), out)
+
+    def _einsum(self, factors: list[ir.Term], out: tuple[str, ...]) -> pyast.expr:
+        letters: dict[str, str] = {}
+
+        def letter(n: str) -> str:
+            if n not in letters:
+                letters[n] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[len(letters)]
+            return letters[n]
+
+        specs, operands, scalars = [], [], []
+        for f in factors:
+            if isinstance(f, ir.Sub) and all(isinstance(i, ir.IVar) for i in f.indices):
+                operands.append(self.term(f.base).expr)
+                specs.append("".join(letter(i.name) for i in f.indices))
+                continue
+            lv = self.term(f)
+            if not lv.labels:
+                scalars.append(lv.expr)
+                continue
+            operands.append(lv.expr)
+            specs.append("".join(letter(n) for n in lv.labels))
+        spec = ",".join(specs) + "->" + "".join(letter(n) for n in out)
+        expr = py.call("jnp.einsum", py.const(spec), *operands)
+        for s in scalars:
+            expr = py.binop("*", s, expr)
+        return expr
+
+    def _t_For(self, t: ir.For) -> LV:
+        body = self.term(t.body)
+        bound = [n for n, _ in t.indices]
+        outer = tuple(n for n, _ in t.labels)
+        missing = [(n, a) for n, a in t.indices if n not in body.labels]
+        expr, have = body.expr, list(body.labels)
+        if missing:
+            labels = tuple(sorted(set(have) | {n for n, _ in missing}))
+            expr = self.align(LV(expr, tuple(have)), labels) if have else expr
+            sizes = {n: a for n, a in t.labels}
+            sizes.update(dict(t.indices))
+            shape = py.tuple_(self.size(sizes[n]) for n in labels)
+            expr = py.call("jnp.broadcast_to", expr, shape)
+            have = list(labels)
+        return LV(self._permute(expr, have, list(outer) + bound), outer)
+
+    def _t_Builtin(self, t: ir.Builtin) -> LV:
+        if t.name == "dropout":
+            x, p = (self.term(a).expr for a in t.args)
+            x = self.bind("h", x)
+            k = self.bind("k", self._next_key())
+            keep = py.binop("-", py.const(1.0), p)
+            mask = py.call("jax.random.bernoulli", k, keep, pyast.Attribute(value=x, attr="shape", ctx=pyast.Load()))
+            dropped = py.call("jnp.where", mask, py.binop("/", x, keep), py.const(0.0))
+            return LV(pyast.IfExp(test=pyast.Compare(left=k, ops=[pyast.Is()], comparators=[py.const(None)]),
+                                  body=x, orelse=dropped))
+        x = self.term(t.args[0])
+        if t.name == "transpose":
+            return LV(pyast.Attribute(value=x.expr, attr="T", ctx=pyast.Load()))
+        if t.over:
+            axes = tuple(x.labels.index(n) for n in t.over)
+            axis = py.const(axes[0]) if len(axes) == 1 else py.tuple_(py.const(a) for a in axes)
+            out = tuple(n for n, _ in t.labels)
+        else:
+            axis, out = None, ()
+        if t.name in ("softmax", "log_softmax"):
+            fn = f"jax.nn.{t.name}"
+            return LV(py.call(fn, x.expr, axis=axis if axis is not None else py.const(-1)), out or x.labels)
+        fn = REDUCE_FN[t.name]
+        if axis is None:
+            return LV(py.call(fn, x.expr))
+        return LV(py.call(fn, x.expr, axis=axis), out)
+
+
+def _factors(t: ir.Term) -> list[ir.Term]:
+    if isinstance(t, ir.Prim) and t.op == "mul":
+        return _factors(t.args[0]) + _factors(t.args[1])
+    return [t]
+
+
+def _poly_expr(p, var) -> pyast.expr:
+    expr = None
+    for mono, c in p.terms:
+        term = None
+        for v, power in mono:
+            for _ in range(power):
+                term = var(v) if term is None else py.binop("*", term, var(v))
+        if term is None:
+            term = py.const(c)
+        elif c != 1:
+            term = py.binop("*", py.const(c), term)
+        expr = term if expr is None else py.binop("+", expr, term)
+    return expr if expr is not None else py.const(0)
+
+
+def _size_paths(t: Type, root: pyast.expr) -> dict[str, pyast.expr]:
+    """For each index set in the input type, an expression for its size: `x[1].shape[0]`."""
+    out: dict[str, pyast.expr] = {}
+    if isinstance(t, TensorType):
+        for i, a in enumerate(t.axes):
+            if isinstance(a, IndexSetAxis) and a.name not in out:
+                shape = pyast.Attribute(value=root, attr="shape", ctx=pyast.Load())
+                out[a.name] = py.subscript(shape, [py.const(i)])
+    elif isinstance(t, TupleType):
+        for i, item in enumerate(t.items):
+            for k, v in _size_paths(item, py.subscript(root, [py.const(i)])).items():
+                out.setdefault(k, v)
+    return out
+
+
+def _docstring(p: ir.ParaDef) -> str:
+    return f"{p.signature()}"
+

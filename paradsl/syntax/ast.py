@@ -1,0 +1,253 @@
+"""The surface syntax tree. Every node is frozen and carries the span it was parsed from.
+
+    module    ::= decl*
+    decl      ::= ImportFile | ImportStd | ParaDecl
+    type      ::= TensorTypeExpr(size*, dtype?) | TupleTypeExpr(type*)
+    size      ::= SizeName | SizeInt | SizeOp(+|-|*, size, size)
+    expr      ::= Name | Number | String | BoolLit | Unit | TupleExpr | Lambda | Let | If
+                | Reduce | For | BinOp | Unary | Call | Subscript | Field
+    arg       ::= expr | KwArg(name, expr) | OverArg(name+)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..diagnostics import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Ident(Node):
+    name: str
+
+
+# ------------------------------------------------------------------ types and sizes
+
+
+@dataclass(frozen=True, slots=True)
+class SizeName(Node):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SizeInt(Node):
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class SizeOp(Node):
+    op: str
+    left: "SizeExpr"
+    right: "SizeExpr"
+
+
+SizeExpr = SizeName | SizeInt | SizeOp
+
+
+@dataclass(frozen=True, slots=True)
+class TensorTypeExpr(Node):
+    axes: tuple[SizeExpr, ...]
+    dtype: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TupleTypeExpr(Node):
+    items: tuple["TypeExpr", ...]
+
+
+TypeExpr = TensorTypeExpr | TupleTypeExpr
+
+
+# ------------------------------------------------------------------ expressions
+
+
+@dataclass(frozen=True, slots=True)
+class Name(Node):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Number(Node):
+    value: int | float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class String(Node):
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class BoolLit(Node):
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Unit(Node):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class TupleExpr(Node):
+    items: tuple["Expr", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Lambda(Node):
+    """`x => body` or `(a, b) => body`; `tupled` tells the two apart."""
+
+    params: tuple[Ident, ...]
+    tupled: bool
+    body: "Expr"
+
+
+@dataclass(frozen=True, slots=True)
+class Let(Node):
+    name: Ident
+    value: "Expr"
+    body: "Expr"
+
+
+@dataclass(frozen=True, slots=True)
+class If(Node):
+    cond: "Expr"
+    then: "Expr"
+    other: "Expr"
+
+
+@dataclass(frozen=True, slots=True)
+class Reduce(Node):
+    """`sum j k. body`, `max[S] j. body`: a reduction over index variables."""
+
+    op: str
+    semiring: Ident | None
+    indices: tuple[Ident, ...]
+    body: "Expr"
+
+
+@dataclass(frozen=True, slots=True)
+class For(Node):
+    """`for i j. body`: the tensor whose entry (i, j) is body."""
+
+    indices: tuple[Ident, ...]
+    body: "Expr"
+
+
+@dataclass(frozen=True, slots=True)
+class BinOp(Node):
+    """Arithmetic, comparison, logic, `@`, and the map combinators `>>` and `&`."""
+
+    op: str
+    left: "Expr"
+    right: "Expr"
+
+
+@dataclass(frozen=True, slots=True)
+class Unary(Node):
+    op: str  # "-" or "not"
+    operand: "Expr"
+
+
+@dataclass(frozen=True, slots=True)
+class KwArg(Node):
+    name: Ident
+    value: "Expr"
+
+
+@dataclass(frozen=True, slots=True)
+class OverArg(Node):
+    indices: tuple[Ident, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Node):
+    func: "Expr"
+    args: tuple["Expr | KwArg | OverArg", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscript(Node):
+    base: "Expr"
+    indices: tuple["Expr", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Field(Node):
+    base: "Expr"
+    name: Ident
+
+
+Expr = (
+    Name | Number | String | BoolLit | Unit | TupleExpr | Lambda | Let | If | Reduce | For
+    | BinOp | Unary | Call | Subscript | Field
+)
+
+
+# ------------------------------------------------------------------ declarations
+
+
+@dataclass(frozen=True, slots=True)
+class Literal(Node):
+    value: int | float | bool
+
+
+@dataclass(frozen=True, slots=True)
+class Binder(Node):
+    """`d: Nat = 4` (a hyperparameter) or `n: set` (an index set)."""
+
+    name: Ident
+    kind: Ident
+    default: Literal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Initializer(Node):
+    name: Ident
+    args: tuple[Literal, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParamDecl(Node):
+    name: Ident
+    type: TypeExpr
+    init: Initializer | None
+
+
+@dataclass(frozen=True, slots=True)
+class UseDecl(Node):
+    name: Ident
+    expr: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class ParaDecl(Node):
+    name: Ident
+    binders: tuple[Binder, ...]
+    dom: TypeExpr
+    cod: TypeExpr
+    params: tuple[ParamDecl, ...]
+    uses: tuple[UseDecl, ...]
+    body: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFile(Node):
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportStd(Node):
+    module: tuple[str, ...]
+
+
+Decl = ParaDecl | ImportFile | ImportStd
+
+
+@dataclass(frozen=True, slots=True)
+class Module(Node):
+    decls: tuple[Decl, ...]

@@ -1,0 +1,365 @@
+"""Source text to AST: Lark (LALR, positions on) and a Transformer that builds spans.
+
+Syntax errors become located diagnostics. After the first error the file is parsed again
+one top-level declaration at a time, so that independent mistakes in different
+declarations are all reported in one run.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from .. import _resources
+from ..diagnostics import DiagnosticSink, Msg, Span
+from . import ast
+
+#: Keywords that start a top-level declaration; a line starting with one begins a new chunk
+#: for error recovery.
+DECL_KEYWORDS = ("para", "import")
+_DECL_START = re.compile(r"^(?:%s)\b" % "|".join(DECL_KEYWORDS), re.MULTILINE)
+
+_FRIENDLY = {
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "INT": "an integer",
+    "STRING": "a string",
+    "DTYPE": "a dtype",
+    "REDUCER": "a reduction",
+    "CMP_OP": "a comparison",
+    "$END": "end of input",
+}
+
+
+@cache
+def _lark() -> Lark:
+    return Lark(
+        _resources.grammar_path().read_text(),
+        start="module",
+        parser="lalr",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        cache=True,
+    )
+
+
+class _SyntaxFailure(Exception):
+    def __init__(self, msg, span: Span, values: dict):
+        self.msg, self.span, self.values = msg, span, values
+
+
+def parse(text: str, file: str, sink: DiagnosticSink) -> ast.Module | None:
+    """Parse a whole file. Returns None (having reported every syntax error) on failure."""
+    try:
+        return _parse_text(text, file)
+    except _SyntaxFailure:
+        pass
+    starts = [m.start() for m in _DECL_START.finditer(text)] or [0]
+    if starts[0] != 0:
+        starts.insert(0, 0)
+    starts.append(len(text))
+    for a, b in zip(starts, starts[1:]):
+        chunk = text[a:b]
+        if not chunk.strip():
+            continue
+        # Pad with the newlines before the chunk so that positions come out right.
+        padded = "\n" * text.count("\n", 0, a) + chunk
+        try:
+            _parse_text(padded, file)
+        except _SyntaxFailure as e:
+            sink.error(e.msg, e.span, **e.values)
+    if not sink.has_errors:  # pragma: no cover - a chunk split can only hide errors, not make them
+        sink.error(Msg.SYNTAX_UNEXPECTED_EOF, Span(file, 1, 1, 1, 2), expected="a declaration")
+    return None
+
+
+def _parse_text(text: str, file: str) -> ast.Module:
+    try:
+        tree = _lark().parse(text)
+    except UnexpectedInput as e:
+        raise _syntax_failure(e, text, file) from None
+    try:
+        return _Builder(file).transform(tree)
+    except VisitError as e:
+        if isinstance(e.orig_exc, _SyntaxFailure):
+            raise e.orig_exc from None
+        raise
+
+
+def _describe_expected(names) -> str:
+    lark = _lark()
+    out = []
+    for name in sorted(names):
+        if name in _FRIENDLY:
+            out.append(_FRIENDLY[name])
+            continue
+        try:
+            pattern = lark.get_terminal(name).pattern
+        except KeyError:
+            out.append(name.lower())
+            continue
+        if pattern.type == "str":
+            out.append(f"'{pattern.value}'")
+        else:
+            out.append(name.lower())
+    out = sorted(set(out))
+    if len(out) > 6:
+        out = out[:6] + ["..."]
+    if len(out) == 1:
+        return out[0]
+    return ", ".join(out[:-1]) + " or " + out[-1]
+
+
+_KEYWORDS = {
+    "para", "import", "params", "uses", "let", "in", "if", "then", "else", "for", "over",
+    "and", "or", "not", "mod", "true", "false", "sum", "max", "min", "mean", "prod",
+}
+
+
+def _syntax_failure(e: UnexpectedInput, text: str, file: str) -> _SyntaxFailure:
+    line, col = max(getattr(e, "line", 1) or 1, 1), max(getattr(e, "column", 1) or 1, 1)
+    if isinstance(e, UnexpectedCharacters):
+        char = text[e.pos_in_stream] if e.pos_in_stream < len(text) else "?"
+        span = Span(file, line, col, line, col + 1)
+        hint = "strings are only used for einsum specifications" if char == "'" else (
+            "comments start with `--`" if char == "#" else "remove or replace it"
+        )
+        return _SyntaxFailure(Msg.SYNTAX_UNEXPECTED_CHAR, span, {"char": char, "hint": hint})
+    if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END"):
+        expected = _describe_expected(getattr(e, "expected", None) or ["NAME"])
+        last = text.rstrip().splitlines() or [""]
+        n = len(text.rstrip().splitlines()) or 1
+        span = Span(file, n, len(last[-1]) + 1, n, len(last[-1]) + 2)
+        return _SyntaxFailure(Msg.SYNTAX_UNEXPECTED_EOF, span, {"expected": expected})
+    assert isinstance(e, UnexpectedToken)
+    tok = e.token
+    end_col = getattr(tok, "end_column", None) or col + len(str(tok))
+    span = Span(file, line, col, line if tok.end_line in (None, line) else tok.end_line, end_col)
+    found = f"'{tok}'"
+    if tok.type == "NAME":
+        found = f"name '{tok}'"
+    hint = "check for a missing operator, comma or bracket before it"
+    if str(tok) in _KEYWORDS:
+        hint = f"'{tok}' is a reserved word and cannot be used as a name"
+    elif str(tok) == "=" and "CMP_OP" in e.expected:
+        hint = "equality is written `==`"
+    return _SyntaxFailure(
+        Msg.SYNTAX_UNEXPECTED_TOKEN, span, {"found": found, "expected": _describe_expected(e.expected), "hint": hint}
+    )
+
+
+def _tok_span(file: str, tok: Token) -> Span:
+    return Span(file, tok.line, tok.column, tok.end_line, tok.end_column)
+
+
+@v_args(meta=True)
+class _Builder(Transformer):
+    """Lark tree -> AST, one method per grammar alias."""
+
+    def __init__(self, file: str):
+        super().__init__()
+        self.file = file
+
+    def _span(self, meta) -> Span:
+        return Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _ident(self, tok: Token) -> ast.Ident:
+        return ast.Ident(_tok_span(self.file, tok), str(tok))
+
+    # -------------------------------------------------------------- declarations
+    def module(self, meta, children):
+        span = self._span(meta) if not meta.empty else Span(self.file, 1, 1, 1, 1)
+        return ast.Module(span, tuple(children))
+
+    def import_file(self, meta, c):
+        return ast.ImportFile(self._span(meta), _unquote(str(c[0])))
+
+    def import_std(self, meta, c):
+        return ast.ImportStd(self._span(meta), tuple(str(t) for t in c))
+
+    def para_decl(self, meta, c):
+        name = self._ident(c[0])
+        rest = c[1:]
+        binders: list[ast.Binder] = []
+        while rest and isinstance(rest[0], list):
+            binders.extend(rest[0])
+            rest = rest[1:]
+        dom, cod = rest[0], rest[1]
+        params, uses = [], []
+        for clause in rest[2:-1]:
+            kind, items = clause
+            (params if kind == "params" else uses).extend(items)
+        return ast.ParaDecl(self._span(meta), name, tuple(binders), dom, cod, tuple(params), tuple(uses), rest[-1])
+
+    def binder_group(self, meta, c):
+        return list(c)
+
+    def binder(self, meta, c):
+        default = c[2] if len(c) > 2 else None
+        return ast.Binder(self._span(meta), self._ident(c[0]), self._ident(c[1]), default)
+
+    def params_clause(self, meta, c):
+        return ("params", list(c))
+
+    def uses_clause(self, meta, c):
+        return ("uses", list(c))
+
+    def param_decl(self, meta, c):
+        init = c[2] if len(c) > 2 else None
+        return ast.ParamDecl(self._span(meta), self._ident(c[0]), c[1], init)
+
+    def initializer(self, meta, c):
+        return ast.Initializer(self._span(meta), self._ident(c[0]), tuple(c[1:]))
+
+    def use_decl(self, meta, c):
+        return ast.UseDecl(self._span(meta), self._ident(c[0]), c[1])
+
+    def number_lit(self, meta, c):
+        return ast.Literal(self._span(meta), _number(str(c[0])))
+
+    def true_lit(self, meta, c):
+        return ast.Literal(self._span(meta), True)
+
+    def false_lit(self, meta, c):
+        return ast.Literal(self._span(meta), False)
+
+    # -------------------------------------------------------------- types
+    def tuple_type(self, meta, c):
+        return ast.TupleTypeExpr(self._span(meta), tuple(c))
+
+    def tensor_type(self, meta, c):
+        dtype = None
+        if c and isinstance(c[-1], Token) and c[-1].type == "DTYPE":
+            dtype = str(c[-1])
+            c = c[:-1]
+        return ast.TensorTypeExpr(self._span(meta), tuple(c), dtype)
+
+    def scalar_type(self, meta, c):
+        return ast.TensorTypeExpr(self._span(meta), (), str(c[0]))
+
+    def size_add(self, meta, c):
+        return ast.SizeOp(self._span(meta), "+", c[0], c[1])
+
+    def size_sub(self, meta, c):
+        return ast.SizeOp(self._span(meta), "-", c[0], c[1])
+
+    def size_mul(self, meta, c):
+        return ast.SizeOp(self._span(meta), "*", c[0], c[1])
+
+    def size_name(self, meta, c):
+        return ast.SizeName(self._span(meta), str(c[0]))
+
+    def size_int(self, meta, c):
+        return ast.SizeInt(self._span(meta), int(str(c[0])))
+
+    # -------------------------------------------------------------- expressions
+    def lambda_(self, meta, c):
+        pat, body = c
+        if isinstance(pat, ast.Name):
+            return ast.Lambda(self._span(meta), (ast.Ident(pat.span, pat.name),), False, body)
+        if isinstance(pat, ast.TupleExpr) and all(isinstance(i, ast.Name) for i in pat.items):
+            params = tuple(ast.Ident(i.span, i.name) for i in pat.items)
+            return ast.Lambda(self._span(meta), params, True, body)
+        if isinstance(pat, ast.Unit):
+            return ast.Lambda(self._span(meta), (), True, body)
+        raise _SyntaxFailure(Msg.SYNTAX_BAD_LAMBDA, pat.span, {})
+
+    def let_(self, meta, c):
+        return ast.Let(self._span(meta), self._ident(c[0]), c[1], c[2])
+
+    def if_(self, meta, c):
+        return ast.If(self._span(meta), c[0], c[1], c[2])
+
+    def reduce(self, meta, c):
+        op = str(c[0])
+        semiring = None
+        rest = c[1:]
+        if isinstance(rest[0], ast.Ident):
+            semiring, rest = rest[0], rest[1:]
+        indices = tuple(self._ident(t) for t in rest[:-1])
+        return ast.Reduce(self._span(meta), op, semiring, indices, rest[-1])
+
+    def semiring(self, meta, c):
+        return self._ident(c[0])
+
+    def for_(self, meta, c):
+        return ast.For(self._span(meta), tuple(self._ident(t) for t in c[:-1]), c[-1])
+
+    def _bin(op):  # noqa: N805 - a method factory
+        def method(self, meta, c):
+            return ast.BinOp(self._span(meta), op, c[0], c[1])
+
+        return method
+
+    compose = _bin(">>")
+    fanout = _bin("&")
+    or_ = _bin("or")
+    and_ = _bin("and")
+    add = _bin("+")
+    sub = _bin("-")
+    mul = _bin("*")
+    div = _bin("/")
+    matmul = _bin("@")
+    mod = _bin("mod")
+    pow = _bin("**")
+
+    def compare(self, meta, c):
+        return ast.BinOp(self._span(meta), str(c[1]), c[0], c[2])
+
+    def not_(self, meta, c):
+        return ast.Unary(self._span(meta), "not", c[0])
+
+    def neg(self, meta, c):
+        return ast.Unary(self._span(meta), "-", c[0])
+
+    def call(self, meta, c):
+        return ast.Call(self._span(meta), c[0], tuple(c[1:]))
+
+    def reducer_call(self, meta, c):
+        fn = ast.Name(_tok_span(self.file, c[0]), str(c[0]))
+        return ast.Call(self._span(meta), fn, tuple(c[1:]))
+
+    def subscript(self, meta, c):
+        return ast.Subscript(self._span(meta), c[0], tuple(c[1:]))
+
+    def field(self, meta, c):
+        return ast.Field(self._span(meta), c[0], self._ident(c[1]))
+
+    def kwarg(self, meta, c):
+        return ast.KwArg(self._span(meta), self._ident(c[0]), c[1])
+
+    def over_arg(self, meta, c):
+        return ast.OverArg(self._span(meta), tuple(self._ident(t) for t in c))
+
+    def name(self, meta, c):
+        return ast.Name(self._span(meta), str(c[0]))
+
+    def number(self, meta, c):
+        return ast.Number(self._span(meta), _number(str(c[0])), str(c[0]))
+
+    def string(self, meta, c):
+        return ast.String(self._span(meta), _unquote(str(c[0])))
+
+    def true_(self, meta, c):
+        return ast.BoolLit(self._span(meta), True)
+
+    def false_(self, meta, c):
+        return ast.BoolLit(self._span(meta), False)
+
+    def tuple_(self, meta, c):
+        return ast.TupleExpr(self._span(meta), tuple(c))
+
+    def unit(self, meta, c):
+        return ast.Unit(self._span(meta))
+
+
+def _number(text: str) -> int | float:
+    return float(text) if any(ch in text for ch in ".eE") else int(text)
+
+
+def _unquote(text: str) -> str:
+    body = text[1:-1]
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)

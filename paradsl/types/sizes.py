@@ -1,0 +1,122 @@
+"""Sizes of fixed axes: polynomials in `Nat` hyperparameters, kept in a normal form.
+
+A `Poly` maps monomials to integer coefficients; a monomial is a sorted tuple of
+(variable, power) pairs. Two sizes are equal exactly when their normal forms are, so
+`n+1 == 1+n` and `2*d == d+d` hold by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+Monomial = tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Poly:
+    terms: tuple[tuple[Monomial, int], ...]  # sorted, no zero coefficients
+
+    @staticmethod
+    def _make(d: Mapping[Monomial, int]) -> "Poly":
+        return Poly(tuple(sorted((m, c) for m, c in d.items() if c != 0)))
+
+    @staticmethod
+    def const(c: int) -> "Poly":
+        return Poly._make({(): c})
+
+    @staticmethod
+    def var(name: str) -> "Poly":
+        return Poly(((((name, 1),), 1),))
+
+    def __add__(self, other: "Poly") -> "Poly":
+        d = dict(self.terms)
+        for m, c in other.terms:
+            d[m] = d.get(m, 0) + c
+        return Poly._make(d)
+
+    def __neg__(self) -> "Poly":
+        return Poly(tuple((m, -c) for m, c in self.terms))
+
+    def __sub__(self, other: "Poly") -> "Poly":
+        return self + (-other)
+
+    def __mul__(self, other: "Poly") -> "Poly":
+        d: dict[Monomial, int] = {}
+        for m1, c1 in self.terms:
+            for m2, c2 in other.terms:
+                m = _mul_mono(m1, m2)
+                d[m] = d.get(m, 0) + c1 * c2
+        return Poly._make(d)
+
+    @property
+    def is_const(self) -> bool:
+        return all(m == () for m, _ in self.terms)
+
+    @property
+    def const_value(self) -> int:
+        return dict(self.terms).get((), 0)
+
+    def variables(self) -> set[str]:
+        return {v for m, _ in self.terms for v, _ in m}
+
+    def may_be_negative(self) -> bool:
+        """True unless every coefficient is non-negative (variables are naturals)."""
+        return any(c < 0 for _, c in self.terms)
+
+    def substitute(self, env: Mapping[str, "Poly"]) -> "Poly":
+        out = Poly.const(0)
+        for m, c in self.terms:
+            term = Poly.const(c)
+            for v, p in m:
+                base = env.get(v, Poly.var(v))
+                for _ in range(p):
+                    term = term * base
+            out = out + term
+        return out
+
+    def evaluate(self, env: Mapping[str, int]) -> int:
+        total = 0
+        for m, c in self.terms:
+            t = c
+            for v, p in m:
+                t *= env[v] ** p
+            total += t
+        return total
+
+    def __str__(self) -> str:
+        return self.render(lambda v: v)
+
+    def render(self, name_of, mul: str = "*") -> str:
+        """Print with a caller-chosen rendering of variables (the emitter uses `self.d`)."""
+        if not self.terms:
+            return "0"
+        parts = []
+        # highest degree first reads naturally: 4*d, d^2 + 1
+        for m, c in sorted(self.terms, key=lambda mc: (-sum(p for _, p in mc[0]), mc[0])):
+            factors = []
+            for v, p in m:
+                factors.extend([name_of(v)] * p)
+            if not factors:
+                parts.append((c, str(abs(c))))
+                continue
+            body = mul.join(factors)
+            parts.append((c, body if abs(c) == 1 else f"{abs(c)}{mul}{body}"))
+        out = ("-" if parts[0][0] < 0 else "") + parts[0][1]
+        for c, text in parts[1:]:
+            out += (" - " if c < 0 else " + ") + text
+        return out
+
+
+def _mul_mono(a: Monomial, b: Monomial) -> Monomial:
+    d = dict(a)
+    for v, p in b:
+        d[v] = d.get(v, 0) + p
+    return tuple(sorted(d.items()))
+
+
+def poly_sum(polys: Iterable[Poly]) -> Poly:
+    out = Poly.const(0)
+    for p in polys:
+        out = out + p
+    return out
