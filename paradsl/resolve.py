@@ -98,7 +98,7 @@ class Loader:
         else:
             target = (base / decl.path).resolve()
             what = decl.path
-            hint = f"looked for {target}"
+            hint = f"looked for {self.display_name(target)}"
         if not target.is_file():
             self.sink.error(Msg.IMPORT_NOT_FOUND, decl.span, what=what, hint=hint)
             return None

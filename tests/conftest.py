@@ -19,3 +19,7 @@ def nn():
     import paradsl
 
     return paradsl.load(STDLIB / "nn.para")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: builds or trains; takes several seconds (deselect with -m 'not slow')")

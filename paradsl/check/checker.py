@@ -8,6 +8,8 @@ each para after the paras it uses; a para that uses itself is an error.
 
 from __future__ import annotations
 
+from collections import ChainMap
+
 from .. import ir
 from ..diagnostics import DiagnosticSink, Msg, Span
 from ..resolve import DeclKey, Loader, Unit
@@ -15,7 +17,7 @@ from ..syntax import ast
 from ..types import IndexSetAxis, Kind, MetaAxis, Poly, TensorType, Unifier
 from ..types.unify import axes_of, substitute_type
 from . import builtins
-from .exprs import BodyChecker, CallSite, GlobalB, HyperB, IndexSetB, ParamB, UseB, zonk
+from .exprs import BodyChecker, CallSite, ErrorB, GlobalB, HyperB, IndexSetB, ParamB, UseB, zonk
 from .signatures import Signature, TypeScope, binder_tables, signature
 from .suggest import did_you_mean
 
@@ -36,6 +38,7 @@ class Checker:
         self._sigs: dict[DeclKey, Signature] = {}
         self._defs: dict[DeclKey, ir.ParaDef | None] = {}
         self._deps: dict[DeclKey, list[tuple[DeclKey, Span]]] = {}
+        self._globals: dict[str, dict[str, GlobalB]] = {}  # per file: its scope, as bindings
 
     # ------------------------------------------------------------------ entry points
     def check_unit(self, unit: Unit) -> ir.Program | None:
@@ -54,6 +57,11 @@ class Checker:
         if key not in self._sigs:
             self._sigs[key] = signature(key, self.loader.decl(key), self.sink)
         return self._sigs[key]
+
+    def _unit_globals(self, unit: Unit) -> dict[str, GlobalB]:
+        if unit.file not in self._globals:
+            self._globals[unit.file] = {name: GlobalB(self.signature(sub)) for name, sub in unit.scope.items()}
+        return self._globals[unit.file]
 
     # ------------------------------------------------------------------ one para
     def para(self, key: DeclKey) -> ir.ParaDef | None:
@@ -75,10 +83,7 @@ class Checker:
                 sink.error(Msg.DUPLICATE_LOCAL, ident.span, name=ident.name, where=where)
             env[ident.name] = b
 
-        for name, sub in unit.scope.items():
-            env[name] = GlobalB(self.signature(sub)) if sub != key else GlobalB(sig)
-        env_globals = dict(env)
-        env = {}
+        env_globals = self._unit_globals(unit)  # shared by every para of the file, never copied
         for b in decl.binders:
             if b.kind.name in builtins.HYPER_KINDS:
                 bind(b.name, HyperB(b.kind.name))
@@ -91,12 +96,12 @@ class Checker:
             t = scope.type(p.type)
             init = self._init(p)
             if t is None or init is None:
-                bind(p.name, ParamB(TensorType(())))
+                bind(p.name, ErrorB())
                 continue
             if not isinstance(t, TensorType):
                 sink.error(Msg.TYPE_MISMATCH, p.type.span, expected="a tensor type", found=str(t),
                            hint="a parameter is one tensor; declare several parameters for several tensors")
-                bind(p.name, ParamB(TensorType(())))
+                bind(p.name, ErrorB())
                 continue
             for a in t.axes:
                 if isinstance(a, IndexSetAxis):
@@ -109,7 +114,7 @@ class Checker:
                                index=a.name, breaks=breaks)
                     t = None
                     break
-            bind(p.name, ParamB(t or TensorType(())))
+            bind(p.name, ParamB(t) if t is not None else ErrorB())
             if t is not None:
                 params.append(ir.Param(p.name.name, t, init))
 
@@ -141,8 +146,7 @@ class Checker:
 
         for ud in decl.uses:
             b = make_use(ud.name.name, ud.expr, False)
-            if b is not None:
-                bind(ud.name, b)
+            bind(ud.name, b if b is not None else ErrorB())
 
         def new_anonymous_use(call: ast.Call) -> UseB | None:
             base = _snake(call.func.name)
@@ -166,21 +170,26 @@ class Checker:
             t = substitute_type(callee.type, sizes, metas)
             return t, sites
 
-        checker = BodyChecker(sink, u, {**env_globals, **env}, decl.name.name, instantiate, new_anonymous_use)
+        checker = BodyChecker(sink, u, ChainMap(env, env_globals), decl.name.name, instantiate, new_anonymous_use)
         if not sig.ok:
             self._deps[key] = deps
             return None
+        self._check_index_sets_in_dom(decl, sig)
         body = checker.map_(decl.body, sig.type.dom, sig.type.cod)
         self._deps[key] = deps
         if body is None:
             return None
         if not u.unify(body.type.cod, sig.type.cod):
-            sink.error(Msg.RESULT_MISMATCH, decl.body.span, what="the body", found=checker.show(body.type.cod),
+            sink.error(Msg.RESULT_MISMATCH, decl.body.span, what="the body", found="has type " + checker.show(body.type.cod),
                        expected=str(sig.type.cod), hint=f"the declaration says {decl.name.name} : {sig.type}")
+            return None
+        if not u.unify(body.type.dom, sig.type.dom):
+            sink.error(Msg.TYPE_MISMATCH, decl.body.span, expected=str(sig.type.dom), found=checker.show(body.type.dom),
+                       hint=f"the body takes {checker.show(body.type.dom)} as input, "
+                            f"but the declaration says {decl.name.name} : {sig.type}")
             return None
         body = zonk(u, body)
         self._check_call_sites(u, checker.call_sites)
-        self._check_index_sets_in_dom(decl, sig)
         d = ir.ParaDef(decl.name.name, key.file, sig.hypers, sig.index_sets, sig.type, tuple(params),
                        tuple(uses), body, stochastic=checker.stochastic)
         self._defs[key] = d
@@ -265,6 +274,8 @@ class Checker:
             self.sink.error(Msg.HYPER_ARGUMENT, e.span, name=h.name, callee=callee.key.name, kind=h.kind, found=found,
                             hint="pass a literal or one of this para's own hyperparameters")
 
+        if isinstance(e, ast.Name) and e.name in caller and caller[e.name] not in builtins.HYPER_KINDS:
+            return None  # the caller's binder has an unknown kind, already reported
         if h.kind in ("Nat", "Int"):
             p = _size_of_expr(e, caller)
             if isinstance(p, str):
@@ -339,6 +350,9 @@ def _size_of_expr(e: ast.Expr, caller: dict[str, str]) -> Poly | str:
         if caller.get(e.name) in ("Nat", "Int"):
             return Poly.var(e.name)
         return f"{e.name!r}" + (f", a {caller[e.name]}" if e.name in caller else ", not a hyperparameter of the caller")
+    if isinstance(e, ast.Unary) and e.op == "-":
+        a = _size_of_expr(e.operand, caller)
+        return a if isinstance(a, str) else Poly.const(0) - a
     if isinstance(e, ast.BinOp) and e.op in ("+", "-", "*"):
         a, b = _size_of_expr(e.left, caller), _size_of_expr(e.right, caller)
         if isinstance(a, str):

@@ -14,6 +14,7 @@ with the rest, so that independent errors are all reported.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 
 from .. import ir
@@ -68,7 +69,12 @@ class GlobalB:
     sig: Signature
 
 
-Binding = LocalB | ParamB | HyperB | IndexSetB | UseB | MapB | GlobalB
+@dataclass(frozen=True)
+class ErrorB:
+    """A name whose declaration had an error (already reported): its uses report nothing."""
+
+
+Binding = LocalB | ParamB | HyperB | IndexSetB | UseB | MapB | GlobalB | ErrorB
 
 
 @dataclass
@@ -180,7 +186,7 @@ class BodyChecker:
             return self.is_map_expr(e.left) and self.is_map_expr(e.right)
         if isinstance(e, ast.Name):
             b = self._lookup(e.name)
-            if isinstance(b, (UseB, MapB, GlobalB)):
+            if isinstance(b, (UseB, MapB, GlobalB, ErrorB)):
                 return True
             return b is None and e.name in builtins.UNARY and self._find_index(e.name) is None
         if isinstance(e, ast.Call) and isinstance(e.func, ast.Name):
@@ -200,7 +206,8 @@ class BodyChecker:
             if g is None:
                 return None
             if not self.u.unify(f.type.cod, g.type.dom):
-                self.sink.error(Msg.COMPOSE_MISMATCH, e.span, left=self.show(f.type.cod), right=self.show(g.type.dom))
+                self.sink.error(Msg.COMPOSE_MISMATCH, e.span, left_does="gives", left=self.show(f.type.cod),
+                                right=self.show(g.type.dom), hint="in `f >> g` the codomain of f must equal the domain of g")
                 return None
             return ir.Compose(f, g, type=MapType(f.type.dom, g.type.cod))
         if isinstance(e, ast.BinOp) and e.op == "&":
@@ -208,7 +215,8 @@ class BodyChecker:
             if f is None or g is None:
                 return None
             if not self.u.unify(f.type.dom, g.type.dom):
-                self.sink.error(Msg.COMPOSE_MISMATCH, e.span, left=self.show(f.type.dom), right=self.show(g.type.dom))
+                self.sink.error(Msg.COMPOSE_MISMATCH, e.span, left_does="takes", left=self.show(f.type.dom),
+                                right=self.show(g.type.dom), hint="in `f & g` both maps take the same input")
                 return None
             return ir.Fanout(f, g, type=MapType(f.type.dom, TupleType((f.type.cod, g.type.cod))))
         if isinstance(e, ast.BinOp) and e.op == "*":
@@ -225,6 +233,8 @@ class BodyChecker:
             return ir.Parallel(f, g, type=MapType(TupleType((f.type.dom, g.type.dom)), TupleType((f.type.cod, g.type.cod))))
         if isinstance(e, ast.Name):
             b = self._lookup(e.name)
+            if isinstance(b, ErrorB):
+                return None
             if isinstance(b, UseB):
                 t, sites = self._instantiate(b.sig, b.use.args, e.span)
                 self.call_sites.extend(sites)
@@ -248,6 +258,10 @@ class BodyChecker:
                                     hint=f"{e.name!r} acts elementwise on one tensor")
                     return None
                 return ir.PrimMap(e.name, type=MapType(dom, dom))
+            if b is None and builtins.is_builtin_function(e.name):
+                self.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a map", found=f"the builtin function {e.name!r}",
+                                hint=f"only elementwise activations compose as they are; write a lambda, `z => {e.name}(z)`")
+                return None
             if b is None and self._find_index(e.name) is None:
                 self.sink.error(Msg.UNKNOWN_NAME, e.span, name=e.name, hint=did_you_mean(e.name, self._names()))
                 return None
@@ -261,6 +275,10 @@ class BodyChecker:
             t, sites = self._instantiate(use.sig, use.use.args, e.span)
             self.call_sites.extend(sites)
             return ir.UseRef(use.use.name, type=t)
+        if (isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and self._lookup(e.func.name) is None
+                and self._find_index(e.func.name) is None and not builtins.is_builtin_function(e.func.name)):
+            self.sink.error(Msg.UNKNOWN_NAME, e.func.span, name=e.func.name, hint=did_you_mean(e.func.name, self._names()))
+            return None
         self.sink.error(Msg.NOT_A_MAP, e.span, what="this expression", type="a value", used="used as a map",
                         hint="write a lambda, `x => ...`, to turn a value into a map")
         return None
@@ -270,10 +288,8 @@ class BodyChecker:
         if isinstance(b, (LocalB, ParamB)):
             return self.show(b.type)
         if isinstance(b, HyperB):
-            return f"the hyperparameter kind {b.kind}"
-        if isinstance(b, IndexSetB):
-            return f"the index set {b.axis.name}"
-        return "an index"
+            return b.kind
+        return "i32"  # an index, or an index set read as its size
 
     def lambda_(self, e: ast.Lambda, dom: Type | None, cod: Type | None) -> ir.MapTerm | None:
         if dom is None:
@@ -292,7 +308,7 @@ class BodyChecker:
             for p, t in zip(e.params, items):
                 bound[p.name] = LocalB(t, ())
         saved_env = self.env
-        self.env = {**self.env, **bound}
+        self.env = ChainMap(bound, self.env)  # no copy of the globals
         self.frames.append(Frame())
         try:
             body = self.value(e.body)
@@ -309,10 +325,14 @@ class BodyChecker:
     def _bind_implicit(self, body: ir.Term, frame: Frame, cod: Type | None, span: Span) -> ir.Term | None:
         """Turn a body with free index variables into a whole tensor, axes in alphabetical order."""
         free = [n for n, _ in body.labels]
+        # Implicit indices that left no label (reduced with `over`, or in an unused `let`) need a range too.
+        gone = [self.indices[u] for u in frame.implicit.values() if u not in free]
+        if not self._ranges_known(gone):
+            return None
         if not free:
             return body
         infos = sorted((self.indices[n] for n in free), key=lambda i: i.source)
-        if isinstance(cod, TensorType) and len(cod.axes) == len(infos) and body.type == TensorType((), body.type.dtype):
+        if isinstance(cod, TensorType) and len(cod.axes) == len(infos) and _is_scalar(body.type):
             # Each result axis takes the free index that ranges over it; among indices over
             # the same index set (or of a range still unknown), alphabetical order decides.
             remaining, ordered = list(infos), []
@@ -325,7 +345,7 @@ class BodyChecker:
                     info = remaining[0]
                     self.sink.error(
                         Msg.RESULT_MISMATCH, info.span, what=f"the result's index {info.source!r}",
-                        found=self.show_axis(info.axis), expected=self.show_axis(axis),
+                        found="ranges over " + self.show_axis(info.axis), expected=self.show_axis(axis),
                         hint="each free index becomes the result axis of its index set",
                     )
                     return None
@@ -333,6 +353,14 @@ class BodyChecker:
                 ordered.append(match)
                 remaining.remove(match)
             infos = ordered
+        if not self._ranges_known(infos):
+            return None
+        if not _is_scalar(body.type):
+            return self._mixed(body, span)
+        indices = tuple((i.unique, i.axis) for i in infos)
+        return ir.For(indices, body, type=TensorType(tuple(i.axis for i in infos), body.type.dtype), labels=())
+
+    def _ranges_known(self, infos: list[IndexInfo]) -> bool:
         for info in infos:
             if isinstance(self.u.resolve(info.axis), MetaAxis):
                 if not info.subscripted:
@@ -341,11 +369,8 @@ class BodyChecker:
                                     "an index used only in arithmetic needs a result type that gives its range")
                 else:
                     self.sink.error(Msg.INDEX_RANGE_UNKNOWN, info.span, index=info.source)
-                return None
-        if body.type != TensorType((), body.type.dtype):
-            return self._mixed(body, span)
-        indices = tuple((i.unique, i.axis) for i in infos)
-        return ir.For(indices, body, type=TensorType(tuple(i.axis for i in infos), body.type.dtype), labels=())
+                return False
+        return True
 
     def _mixed(self, term: ir.Term, span: Span):
         self.sink.error(Msg.MIXED_INDEXING, span, found=self.show(term.type), example="x[i] * W[i, j]")
@@ -377,14 +402,38 @@ class BodyChecker:
         return ir.TupleT(tuple(items), type=TupleType(tuple(i.type for i in items)))
 
     def _v_Lambda(self, e: ast.Lambda):
-        self.sink.error(Msg.NOT_A_MAP, e.span, what="a lambda", type="a map", used="used as a value",
+        self.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found="a lambda",
                         hint="apply it, `(x => ...)(v)`, or compose it with `>>`")
         return None
 
     def _v_Field(self, e: ast.Field):
-        base = e.base.name if isinstance(e.base, ast.Name) else "this expression"
-        self.sink.error(Msg.FIELD_OF_NON_USE, e.span, name=base, kind="read as a value",
-                        hint="call a use instead, `enc(x)`; fields of uses are named in `tie` clauses")
+        if not isinstance(e.base, ast.Name):
+            self.sink.error(Msg.TYPE_MISMATCH, e.base.span, expected="a use of a para", found="a value",
+                            hint="only a use of a para has fields")
+            return None
+        base = e.base.name
+        b = self._lookup(base)
+        if isinstance(b, ErrorB):
+            return None
+        if isinstance(b, UseB):
+            self.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value",
+                            found=f"the parameter {e.name.name!r} of the use {base!r}",
+                            hint=f"a use's parameters are not read in a body; call the use, `{base}(x)`")
+            return None
+        if isinstance(b, (LocalB, ParamB)):
+            kind = f"a value of type {self._describe_value(base)}"
+        elif isinstance(b, HyperB):
+            kind = f"a {b.kind} hyperparameter"
+        elif isinstance(b, IndexSetB):
+            kind = "an index set"
+        elif isinstance(b, GlobalB):
+            kind = "a para; name a use of it in `uses` first"
+        elif isinstance(b, MapB):
+            kind = "a map"
+        else:
+            kind = "an index" if self._find_index(base) else "not defined"
+        self.sink.error(Msg.FIELD_OF_NON_USE, e.span, name=base, kind=kind,
+                        hint=f"{base!r} has no field {e.name.name!r}")
         return None
 
     def _v_Name(self, e: ast.Name):
@@ -393,6 +442,8 @@ class BodyChecker:
         info = self._find_index(name) if b is None else None
         if info is not None:
             return ir.IndexValue(info.unique, type=INDEX, labels=(self._label(info),))
+        if isinstance(b, ErrorB):
+            return None
         if isinstance(b, LocalB):
             return ir.Var(name, type=b.type, labels=b.labels)
         if isinstance(b, ParamB):
@@ -403,13 +454,13 @@ class BodyChecker:
         if isinstance(b, IndexSetB):
             return ir.SizeOf(b.axis, type=INDEX)
         if isinstance(b, (UseB, MapB, GlobalB)):
-            self.sink.error(Msg.NOT_A_MAP, e.span, what=repr(name), type="a map", used="used as a value",
+            self.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found=f"the map {name!r}",
                             hint=f"apply it to an argument: `{name}(x)`")
             return None
         if name in builtins.CONSTANTS:
             return ir.Lit(builtins.CONSTANTS[name], type=SCALAR)
         if builtins.is_builtin_function(name):
-            self.sink.error(Msg.NOT_A_MAP, e.span, what=repr(name), type="a builtin function", used="used as a value",
+            self.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found=f"the builtin function {name!r}",
                             hint=f"call it: `{name}(x)`")
             return None
         if len(name) <= 2 and self.frames:
@@ -428,7 +479,7 @@ class BodyChecker:
         if t.labels:
             names = ", ".join(repr(self.indices[n].source) for n, _ in t.labels)
             self.sink.error(Msg.INDEXED_WHERE_WHOLE, e.span, what=what, indices=names,
-                            first=self.indices[t.labels[0][0]].source)
+                            vars=" ".join(self.indices[n].source for n, _ in t.labels))
             return None
         return t
 
@@ -484,7 +535,7 @@ class BodyChecker:
             return ir.IVar(info.unique, info.axis)
         if isinstance(ix, ast.Name) and isinstance(self.env.get(ix.name), IndexSetB):
             self.sink.error(Msg.BAD_INDEX, ix.span, problem=f"{ix.name!r} is an index set, not an index",
-                            hint=f"use an index variable that ranges over it, e.g. `{ix.name[0]}` with a different name")
+                            hint=f"subscript with an index variable, e.g. `i`; the checker infers that it ranges over {ix.name!r}")
             return None
         t = self.value(ix)
         if t is None:
@@ -524,7 +575,7 @@ class BodyChecker:
 
     def _v_BinOp(self, e: ast.BinOp):
         if e.op in (">>", "&") or (e.op == "*" and self.is_map_expr(e.left) and self.is_map_expr(e.right)):
-            self.sink.error(Msg.NOT_A_MAP, e.span, what="this composite", type="a map", used="used as a value",
+            self.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found="a composite map",
                             hint="apply it to an argument: `(f >> g)(x)`")
             return None
         if e.op == "@":
@@ -557,6 +608,14 @@ class BodyChecker:
             return None
         whole = [s for s in shapes if s.rank > 0]
         if labels and whole:
+            for a in args:
+                info = self.indices.get(a.name) if isinstance(a, ir.IndexValue) else None
+                if info is not None and info.implicit and not info.subscripted:
+                    # A short unknown name, read as an index variable: more likely a typo.
+                    self.sink.error(Msg.UNKNOWN_NAME, info.span, name=info.source,
+                                    hint=did_you_mean(info.source, self._names()) or
+                                    "declare it, or subscript a tensor with it to use it as an index")
+                    return None
             i = next(i for i, s in enumerate(shapes) if s.rank > 0)
             return self._mixed(args[i], spans[i])
         axes: tuple[Axis, ...] = ()
@@ -574,8 +633,9 @@ class BodyChecker:
 
     @staticmethod
     def _join_dtypes(args: list[ir.Term]) -> str:
-        strong = [a.type.dtype for a in args if not isinstance(a, ir.Lit)]
-        weak = [a.type.dtype for a in args if isinstance(a, ir.Lit)]
+        tensors = [a for a in args if isinstance(a.type, TensorType)]  # the others are reported by the caller
+        strong = [a.type.dtype for a in tensors if not isinstance(a, ir.Lit)]
+        weak = [a.type.dtype for a in tensors if isinstance(a, ir.Lit)]
         out = None
         for d in strong:
             out = d if out is None else promote(out, d)
@@ -592,14 +652,15 @@ class BodyChecker:
             return None
         ta, tb = a.type, b.type
         if not (isinstance(ta, TensorType) and isinstance(tb, TensorType) and ta.rank >= 1 and 1 <= tb.rank <= 2):
-            self.sink.error(Msg.MATMUL_MISMATCH, e.span, left=self.show(ta), right=self.show(tb), a="-", b="-",
+            self.sink.error(Msg.MATMUL_MISMATCH, e.span, left=self.show(ta), right=self.show(tb),
+                            problem="the left side needs an axis and the right side one or two",
                             hint="`@` multiplies a vector or matrix by a vector or matrix")
             return None
         inner_a = ta.axes[-1]
         inner_b = tb.axes[0]
         if not self.u.unify_axis(inner_a, inner_b):
             self.sink.error(Msg.MATMUL_MISMATCH, e.span, left=self.show(ta), right=self.show(tb),
-                            a=str(self.u.resolve(inner_a)), b=str(self.u.resolve(inner_b)),
+                            problem=f"the inner axes {self.u.resolve(inner_a)} and {self.u.resolve(inner_b)} differ",
                             hint="the last axis of the left must be the first axis of the right")
             return None
         axes = ta.axes[:-1] + tb.axes[1:]
@@ -627,7 +688,7 @@ class BodyChecker:
                 return None
             binding = LocalB(v.type, v.labels)
         saved = self.env, self.scope
-        self.env = {**self.env, e.name.name: binding}
+        self.env = ChainMap({e.name.name: binding}, self.env)
         self.scope = {k: u for k, u in self.scope.items() if k != e.name.name}
         try:
             body = self.value(e.body)
@@ -670,6 +731,9 @@ class BodyChecker:
             if info.unique not in present:
                 self.sink.error(Msg.UNUSED_REDUCTION_INDEX, ident.span, op=op, index=info.source)
                 return None
+            if not info.implicit and not info.subscripted and isinstance(self.u.resolve(info.axis), MetaAxis):
+                self.sink.error(Msg.INDEX_RANGE_UNKNOWN, ident.span, index=info.source)
+                return None
         if not (isinstance(body.type, TensorType) and body.type.rank == 0):
             return self._mixed(body, span)
         bound = {i.unique for i in infos}
@@ -687,7 +751,11 @@ class BodyChecker:
             if isinstance(self.u.resolve(info.axis), MetaAxis):
                 self.sink.error(Msg.INDEX_RANGE_UNKNOWN, ident.span, index=info.source)
                 return None
-        if body.type != TensorType((), body.type.dtype):
+        if not isinstance(body.type, TensorType):
+            self.sink.error(Msg.TYPE_MISMATCH, e.body.span, expected="a tensor", found=self.show(body.type),
+                            hint="the body of `for` gives one entry of a tensor")
+            return None
+        if not _is_scalar(body.type):
             return self._mixed(body, e.body.span)
         bound = {i.unique for i in infos}
         labels = tuple(l for l in body.labels if l[0] not in bound)
@@ -741,7 +809,8 @@ class BodyChecker:
             else:
                 pos.append(a)
         if over and name not in builtins.REDUCERS | builtins.CALL_REDUCERS | builtins.NORMALISERS:
-            self.sink.error(Msg.UNKNOWN_KEYWORD, e.span, callee=repr(name), name="over", hint="only reductions and softmax take `over`")
+            span = next(a.span for a in e.args if isinstance(a, ast.OverArg))
+            self.sink.error(Msg.UNKNOWN_KEYWORD, span, callee=repr(name), name="over", hint="only reductions and softmax take `over`")
             return None
 
         def arity(lo: int, hi: int) -> bool:
@@ -882,6 +951,11 @@ class BodyChecker:
                 return None
         dtype = self._join_dtypes(args)
         return ir.Einsum(spec, tuple(args), type=TensorType(tuple(axes[c] for c in out), dtype))
+
+
+def _is_scalar(t: Type) -> bool:
+    """A tensor with no axes (a tuple is not one)."""
+    return isinstance(t, TensorType) and not t.axes
 
 
 # ------------------------------------------------------------------ zonking the IR

@@ -58,7 +58,9 @@ class TypeScope:
             kind = self.hypers.get(s.name)
             if kind in ("Nat", "Int"):
                 return Poly.var(s.name)
-            if s.name in self.index_sets:
+            if kind is not None and kind not in builtins.HYPER_KINDS:
+                pass  # its binder has an unknown kind, already reported
+            elif s.name in self.index_sets:
                 self.sink.error(
                     Msg.SIZE_EXPRESSION, s.span,
                     problem=f"the index set {s.name!r} is a whole axis and cannot take part in size arithmetic",
@@ -89,7 +91,7 @@ def binder_tables(decl: ast.ParaDecl, sink: DiagnosticSink) -> tuple[dict[str, s
                 default = b.default.value
                 if not _literal_fits(kind, default):
                     sink.error(Msg.HYPER_ARGUMENT, b.default.span, name=b.name.name, callee=decl.name.name,
-                               kind=kind, found=repr(default), hint="give a default of the hyperparameter's kind")
+                               kind=kind, found=_literal_text(default), hint="give a default of the hyperparameter's kind")
                     ok = False
             hypers[b.name.name] = kind
             hyper_list.append(ir.Hyper(b.name.name, kind, default))
@@ -97,6 +99,7 @@ def binder_tables(decl: ast.ParaDecl, sink: DiagnosticSink) -> tuple[dict[str, s
             index_sets[b.name.name] = Kind(kind)
         else:
             sink.error(Msg.SYNTAX_BAD_BINDER, b.kind.span, kind=kind, name=b.name.name)
+            hypers[b.name.name] = kind  # known by name, so that its uses are not reported again
             ok = False
     return hypers, index_sets, hyper_list, ok
 
@@ -118,3 +121,7 @@ def _literal_fits(kind: str, value) -> bool:
     if kind == "Nat":
         return isinstance(value, int) and not isinstance(value, bool) and value >= 0
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _literal_text(value) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else repr(value)

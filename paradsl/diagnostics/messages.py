@@ -90,8 +90,7 @@ class Msg:
     )
     COMPOSE_MISMATCH = Message(
         "E0204", "composition does not meet",
-        "composition does not meet: the left side gives {left}, the right side takes {right}",
-        "in `f >> g` the codomain of f must equal the domain of g",
+        "composition does not meet: the left side {left_does} {left}, the right side takes {right}", "{hint}",
     )
     NOT_A_MAP = Message(
         "E0205", "not a map", "{what} has type {type}, which is not a map and cannot be {used}", "{hint}"
@@ -110,7 +109,7 @@ class Msg:
     )
     RESULT_MISMATCH = Message(
         "E0209", "result type mismatch",
-        "{what} has type {found}, but the declaration says {expected}", "{hint}"
+        "{what} {found}, but the declaration says {expected}", "{hint}"
     )
     MIXED_INDEXING = Message(
         "E0210", "indexed and whole tensor mixed",
@@ -119,7 +118,7 @@ class Msg:
     )
     MATMUL_MISMATCH = Message(
         "E0211", "matmul axes do not meet",
-        "`@` cannot multiply {left} by {right}: the inner axes {a} and {b} differ", "{hint}"
+        "`@` cannot multiply {left} by {right}: {problem}", "{hint}"
     )
     DTYPE_MISMATCH = Message(
         "E0212", "dtype mismatch", "{what} needs {expected}, found {found}", "{hint}"
@@ -139,7 +138,7 @@ class Msg:
     INDEXED_WHERE_WHOLE = Message(
         "E0217", "indexed value where a whole tensor is needed",
         "{what} needs a whole tensor, but this value is indexed by {indices}",
-        "bind the indices with `for {first}. ...`, or reduce them with `sum {first}. ...`",
+        "bind the indices with `for {vars}. ...`, or reduce them with `sum {vars}. ...`",
     )
     NOT_A_TUPLE = Message(
         "E0218", "not a tuple", "{what} needs a tuple, found {found}", "{hint}"

@@ -68,9 +68,23 @@ class Namer:
         return f"{base}{i}"
 
 
+#: Initialisers that draw no random numbers, so need no key.
+DETERMINISTIC_INIT = frozenset({"zeros", "ones", "const"})
+
+
+def _needs_key(program: ir.Program) -> dict[str, bool]:
+    """Which paras draw random numbers at initialisation, in themselves or in a use."""
+    out: dict[str, bool] = {}
+    for p in program.paras:  # in dependency order: callees first
+        out[p.name] = (any(prm.init.name not in DETERMINISTIC_INIT for prm in p.params)
+                       or any(out.get(u.callee, True) for u in p.uses))
+    return out
+
+
 def lower(program: ir.Program) -> LoweredModule:
     stochastic = {p.name: p.stochastic for p in program.paras}
-    classes = tuple(_ParaLowering(p, stochastic).class_def() for p in program.paras)
+    needs_key = _needs_key(program)
+    classes = tuple(_ParaLowering(p, stochastic, needs_key).class_def() for p in program.paras)
     return LoweredModule(program.file, classes, tuple(py.ident(p.name) for p in program.paras))
 
 
@@ -97,9 +111,10 @@ def annotation(t: Type) -> pyast.expr | None:
 
 
 class _ParaLowering:
-    def __init__(self, para: ir.ParaDef, stochastic: dict[str, bool]):
+    def __init__(self, para: ir.ParaDef, stochastic: dict[str, bool], needs_key: dict[str, bool] | None = None):
         self.p = para
         self.stochastic_callees = stochastic
+        self.needs_key = needs_key or {}
         self.cls = py.ident(para.name)
 
     # ------------------------------------------------------------------ the class
@@ -141,17 +156,24 @@ class _ParaLowering:
             n_trailing += 1
         defaults = defaults[len(defaults) - n_trailing:] if n_trailing else []
         stmts: list[pyast.stmt] = [py.assign_attr(py.ident(h.name), py.name(py.ident(h.name))) for h in p.hypers]
-        n_keys = len(p.params) + len(p.uses)
-        keys = []
+        # Keys are split only among the parameters and uses that draw random numbers.
+        random = [prm.init.name not in DETERMINISTIC_INIT for prm in p.params]
+        random += [self.needs_key.get(u.callee, True) for u in p.uses]
+        n_keys = sum(random)
+        keys: list[pyast.expr | None] = []
         if n_keys == 1:
             keys = [py.name("key")]
         elif n_keys > 1:
             stmts.append(py.assign("keys", py.call("jax.random.split", py.name("key"), py.const(n_keys))))
             keys = [py.subscript(py.name("keys"), [py.const(i)]) for i in range(n_keys)]
-        for prm, k in zip(p.params, keys):
+        it = iter(keys)
+        item_keys = [next(it) if r else None for r in random]
+        for prm, k in zip(p.params, item_keys):
             stmts.append(py.assign_attr(py.ident(prm.name), self._init_expr(prm, k)))
-        for use, k in zip(p.uses, keys[len(p.params):]):
+        for use, k in zip(p.uses, item_keys[len(p.params):]):
             call_args = [self._hyper_expr(a) for a in use.args]
+            # A use that draws nothing at initialisation is given no key.
+            k = k if k is not None else py.const(None)
             stmts.append(py.assign_attr(py.ident(use.name), py.call(py.name(py.ident(use.callee)), *call_args, key=k)))
         fn_args = pyast.arguments(posonlyargs=[], args=args, vararg=None, kwonlyargs=[pyast.arg(arg="key")],
                                   kw_defaults=[None], kwarg=None, defaults=defaults)
@@ -334,6 +356,13 @@ class _ParaLowering:
         ivars = [i.name for i in t.indices if isinstance(i, ir.IVar)]
         if all(isinstance(i, ir.IVar) for i in t.indices) and len(set(ivars)) == len(ivars):
             return LV(self._permute(base, ivars, sorted(ivars)), tuple(sorted(ivars)))
+        if len(set(ivars)) == len(ivars) and all(isinstance(i, ir.IVar) or not i.labels for i in t.indices):
+            # Scalar integer indices and distinct index variables: basic indexing, `E[tok, :]`.
+            items = [py.SLICE if isinstance(i, ir.IVar) else self.term(i).expr for i in t.indices]
+            while items and items[-1] is py.SLICE:
+                items.pop()
+            picked = py.subscript(base, items) if items else base
+            return LV(self._permute(picked, ivars, sorted(ivars)), tuple(sorted(ivars)))
         # General case: gather with integer index arrays broadcast over the labels.
         labels = tuple(n for n, _ in t.labels)
         items = []

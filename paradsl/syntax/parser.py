@@ -107,7 +107,7 @@ def _describe_expected(names) -> str:
             out.append(name.lower())
     out = sorted(set(out))
     if len(out) > 6:
-        out = out[:6] + ["..."]
+        return ", ".join(out[:6]) + ", ..."
     if len(out) == 1:
         return out[0]
     return ", ".join(out[:-1]) + " or " + out[-1]
@@ -124,15 +124,17 @@ def _syntax_failure(e: UnexpectedInput, text: str, file: str) -> _SyntaxFailure:
     if isinstance(e, UnexpectedCharacters):
         char = text[e.pos_in_stream] if e.pos_in_stream < len(text) else "?"
         span = Span(file, line, col, line, col + 1)
-        hint = "strings are only used for einsum specifications" if char == "'" else (
+        hint = 'strings are written in double quotes, "ij->ji"' if char == "'" else (
             "comments start with `--`" if char == "#" else "remove or replace it"
         )
         return _SyntaxFailure(Msg.SYNTAX_UNEXPECTED_CHAR, span, {"char": char, "hint": hint})
     if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END"):
         expected = _describe_expected(getattr(e, "expected", None) or ["NAME"])
-        last = text.rstrip().splitlines() or [""]
-        n = len(text.rstrip().splitlines()) or 1
-        span = Span(file, n, len(last[-1]) + 1, n, len(last[-1]) + 2)
+        code = re.sub(r"--[^\n]*", "", text).rstrip()  # the end of the last token, not of a comment
+        last = code.splitlines() or [""]
+        n = len(last)
+        col = len(last[-1].rstrip()) + 1
+        span = Span(file, n, col, n, col + 1)
         return _SyntaxFailure(Msg.SYNTAX_UNEXPECTED_EOF, span, {"expected": expected})
     assert isinstance(e, UnexpectedToken)
     tok = e.token
@@ -219,6 +221,9 @@ class _Builder(Transformer):
 
     def number_lit(self, meta, c):
         return ast.Literal(self._span(meta), _number(str(c[0])))
+
+    def neg_number_lit(self, meta, c):
+        return ast.Literal(self._span(meta), -_number(str(c[0])))
 
     def true_lit(self, meta, c):
         return ast.Literal(self._span(meta), True)

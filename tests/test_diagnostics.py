@@ -1,0 +1,240 @@
+"""Golden tests of the diagnostics, and of the error index `docs/errors.md`.
+
+Each `tests/golden/*.para` is a small wrong program. The diagnostics it must produce are
+written inline, on the line they are reported at:
+
+    = x => x[i, j] * x[j, i]  -- error: E0202 @22; E0202 @25
+
+`-- error:` is followed by one or more `CODE @COLUMN` items separated by `;`; the line is
+the comment's own line and the column is 1-based. A file a golden program imports (kept
+under `tests/golden/imports/`) may carry expectations too: they count when it is loaded.
+The set of (file, line, column, code) reported must equal the set written down.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from paradsl.diagnostics import CODES, render
+from paradsl.driver import check_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+CASES = sorted(GOLDEN.glob("*.para"))
+ERRORS_MD = ROOT / "docs" / "errors.md"
+
+#: Codes no source program can trigger, with the reason.
+UNREACHABLE = {
+    "E0109": "fields of a use are only named in `tie` clauses, which the grammar does not have yet",
+    "E0222": "reserved for fixed result axes of a size other than declared; the checker reports these as E0209",
+}
+
+_EXPECT = re.compile(r"--\s*error:\s*(?P<items>.*)$")
+_ITEM = re.compile(r"^(?P<code>E\d{4})\s*@(?P<col>\d+)$")
+_HEADER = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): error\[(?P<code>E\d{4})\]: (?P<msg>.+)$")
+
+
+def expectations(path: Path) -> set[tuple[Path, int, int, str]]:
+    out = set()
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        m = _EXPECT.search(line)
+        if not m:
+            continue
+        for item in m.group("items").split(";"):
+            im = _ITEM.match(item.strip())
+            assert im, f"{path.name}:{n}: malformed expectation {item.strip()!r}"
+            out.add((path.resolve(), n, int(im.group("col")), im.group("code")))
+    return out
+
+
+def golden_files(result) -> list[Path]:
+    """Every file of the golden tree the check loaded (the case and what it imports)."""
+    files = []
+    for name in result.sources:
+        p = Path(name).resolve()
+        if p.is_relative_to(GOLDEN):
+            files.append(p)
+    return files
+
+
+def check(path: Path):
+    result = check_paths([path])
+    actual = {(Path(d.span.file).resolve(), d.span.line, d.span.col, d.code) for d in result.diagnostics}
+    expected = set().union(*(expectations(f) for f in golden_files(result)))
+    return result, actual, expected
+
+
+def _fmt(items) -> str:
+    return "\n".join(f"  {p.relative_to(GOLDEN)}:{line}:{col} {code}" for p, line, col, code in sorted(items))
+
+
+def _codes_in(path: Path) -> set[str]:
+    return {code for _, _, _, code in expectations(path)}
+
+
+def _all_golden_codes() -> set[str]:
+    codes: set[str] = set()
+    for f in GOLDEN.rglob("*.para"):
+        codes |= _codes_in(f)
+    return codes
+
+
+# ---------------------------------------------------------------------- golden programs
+
+
+def test_there_are_enough_cases():
+    assert len(CASES) >= 30
+    assert len(_all_golden_codes()) >= 25
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_golden(path: Path):
+    result, actual, expected = check(path)
+    assert expected, f"{path.name} has no `-- error:` expectations"
+    missing, unexpected = expected - actual, actual - expected
+    assert not missing and not unexpected, (
+        f"\nexpected but not reported:\n{_fmt(missing)}\nreported but not expected:\n{_fmt(unexpected)}\n\n"
+        + "\n".join(render(d, result.sources) for d in result.diagnostics)
+    )
+    assert not result.ok
+    assert all(d.severity.value == "error" for d in result.diagnostics)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_rendering(path: Path):
+    result = check_paths([path])
+    assert result.diagnostics
+    for d in result.diagnostics:
+        text = render(d, result.sources)
+        lines = text.splitlines()
+        m = _HEADER.match(lines[0])
+        assert m, lines[0]
+        assert (int(m.group("line")), int(m.group("col")), m.group("code")) == (d.span.line, d.span.col, d.code)
+        assert d.code in CODES
+        # The message: sentence case, no trailing period, every placeholder filled.
+        msg = m.group("msg")
+        assert not msg.endswith(".") or msg.endswith("..."), msg
+        assert not msg[0].isupper() or msg.split()[0].isupper(), msg
+        assert "{" not in msg and "}" not in msg and "None" not in msg, msg
+        # The source line and a caret under the reported column.
+        source = result.sources[d.span.file].splitlines()[d.span.line - 1].expandtabs(1)
+        gutter = str(d.span.line)
+        assert lines[1] == " " * len(gutter) + " |"
+        assert lines[2] == f"{gutter} | {source}"
+        caret = lines[3][len(gutter) + 3:]
+        assert caret.lstrip(" ").startswith("^") and set(caret.strip()) == {"^"}, lines[3]
+        assert len(caret) - len(caret.lstrip(" ")) == d.span.col - 1, text
+        # A hint, where the message has one.
+        if d.hint:
+            assert lines[-1] == f"  = help: {d.hint}"
+            assert "{" not in d.hint and "None" not in d.hint, d.hint
+        template = CODES[d.code].hint
+        if template and template != "{hint}":
+            assert d.hint, f"{d.code} always has a hint"
+
+
+def _para_command() -> list[str]:
+    exe = shutil.which("para")
+    return [exe] if exe else [sys.executable, "-m", "paradsl"]
+
+
+@pytest.mark.parametrize("name", ["several_errors", "syntax_missing_operand", "import_cycle", "cascade_suppressed"])
+def test_cli_check_reports_and_exits_1(name: str):
+    path = GOLDEN / f"{name}.para"
+    p = subprocess.run([*_para_command(), "check", str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert p.returncode == 1, p.stderr
+    assert "Traceback" not in p.stderr and "Traceback" not in p.stdout
+    n = len(expectations(path) | set().union(*(expectations(f) for f in GOLDEN.joinpath("imports").glob("*.para")))
+              if name == "import_cycle" else expectations(path))
+    assert p.stderr.count(": error[E") == n, p.stderr
+    assert p.stderr.rstrip().endswith(f"{n} error{'s' if n != 1 else ''}")
+
+
+def test_cli_compile_reports_and_exits_1():
+    path = GOLDEN / "shape_mismatch.para"
+    p = subprocess.run([*_para_command(), "compile", str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert p.returncode == 1
+    assert "Traceback" not in p.stderr
+    assert "error[E0201]" in p.stderr
+    assert p.stdout == ""
+
+
+# ---------------------------------------------------------------------- coverage of the codes
+
+
+def test_unreachable_codes_are_codes():
+    assert set(UNREACHABLE) <= set(CODES)
+
+
+def test_every_reachable_code_has_a_golden_program():
+    covered = _all_golden_codes()
+    missing = sorted(set(CODES) - set(UNREACHABLE) - covered)
+    assert not missing, f"codes without a golden program: {missing}"
+    assert not (covered & set(UNREACHABLE)), "a code listed as unreachable is produced by a golden program"
+
+
+# ---------------------------------------------------------------------- the error index
+
+
+def _sections() -> dict[str, tuple[str, str]]:
+    """code -> (title, section text), from the `### E0xxx: title` headings of errors.md."""
+    text = ERRORS_MD.read_text(encoding="utf-8")
+    parts = re.split(r"^#{2,3} (E\d{4}): (.+)$", text, flags=re.MULTILINE)
+    out = {}
+    for i in range(1, len(parts), 3):
+        code, title, body = parts[i], parts[i + 1].strip(), parts[i + 2]
+        assert code not in out, f"{code} has two sections"
+        out[code] = (title, body)
+    return out
+
+
+def _blocks(body: str, lang: str) -> list[str]:
+    """The fenced blocks of one language (```para fails counts as para)."""
+    return re.findall(r"^```" + lang + r"(?:[ \t][^\n]*)?\n(.*?)^```", body, flags=re.MULTILINE | re.DOTALL)
+
+
+def test_every_code_is_documented():
+    sections = _sections()
+    assert sorted(sections) == sorted(CODES), "errors.md must have one section per code, and no others"
+    for code, (title, body) in sections.items():
+        assert title == CODES[code].title, f"{code}: heading says {title!r}, the code's title is {CODES[code].title!r}"
+        assert len(body.strip()) > 80, f"{code} needs an explanation"
+
+
+def _write_example(block: str, where: Path) -> Path:
+    """Write a ```para block to disk. `-- file: NAME` lines split it into several files; the first is checked."""
+    files: list[tuple[str, list[str]]] = []
+    for line in block.splitlines():
+        m = re.match(r"^--\s*file:\s*(\S+)\s*$", line)
+        if m:
+            files.append((m.group(1), []))
+        else:
+            if not files:
+                files.append(("example.para", []))
+            files[-1][1].append(line)
+    for name, lines in files:
+        (where / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return where / files[0][0]
+
+
+@pytest.mark.parametrize("code", sorted(set(CODES) - set(UNREACHABLE)))
+def test_documented_example_produces_its_code(code: str, tmp_path: Path, monkeypatch):
+    title, body = _sections()[code]
+    paras = _blocks(body, "para")
+    assert paras, f"{code} needs a ```para example"
+    monkeypatch.chdir(tmp_path)
+    path = _write_example(paras[0], tmp_path)
+    result = check_paths([path.name])
+    codes = [d.code for d in result.diagnostics]
+    assert code in codes, f"the example for {code} gives {codes}"
+    # The output shown is the output the checker gives.
+    shown = _blocks(body, "text")
+    assert shown, f"{code} needs the diagnostic its example produces, in a ```text block"
+    rendered = "\n".join(render(d, result.sources) for d in result.diagnostics)
+    assert shown[0].rstrip("\n") == rendered, f"errors.md shows for {code}:\n{shown[0]}\nthe checker gives:\n{rendered}"
