@@ -1,0 +1,56 @@
+"""Every example checks and compiles; the quickstart trains."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+
+import pytest
+
+import paradsl
+from paradsl.driver import check_paths, compile_path
+
+from conftest import EXAMPLES, STDLIB
+
+PARA_FILES = sorted(EXAMPLES.glob("*.para")) + sorted(STDLIB.glob("*.para"))
+
+
+def test_there_are_examples():
+    assert any(p.parent == EXAMPLES for p in PARA_FILES)
+
+
+@pytest.mark.parametrize("path", PARA_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_example_checks(path):
+    result = check_paths([path])
+    assert result.ok, "\n".join(d.message for d in result.diagnostics)
+    assert not result.diagnostics
+
+
+@pytest.mark.parametrize("path", PARA_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_example_compiles_and_loads(path):
+    source = compile_path(path)
+    tree = ast.parse(source)
+    classes = [n.name for n in tree.body if isinstance(n, ast.ClassDef)]
+    assert classes
+    mod = paradsl.load(path)
+    for name in classes:
+        assert hasattr(mod, name)
+
+
+def _quickstart():
+    spec = importlib.util.spec_from_file_location("para_quickstart", EXAMPLES / "quickstart.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["para_quickstart"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_quickstart_trains(capsys):
+    acc = _quickstart().main(steps=60)
+    out = capsys.readouterr().out
+    losses = [float(line.split()[-1]) for line in out.splitlines() if line.startswith("step")]
+    assert len(losses) >= 2
+    assert losses[-1] < losses[0], out
+    assert 0.0 <= acc <= 1.0
+    assert acc > 0.6, out
