@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import gc
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,8 +30,41 @@ class CheckResult:
         return not any(d.severity.value == "error" for d in self.diagnostics)
 
 
+@contextmanager
+def _deep_recursion(limit: int = 20_000):
+    """Every pass recurses once per level of nesting; a long `a + b + ...` chain is that deep."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """Pause the cyclic garbage collector while checking.
+
+    Parsing and checking allocate many long-lived objects and free few; the collector's
+    repeated passes over them made check time grow faster than the program. Reference
+    counting still frees what is dropped, and the collector resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_paths(paths: list[str | Path]) -> CheckResult:
     """Check files; every independent error of every file is reported."""
+    with _deep_recursion(), _no_cyclic_gc():
+        return _check_paths(paths)
+
+
+def _check_paths(paths: list[str | Path]) -> CheckResult:
     sink = DiagnosticSink()
     loader = Loader(sink)
     checker = Checker(loader, sink)
@@ -44,6 +80,11 @@ def check_paths(paths: list[str | Path]) -> CheckResult:
 
 
 def check_source(text: str, file: str = "<input>") -> CheckResult:
+    with _deep_recursion(), _no_cyclic_gc():
+        return _check_source(text, file)
+
+
+def _check_source(text: str, file: str) -> CheckResult:
     sink = DiagnosticSink()
     loader = Loader(sink)
     unit = loader.load_source(text, file)
@@ -64,7 +105,8 @@ def compile_program(program: ir.Program) -> str:
     from .emit import emit
     from .lower import lower
 
-    return emit(lower(program))
+    with _deep_recursion():
+        return emit(lower(program))
 
 
 def compile_path(path: str | Path) -> str:
@@ -96,7 +138,9 @@ def _exec(source: str, file: str):
     # Registered before running: dataclasses resolve string annotations via sys.modules.
     sys.modules[name] = module
     try:
-        exec(compile(source, module.__file__, "exec"), module.__dict__)  # validated by `ast` in the emitter
+        with _deep_recursion():
+            code = compile(source, module.__file__, "exec")
+        exec(code, module.__dict__)  # validated by `ast` in the emitter
     except BaseException:
         del sys.modules[name]
         raise
