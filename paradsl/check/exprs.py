@@ -859,6 +859,10 @@ class BodyChecker:
                         self.sink.error(Msg.UNKNOWN_NAME, ident.span, name=ident.name,
                                         hint="`over` names an index variable of the argument")
                         return None
+                    if info in infos:
+                        self.sink.error(Msg.BAD_INDEX, ident.span, problem=f"{ident.name!r} is named twice in `over`",
+                                        hint="name each index once")
+                        return None
                     infos.append(info)
                 if name in builtins.REDUCERS:
                     return self._reduce(name, infos, x, e.span, over)
