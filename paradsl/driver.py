@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import ir
 from .check import Checker
-from .diagnostics import Diagnostic, DiagnosticSink, ParaError
+from .diagnostics import Diagnostic, DiagnosticSink, Msg, ParaError, Span
 from .resolve import Loader
 
 
@@ -70,8 +70,12 @@ def _check_paths(paths: list[str | Path]) -> CheckResult:
     checker = Checker(loader, sink)
     result = CheckResult()
     for p in paths:
-        unit = loader.load(p)
-        program = checker.check_unit(unit)
+        try:
+            unit = loader.load(p)
+            program = checker.check_unit(unit)
+        except RecursionError:
+            _too_deep(sink, loader.display_name(Path(p)))
+            continue
         if program is not None:
             result.programs[unit.file] = program
     result.diagnostics = sink.sorted()
@@ -87,12 +91,21 @@ def check_source(text: str, file: str = "<input>") -> CheckResult:
 def _check_source(text: str, file: str) -> CheckResult:
     sink = DiagnosticSink()
     loader = Loader(sink)
-    unit = loader.load_source(text, file)
-    program = Checker(loader, sink).check_unit(unit)
+    try:
+        unit = loader.load_source(text, file)
+        program = Checker(loader, sink).check_unit(unit)
+    except RecursionError:
+        _too_deep(sink, file)
+        return CheckResult(diagnostics=sink.sorted(), sources=loader.sources)
     result = CheckResult(diagnostics=sink.sorted(), sources=loader.sources)
     if program is not None and not sink.has_errors:
         result.programs[unit.file] = program
     return result
+
+
+def _too_deep(sink: DiagnosticSink, file: str) -> None:
+    """Nesting beyond the raised recursion limit: reported at the file, not as a traceback."""
+    sink.error(Msg.NESTING_TOO_DEEP, Span(file, 1, 1, 1, 2))
 
 
 def _program(result: CheckResult) -> ir.Program:

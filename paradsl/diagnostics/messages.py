@@ -43,6 +43,11 @@ class Msg:
         "E0005", "bad binder kind", "unknown kind {kind!r} for {name!r}",
         "hyperparameters are `Nat`, `Int`, `Float` or `Bool`; index sets are `set`, `list` or `cyc`",
     )
+    NESTING_TOO_DEEP = Message(
+        "E0006", "nesting too deep",
+        "this file nests expressions more deeply than the checker can follow",
+        "split the expression with `let` bindings or into smaller paras",
+    )
 
     # ---- E01xx: names, imports, declarations
     UNKNOWN_NAME = Message("E0101", "unknown name", "unknown name {name!r}", "{hint}")
