@@ -38,7 +38,6 @@ GENERATED = {
 #: Codes no source program can trigger, with the reason.
 UNREACHABLE = {
     "E0109": "fields of a use are only named in `tie` clauses, which the grammar does not have yet",
-    "E0222": "reserved for fixed result axes of a size other than declared; the checker reports these as E0209",
 }
 
 _EXPECT = re.compile(r"--\s*error:\s*(?P<items>.*)$")

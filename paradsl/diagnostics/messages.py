@@ -157,9 +157,6 @@ class Msg:
     BAD_INDEX = Message(
         "E0221", "bad index", "{problem}", "{hint}"
     )
-    FIXED_RESULT_AXIS = Message(
-        "E0222", "axis size mismatch", "axis {axis} of {what}: expected size {expected}, found {found}", "{hint}"
-    )
     INDEX_SET_NOT_IN_INPUT = Message(
         "E0223", "index set not in the input",
         "the index set {name!r} does not occur in the input type, so its size is unknown at run time",
