@@ -1,4 +1,4 @@
-"""The `para` command: check, compile.
+"""The `para` command: check, compile, params, laws.
 
 Exit status: 0 success, 1 an error in the user's program, 2 a usage error.
 """
@@ -31,6 +31,23 @@ def _parser() -> argparse.ArgumentParser:
                        "Compile a .para file to a readable Python module of equinox.Module classes.")
     k.add_argument("file", metavar="FILE")
     k.add_argument("-o", "--output", metavar="OUT", help="where to write the module (default: standard output)")
+
+    r = sub.add_parser("params", help="the parameter space of a para, before and after ties", description=
+                       "Report a para's parameter leaves: |P| before ties and |Q| after (what the module stores), "
+                       "leaf by leaf, as polynomials in its sizes and, given sizes, as numbers.")
+    r.add_argument("file", metavar="FILE")
+    r.add_argument("name", metavar="NAME")
+    r.add_argument("sizes", nargs="*", metavar="SIZE=N", help="values of hyperparameters and index sets, e.g. d=64")
+
+    w = sub.add_parser("laws", help="check 2-cell laws and equivariances numerically", description=
+                       "Check, on random parameters and inputs, each para's 2-cell law g(q, x) = f(r(q), x) and the "
+                       "equivariance its set and cyc index sets declare. Exit 1 if a law fails.")
+    w.add_argument("file", metavar="FILE")
+    w.add_argument("name", metavar="NAME", nargs="?", help="one para (default: every para of the file)")
+    w.add_argument("--size", dest="sizes", action="append", default=[], metavar="SIZE=N",
+                   help="a hyperparameter or index-set size (default 3 and 7, 5, 6, ...); repeatable")
+    w.add_argument("--trials", type=int, default=3, help="random draws per law (default 3)")
+    w.add_argument("--seed", type=int, default=0)
     return p
 
 
@@ -39,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help(sys.stderr)
         return 2
-    return {"check": _check, "compile": _compile}[args.command](args)
+    return {"check": _check, "compile": _compile, "params": _params, "laws": _laws}[args.command](args)
 
 
 def _missing(files: list[str]) -> int:
@@ -90,6 +107,79 @@ def _compile(args) -> int:
     else:
         sys.stdout.write(source)
     return 0
+
+
+def _parse_sizes(items: list[str]) -> dict[str, int] | None:
+    out = {}
+    for item in items:
+        name, eq, value = item.partition("=")
+        try:
+            out[name.strip()] = int(value)
+        except ValueError:
+            eq = ""
+        if not eq or not name.strip():
+            print(f"para: error: a size is NAME=INTEGER, got {item!r}", file=sys.stderr)
+            return None
+    return out
+
+
+def _checked_program(file: str):
+    from .driver import check_paths
+
+    if _missing([file]):
+        return None, 2
+    result = check_paths([file])
+    _report(result)
+    if not result.ok:
+        return None, 1
+    return next(iter(result.programs.values())), 0
+
+
+def _find(program, name: str) -> bool:
+    names = [p.name for p in program.paras]
+    if name in names:
+        return True
+    from .check.suggest import did_you_mean
+
+    hint = did_you_mean(name, names)
+    print(f"para: error: no para named {name!r} in {program.file}" + (f"; {hint}" if hint else ""), file=sys.stderr)
+    return False
+
+
+def _params(args) -> int:
+    from .params import report
+
+    sizes = _parse_sizes(args.sizes)
+    if sizes is None:
+        return 2
+    program, status = _checked_program(args.file)
+    if program is None:
+        return status
+    if not _find(program, args.name):
+        return 2
+    print(report(program, args.name).format(sizes))
+    return 0
+
+
+def _laws(args) -> int:
+    from .laws import check_laws, format_results
+
+    sizes = _parse_sizes(args.sizes)
+    if sizes is None or args.trials < 1:
+        if args.trials < 1:
+            print("para: error: --trials must be at least 1", file=sys.stderr)
+        return 2
+    program, status = _checked_program(args.file)
+    if program is None:
+        return status
+    if args.name is not None and not _find(program, args.name):
+        return 2
+    results = check_laws(args.file, args.name, sizes, trials=args.trials, seed=args.seed)
+    print(format_results(results))
+    checked = [r for r in results if not r.skipped]
+    failed = [r for r in checked if not r.ok]
+    print(f"{len(checked)} law{'s' if len(checked) != 1 else ''} checked, {len(failed)} failed")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,8 +1,9 @@
 """The typed core IR: what the checker produces and the lowering consumes.
 
     program  ::= ParaDef*                         callees before callers
-    ParaDef  ::= name hyper* indexset* dom cod Param* Use* body:MapTerm
-    term     ::= Var | ParamRef | HyperRef | SizeOf | Lit | IndexValue
+    ParaDef  ::= name hyper* indexset* dom cod Param* Use* Tie* body:MapTerm   (para or reparam)
+    Tie      ::= target* value:term               leaves computed from other parameters
+    term     ::= Var | ParamRef | LeafRef | HyperRef | SizeOf | Lit | IndexValue
                | Sub(term, index*) | Prim(op, term*) | Reduce(op, (i, axis)*, term)
                | For((i, axis)*, term) | Let(x, term, term) | TupleT(term*) | MatMul(term, term)
                | Einsum(spec, term*) | Builtin(name, term*, over) | Apply(mapterm, term)
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .diagnostics import Span
 from .types import Axis, Kind, MapType, Poly, TensorType, Type
 
 Labels = tuple[tuple[str, Axis], ...]
@@ -31,6 +33,8 @@ Labels = tuple[tuple[str, Axis], ...]
 class Term:
     type: Type = field(kw_only=True)
     labels: Labels = field(kw_only=True, default=())
+    #: Where the term was written, for passes after checking that report on it (symmetry).
+    span: Span | None = field(kw_only=True, default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,13 @@ class SizeOf(Term):
 @dataclass(frozen=True)
 class Lit(Term):
     value: int | float | bool
+
+
+@dataclass(frozen=True)
+class LeafRef(Term):
+    """A parameter leaf of a use, read by a tie: `enc.W` is LeafRef(("enc", "W"))."""
+
+    path: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -151,7 +162,11 @@ class MapTerm:
 
 @dataclass(frozen=True)
 class UseRef(MapTerm):
+    """A reference to a use; `index_sets` says which axis each of the callee's index sets
+    is at this reference (a reparam is given these sizes when it is called)."""
+
     name: str
+    index_sets: tuple[tuple[str, Axis], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -211,17 +226,38 @@ class Init:
 
 @dataclass(frozen=True)
 class Param:
+    """A leaf of the para's own parameters. `abstract` (declared `~ via`): no initialiser,
+    the leaf is given by a 2-cell of whoever uses the para. `via` names the use whose
+    reparameterisation introduced this leaf (a free parameter Q of `f via r`), if any."""
+
     name: str
     type: TensorType
     init: Init
+    abstract: bool = False
+    via: str | None = None
 
 
 @dataclass(frozen=True)
 class Use:
+    """A named instance of a para (one factor of the parameter space). `index_sets` says
+    which axis each of the callee's index sets is, where ties fix it."""
+
     name: str
     callee: str
     args: tuple[HyperArg, ...]
     anonymous: bool = False
+    index_sets: tuple[tuple[str, Axis], ...] = ()
+
+
+@dataclass(frozen=True)
+class Tie:
+    """`tie dec.W = transpose(enc.W)`: the leaves at `targets` (paths from this para: an
+    own parameter `("W",)` or a use's leaf `("dec", "W")`) are computed by `value`, which
+    reads parameters only. Several targets take a tuple value apart, in order."""
+
+    targets: tuple[tuple[str, ...], ...]
+    value: Term
+    source: str  # the tie as written, for docstrings and `para params`
 
 
 @dataclass(frozen=True)
@@ -235,10 +271,21 @@ class ParaDef:
     uses: tuple[Use, ...]
     body: MapTerm
     stochastic: bool = False
+    ties: tuple[Tie, ...] = ()  # in dependency order: a tie comes after the ties it reads
+    kind: str = "para"  # "para" | "reparam"
+
+    @property
+    def is_reparam(self) -> bool:
+        return self.kind == "reparam"
+
+    def tied(self) -> set[tuple[str, ...]]:
+        return {t for tie in self.ties for t in tie.targets}
 
     def signature(self) -> str:
         hs = ", ".join(f"{h.name}: {h.kind}" for h in self.hypers)
         ix = "".join(f" ({n} : {k.value})" for n, k in self.index_sets)
+        if self.is_reparam:
+            return f"reparam {self.name}({hs}){ix} : {self.type.dom} => {self.type.cod}"
         return f"{self.name}({hs}){ix} : {self.type}"
 
 

@@ -129,8 +129,18 @@ def test_console_script_is_installed():
 
 # ------------------------------------------------------------------ compile -o == load
 
-# Small sizes for every para of examples/mlp.para and stdlib/nn.para: (hyperparameters, input).
+# Small sizes for every para of examples/mlp.para and the stdlib: (hyperparameters, input[,
+# the sizes a reparam is given]); None for a para that cannot run alone (its weight is given
+# by a 2-cell where it is used).
 SMALL = {
+    "Dense": None,
+    "CircConv": (dict(k=3), (7,)),
+    "DeepSetLayer": ({}, (5,)),
+    "Transposed": (dict(i=3, o=4), (4, 3), {}),
+    "LowRank": (dict(m=3, n=4, r=2), "pair", {}),
+    "Symmetric": (dict(d=3), (3, 3), {}),
+    "Circulant": (dict(k=3), (3,), dict(c=7)),
+    "SetEquivariant": ({}, (2,), dict(n=5)),
     "Linear": (dict(i=3, o=4), (3,)),
     "LinearNoBias": (dict(i=3, o=4), (3,)),
     "MLP": (dict(d_in=3, d_hidden=5, d_out=2), (3,)),
@@ -158,10 +168,13 @@ def _import_file(path, name):
 def _input(shape, key):
     if shape == "token":
         return jnp.asarray(5, jnp.int32)
+    if shape == "pair":
+        return (jax.random.normal(key, (3, 2)), jax.random.normal(key, (2, 4)))
     return jax.random.normal(key, shape)
 
 
-@pytest.mark.parametrize("source", [EXAMPLES / "mlp.para", STDLIB / "nn.para"], ids=lambda p: p.name)
+@pytest.mark.parametrize("source", [EXAMPLES / "mlp.para", STDLIB / "nn.para", STDLIB / "reparam.para"],
+                         ids=lambda p: p.name)
 def test_compiled_file_matches_load(source, tmp_path):
     out = tmp_path / f"compiled_{source.stem}.py"
     r = para("compile", str(source), "-o", str(out))
@@ -172,11 +185,14 @@ def test_compiled_file_matches_load(source, tmp_path):
     assert set(compiled.__all__) <= set(SMALL), "give every para small sizes in SMALL"
     kinit, kx, kdrop = jax.random.split(jax.random.key(1), 3)
     for name in compiled.__all__:
-        hypers, shape = SMALL[name]
+        if SMALL[name] is None:
+            continue
+        hypers, shape, *given = SMALL[name]
         a = getattr(compiled, name)(**hypers, key=kinit)
         b = getattr(loaded, name)(**hypers, key=kinit)
         x = _input(shape, kx)
-        np.testing.assert_array_equal(a(x), b(x), err_msg=name)
+        sizes = given[0] if given else {}
+        np.testing.assert_array_equal(a(x, **sizes), b(x, **sizes), err_msg=name)
         la = jax.tree_util.tree_leaves(a)
         lb = jax.tree_util.tree_leaves(b)
         assert len(la) == len(lb)

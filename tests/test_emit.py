@@ -56,16 +56,23 @@ def test_imports_are_the_usual_ones(nn_source):
 def test_one_module_class_per_para(nn_source):
     tree = ast.parse(nn_source)
     cls = classes(tree)
-    paras = [line.split()[1].split("(")[0] for line in (STDLIB / "nn.para").read_text().splitlines()
-             if line.startswith("para ")]
-    assert sorted(cls) == sorted(paras)
-    for c in cls.values():
+    def declared(path, keyword):
+        return [line.split()[1].split("(")[0] for line in path.read_text().splitlines() if line.startswith(keyword + " ")]
+
+    paras = declared(STDLIB / "nn.para", "para")
+    used_reparams = {"Circulant", "SetEquivariant"}  # from stdlib/reparam.para, used by CircConv and DeepSetLayer
+    assert used_reparams <= set(declared(STDLIB / "reparam.para", "reparam"))
+    assert sorted(cls) == sorted(paras + list(used_reparams))
+    for name, c in cls.items():
         assert [ast.unparse(b) for b in c.bases] == ["eqx.Module"]
         assert ast.get_docstring(c)
         methods = {f.name for f in c.body if isinstance(f, ast.FunctionDef)}
-        assert methods == {"__init__", "__call__"}
+        if name in ("CircConv", "DeepSetLayer"):  # tied: __call__(x) = untie(x).forward(x)
+            assert methods == {"__init__", "__call__", "untie", "forward"}
+        else:
+            assert methods == {"__init__", "__call__"}
     all_ = next(n for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "__all__")
-    assert sorted(ast.literal_eval(all_.value)) == sorted(paras)
+    assert sorted(ast.literal_eval(all_.value)) == sorted(paras + list(used_reparams))
 
 
 def test_fields_are_annotated(nn_source):

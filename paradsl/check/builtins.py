@@ -21,6 +21,13 @@ CALL_REDUCERS = frozenset({"var", "logsumexp"})
 #: Normalisations along one axis: the last axis of a whole tensor, or `over` a label.
 NORMALISERS = frozenset({"softmax", "log_softmax"})
 
+#: Scans along one axis (the last, or `over` a label): they use the axis's order, so the
+#: symmetry checker accepts them on a `list` only.
+SCANS = frozenset({"cumsum", "cumprod", "cummax", "cummin"})
+
+#: Along one axis, keeping the shape: normalisations and scans.
+ALONG_AXIS = NORMALISERS | SCANS
+
 OTHER = frozenset({"where", "dropout", "einsum", "transpose"})
 
 #: Builtin functions that are stochastic: they take a key when training.
@@ -46,8 +53,8 @@ INDEX_KINDS = ("set", "list", "cyc")
 
 
 def is_builtin_function(name: str) -> bool:
-    return name in UNARY or name in REDUCERS or name in CALL_REDUCERS or name in NORMALISERS or name in OTHER
+    return name in UNARY or name in REDUCERS or name in CALL_REDUCERS or name in ALONG_AXIS or name in OTHER
 
 
 def all_names() -> list[str]:
-    return sorted(UNARY | REDUCERS | CALL_REDUCERS | NORMALISERS | OTHER | set(CONSTANTS))
+    return sorted(UNARY | REDUCERS | CALL_REDUCERS | ALONG_AXIS | OTHER | set(CONSTANTS))

@@ -9,15 +9,18 @@ each para after the paras it uses; a para that uses itself is an error.
 from __future__ import annotations
 
 from collections import ChainMap
+from dataclasses import dataclass, fields, is_dataclass, replace
 
 from .. import ir
 from ..diagnostics import DiagnosticSink, Msg, Span
 from ..resolve import DeclKey, Loader, Unit
 from ..syntax import ast
-from ..types import IndexSetAxis, Kind, MetaAxis, Poly, TensorType, Unifier
+from ..types import Axis, IndexSetAxis, Kind, MetaAxis, Poly, TensorType, TupleType, Unifier
 from ..types.unify import axes_of, substitute_type
 from . import builtins
-from .exprs import BodyChecker, CallSite, ErrorB, GlobalB, HyperB, IndexSetB, ParamB, UseB, zonk
+from .exprs import (
+    BodyChecker, CallSite, ErrorB, Frame, GlobalB, HyperB, IndexSetB, InputB, ParamB, UseB, _field_path, zonk,
+)
 from .signatures import Signature, TypeScope, binder_tables, signature
 from .suggest import did_you_mean
 
@@ -39,6 +42,8 @@ class Checker:
         self._defs: dict[DeclKey, ir.ParaDef | None] = {}
         self._deps: dict[DeclKey, list[tuple[DeclKey, Span]]] = {}
         self._globals: dict[str, dict[str, GlobalB]] = {}  # per file: its scope, as bindings
+        self._use_keys: dict[DeclKey, dict[str, DeclKey]] = {}  # per para: each use's callee
+        self._leaves: dict[DeclKey, list[Leaf] | None] = {}
 
     # ------------------------------------------------------------------ entry points
     def check_unit(self, unit: Unit) -> ir.Program | None:
@@ -68,132 +73,36 @@ class Checker:
         if key in self._defs:
             return self._defs[key]
         self._defs[key] = None  # in progress
-        decl = self.loader.decl(key)
-        unit = self.loader.units[key.file]
-        sig = self.signature(key)
-        sink = self.sink
-        u = Unifier()
-
-        hypers, index_sets, _, _ = binder_tables_quiet(decl)
-        env: dict[str, object] = {}
-        where = decl.name.name
-
-        def bind(ident: ast.Ident, b) -> None:
-            if ident.name in env:
-                sink.error(Msg.DUPLICATE_LOCAL, ident.span, name=ident.name, where=where)
-            env[ident.name] = b
-
-        env_globals = self._unit_globals(unit)  # shared by every para of the file, never copied
-        for b in decl.binders:
-            if b.kind.name in builtins.HYPER_KINDS:
-                bind(b.name, HyperB(b.kind.name))
-            elif b.kind.name in builtins.INDEX_KINDS:
-                bind(b.name, IndexSetB(IndexSetAxis(b.name.name, Kind(b.kind.name))))
-
-        scope = TypeScope(hypers, index_sets, sink)
-        params: list[ir.Param] = []
-        for p in decl.params:
-            t = scope.type(p.type)
-            init = self._init(p)
-            if t is None or init is None:
-                bind(p.name, ErrorB())
-                continue
-            if not isinstance(t, TensorType):
-                sink.error(Msg.TYPE_MISMATCH, p.type.span, expected="a tensor type", found=str(t),
-                           hint="a parameter is one tensor; declare several parameters for several tensors")
-                bind(p.name, ErrorB())
-                continue
-            for a in t.axes:
-                if isinstance(a, IndexSetAxis):
-                    breaks = {
-                        Kind.SET: "a per-element weight breaks S_n-equivariance",
-                        Kind.CYC: "a per-position weight breaks C_n-equivariance",
-                        Kind.LIST: "its size changes with every input",
-                    }[a.kind]
-                    sink.error(Msg.RUNTIME_SIZED_PARAM, p.type.span, name=p.name.name, kind=a.kind.value,
-                               index=a.name, breaks=breaks)
-                    t = None
-                    break
-            bind(p.name, ParamB(t) if t is not None else ErrorB())
-            if t is not None:
-                params.append(ir.Param(p.name.name, t, init))
-
-        uses: list[ir.Use] = []
-        deps: list[tuple[DeclKey, Span]] = []
-        anon_counter: dict[str, int] = {}
-
-        def make_use(name: str, call: ast.Expr, anonymous: bool) -> UseB | None:
-            if isinstance(call, ast.Name):
-                call = ast.Call(call.span, call, ())
-            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
-                sink.error(Msg.NOT_A_PARA, call.span, name=_text(call))
-                return None
-            target = env_globals.get(call.func.name)
-            if not isinstance(target, GlobalB):
-                if call.func.name in env or builtins.is_builtin_function(call.func.name):
-                    sink.error(Msg.NOT_A_PARA, call.func.span, name=call.func.name)
-                else:
-                    sink.error(Msg.UNKNOWN_NAME, call.func.span, name=call.func.name,
-                               hint=did_you_mean(call.func.name, list(env_globals)))
-                return None
-            args = self._hyper_args(target.sig, call, hypers)
-            if args is None:
-                return None
-            use = ir.Use(name, target.sig.key.name, tuple(args), anonymous)
-            deps.append((target.sig.key, call.span))
-            uses.append(use)
-            return UseB(use, target.sig)
-
-        for ud in decl.uses:
-            b = make_use(ud.name.name, ud.expr, False)
-            bind(ud.name, b if b is not None else ErrorB())
-
-        def new_anonymous_use(call: ast.Call) -> UseB | None:
-            base = _snake(call.func.name)
-            n = anon_counter.get(base, 0)
-            while f"{base}_{n}" in env:
-                n += 1
-            anon_counter[base] = n + 1
-            return make_use(f"{base}_{n}", call, True)
-
-        def instantiate(callee: Signature, args: tuple[ir.HyperArg, ...], span: Span):
-            sizes = {}
-            for h, a in zip(callee.hypers, args):
-                if a.poly is not None:
-                    sizes[h.name] = a.poly
-            metas = {}
-            sites = []
-            for name, kind in callee.index_sets:
-                m = u.fresh(name)
-                metas[name] = m
-                sites.append(CallSite(m, callee.key.name, name, kind, span))
-            t = substitute_type(callee.type, sizes, metas)
-            return t, sites
-
-        checker = BodyChecker(sink, u, ChainMap(env, env_globals), decl.name.name, instantiate, new_anonymous_use)
-        if not sig.ok:
-            self._deps[key] = deps
-            return None
-        self._check_index_sets_in_dom(decl, sig)
-        body = checker.map_(decl.body, sig.type.dom, sig.type.cod)
-        self._deps[key] = deps
-        if body is None:
-            return None
-        if not u.unify(body.type.cod, sig.type.cod):
-            sink.error(Msg.RESULT_MISMATCH, decl.body.span, what="the body", found="has type " + checker.show(body.type.cod),
-                       expected=str(sig.type.cod), hint=f"the declaration says {decl.name.name} : {sig.type}")
-            return None
-        if not u.unify(body.type.dom, sig.type.dom):
-            sink.error(Msg.TYPE_MISMATCH, decl.body.span, expected=str(sig.type.dom), found=checker.show(body.type.dom),
-                       hint=f"the body takes {checker.show(body.type.dom)} as input, "
-                            f"but the declaration says {decl.name.name} : {sig.type}")
-            return None
-        body = zonk(u, body)
-        self._check_call_sites(u, checker.call_sites)
-        d = ir.ParaDef(decl.name.name, key.file, sig.hypers, sig.index_sets, sig.type, tuple(params),
-                       tuple(uses), body, stochastic=checker.stochastic)
+        d = _Decl(self, key).check()
         self._defs[key] = d
         return d
+
+    # ------------------------------------------------------------------ leaves
+    def leaves(self, key: DeclKey) -> list[Leaf] | None:
+        """Every parameter leaf of a checked para, its own and its uses', with the tied ones
+        marked; types in the para's own names. None if the para did not check."""
+        if key in self._leaves:
+            return self._leaves[key]
+        d = self.para(key)
+        if d is None:
+            return None
+        tied = d.tied()
+        out = [Leaf((p.name,), p.type, p.abstract, (p.name,) in tied, via=p.via is not None) for p in d.params]
+        for use in d.uses:
+            callee_key = self._use_keys[key][use.name]
+            callee = self.para(callee_key)
+            inner = self.leaves(callee_key)
+            if callee is None or inner is None or callee.is_reparam:
+                continue
+            sizes = _use_sizes(callee, use)
+            index_sets = dict(use.index_sets)
+            for leaf in inner:
+                path = (use.name, *leaf.path)
+                t = substitute_type(leaf.type, sizes, index_sets)
+                out.append(Leaf(path, t, leaf.abstract, leaf.tied or path in tied, inside=leaf.tied and callee.name,
+                                via=leaf.via))
+        self._leaves[key] = out
+        return out
 
     def _check_call_sites(self, u: Unifier, sites: list[CallSite]) -> None:
         for s in sites:
@@ -215,18 +124,24 @@ class Checker:
     def _init(self, p: ast.ParamDecl) -> ir.Init | None:
         if p.init is None:
             return ir.Init("glorot" if _rank(p.type) >= 2 else "zeros")
-        name = p.init.name.name
+        return self.initializer(p.init, allow_via=True)
+
+    def initializer(self, init: ast.Initializer, allow_via: bool = False) -> ir.Init | None:
+        """`~ glorot`, `~ normal(0.5)`; `~ via` marks a leaf that a 2-cell gives."""
+        name = init.name.name
+        if name == "via" and allow_via and not init.args:
+            return ir.Init("via")
         if name not in builtins.INITIALIZERS:
-            self.sink.error(Msg.UNKNOWN_INITIALIZER, p.init.name.span, name=name,
-                            known=", ".join(builtins.INITIALIZERS))
+            self.sink.error(Msg.UNKNOWN_INITIALIZER, init.name.span, name=name,
+                            known=", ".join(builtins.INITIALIZERS) + (", and `via` for a leaf a 2-cell gives" if allow_via else ""))
             return None
         lo, hi = builtins.INITIALIZERS[name]
-        if not lo <= len(p.init.args) <= hi:
+        if not lo <= len(init.args) <= hi:
             expected = str(lo) if lo == hi else f"{lo} to {hi}"
-            self.sink.error(Msg.ARITY, p.init.span, what=f"the initialiser {name!r}", expected=expected,
-                            s="" if expected == "1" else "s", given=len(p.init.args), hint="")
+            self.sink.error(Msg.ARITY, init.span, what=f"the initialiser {name!r}", expected=expected,
+                            s="" if expected == "1" else "s", given=len(init.args), hint="")
             return None
-        return ir.Init(name, tuple(a.value for a in p.init.args))
+        return ir.Init(name, tuple(a.value for a in init.args))
 
     def _hyper_args(self, callee: Signature, call: ast.Call, caller_hypers: dict[str, str]) -> list[ir.HyperArg] | None:
         positional = [a for a in call.args if not isinstance(a, (ast.KwArg, ast.OverArg))]
@@ -336,6 +251,599 @@ class Checker:
                 d = replace(d, stochastic=True)
             out[d.name] = d
         return list(out.values())
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One parameter leaf of a para, at a path from it: `("dec", "W")`."""
+
+    path: tuple[str, ...]
+    type: TensorType
+    abstract: bool  # declared `~ via`: given by a 2-cell of the para's user
+    tied: bool  # computed by a tie (here or inside a use): not a free parameter
+    inside: str | bool = False  # the para inside which it is tied, if not here
+    via: bool = False  # a free parameter Q introduced by `f via r`
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path)
+
+
+class _Decl:
+    """Checking one `para` or `reparam` declaration: the state shared by its clauses,
+    its ties and its body (the host that `BodyChecker` calls back)."""
+
+    def __init__(self, checker: "Checker", key: DeclKey):
+        self.c = checker
+        self.key = key
+        self.decl = checker.loader.decl(key)
+        self.unit = checker.loader.units[key.file]
+        self.sig = checker.signature(key)
+        self.sink = checker.sink
+        self.u = Unifier()
+        self.env: dict[str, object] = {}
+        self.globals = checker._unit_globals(self.unit)  # shared by every para of the file, never copied
+        self.params: list[ir.Param] = []
+        self.uses: list[ir.Use] = []
+        self.deps: list[tuple[DeclKey, Span]] = []
+        self.use_keys: dict[str, DeclKey] = {}
+        self.use_spans: dict[str, Span] = {}
+        self.explicit: dict[str, dict[str, Axis]] = {}  # use -> callee index set -> caller axis
+        self.pins: dict[str, dict[str, MetaAxis]] = {}  # use -> callee index set -> its one instance
+        self.ties: list[tuple[ir.Tie, Span]] = []
+        self.tie_spans: dict[tuple[str, ...], Span] = {}
+        self.via_spans: dict[str, Span] = {}
+        self.call_sites: list[CallSite] = []
+        self.anon_counter: dict[str, int] = {}
+        self.hypers, _, _, _ = binder_tables_quiet(self.decl)
+        checker._use_keys[key] = self.use_keys
+
+    @property
+    def where(self) -> str:
+        return self.decl.name.name
+
+    def bind(self, ident: ast.Ident, b) -> None:
+        if ident.name in self.env:
+            self.sink.error(Msg.DUPLICATE_LOCAL, ident.span, name=ident.name, where=self.where)
+        self.env[ident.name] = b
+
+    # ------------------------------------------------------------------ the declaration
+    def check(self) -> ir.ParaDef | None:
+        decl, sig, sink = self.decl, self.sig, self.sink
+        for b in decl.binders:
+            if b.kind.name in builtins.HYPER_KINDS:
+                self.bind(b.name, HyperB(b.kind.name))
+            elif b.kind.name in builtins.INDEX_KINDS:
+                self.bind(b.name, IndexSetB(IndexSetAxis(b.name.name, Kind(b.kind.name))))
+        if decl.is_reparam:
+            self._reparam_clauses()
+        elif decl.inits:
+            sink.error(Msg.NOT_A_REPARAM, decl.inits[0].span,
+                       problem="`init` belongs to a reparam, where it initialises the free parameters Q",
+                       hint="a para initialises each parameter where it declares it: `params W : [d, d] ~ glorot`")
+        self._params()
+        for ud in decl.uses:
+            base, reparams = _via_chain(ud.expr)
+            b = self.make_use(ud.name.name, base, False, ud.span)
+            self.bind(ud.name, b if b is not None else ErrorB())
+            if b is not None and reparams:
+                self.apply_via(b, reparams, ud.expr.span)
+        for td in decl.ties:
+            self.tie(td)
+
+        checker = BodyChecker(sink, self.u, ChainMap(self.env, self.globals), self.where, self)
+        checker.call_sites = self.call_sites
+        if decl.is_reparam:
+            checker.mode = "reparam"
+        if not sig.ok:
+            self.c._deps[self.key] = self.deps
+            return None
+        if not decl.is_reparam:
+            self.c._check_index_sets_in_dom(decl, sig)
+        body = checker.map_(decl.body, sig.type.dom, sig.type.cod)
+        self.c._deps[self.key] = self.deps
+        if body is None:
+            return None
+        what = "the reparam's body" if decl.is_reparam else "the body"
+        if not self.u.unify(body.type.cod, sig.type.cod):
+            sink.error(Msg.RESULT_MISMATCH, decl.body.span, what=what, found="has type " + checker.show(body.type.cod),
+                       expected=str(sig.type.cod), hint=f"the declaration says {self.where} : {self._arrow()}")
+            return None
+        if not self.u.unify(body.type.dom, sig.type.dom):
+            sink.error(Msg.TYPE_MISMATCH, decl.body.span, expected=str(sig.type.dom), found=checker.show(body.type.dom),
+                       hint=f"the body takes {checker.show(body.type.dom)} as input, "
+                            f"but the declaration says {self.where} : {self._arrow()}")
+            return None
+        body = zonk(self.u, body)
+        self.c._check_call_sites(self.u, self.call_sites)
+        ties = self._order_ties()
+        if ties is None:
+            return None
+        params = tuple(replace(p, type=self.u.zonk(p.type)) for p in self.params)
+        uses = tuple(replace(use, index_sets=tuple((n, self.u.resolve(m)) for n, m in self.pins.get(use.name, {}).items()))
+                     for use in self.uses)
+        if not self._check_free_leaves(params, ties):
+            return None
+        d = ir.ParaDef(self.where, self.key.file, sig.hypers, sig.index_sets, sig.type, params, uses, body,
+                       stochastic=checker.stochastic, ties=ties, kind=decl.kind)
+        from .symmetry import check_symmetry
+
+        if not check_symmetry(d, sink):
+            return None
+        return d
+
+    def _arrow(self) -> str:
+        t = self.sig.type
+        return f"{t.dom} => {t.cod}" if self.decl.is_reparam else str(t)
+
+    def _reparam_clauses(self) -> None:
+        decl = self.decl
+        for clause, what in ((decl.params, "parameters of its own"), (decl.uses, "uses"), (decl.ties, "ties")):
+            if clause:
+                self.sink.error(Msg.NOT_PARAMETER_ONLY, clause[0].span,
+                                problem=f"a reparam has no {what}: it is a function of its input Q, "
+                                        f"the free parameters it is given")
+        if len(decl.inits) > 1:
+            self.sink.error(Msg.DUPLICATE_LOCAL, decl.inits[1].span, name="init", where=self.where)
+
+    def _params(self) -> None:
+        scope = TypeScope(self.hypers, dict(self.sig.index_sets), self.sink)
+        for p in () if self.decl.is_reparam else self.decl.params:
+            t = scope.type(p.type)
+            init = self.c._init(p)
+            if t is None or init is None:
+                self.bind(p.name, ErrorB())
+                continue
+            if not isinstance(t, TensorType):
+                self.sink.error(Msg.TYPE_MISMATCH, p.type.span, expected="a tensor type", found=str(t),
+                                hint="a parameter is one tensor; declare several parameters for several tensors")
+                self.bind(p.name, ErrorB())
+                continue
+            abstract = init.name == "via"
+            runtime = next((a for a in t.axes if isinstance(a, IndexSetAxis)), None)
+            if runtime is not None and not abstract:
+                self.sink.error(Msg.RUNTIME_SIZED_PARAM, p.type.span, name=repr(p.name.name), kind=runtime.kind.value,
+                                index=runtime.name, breaks=_BREAKS[runtime.kind],
+                                fix="give the axis a fixed size, or declare the leaf `~ via` and give it by "
+                                    "an invariant 2-cell where the para is used")
+                self.bind(p.name, ErrorB())
+                continue
+            self.bind(p.name, ParamB(t))
+            self.params.append(ir.Param(p.name.name, t, init, abstract=abstract))
+
+    # ------------------------------------------------------------------ uses
+    def make_use(self, name: str, call: ast.Expr, anonymous: bool, span: Span | None = None) -> UseB | None:
+        sink = self.sink
+        if isinstance(call, ast.Name):
+            call = ast.Call(call.span, call, ())
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+            sink.error(Msg.NOT_A_PARA, call.span, name=_text(call))
+            return None
+        target = self.globals.get(call.func.name)
+        if not isinstance(target, GlobalB):
+            if call.func.name in self.env or builtins.is_builtin_function(call.func.name):
+                sink.error(Msg.NOT_A_PARA, call.func.span, name=call.func.name)
+            else:
+                sink.error(Msg.UNKNOWN_NAME, call.func.span, name=call.func.name,
+                           hint=did_you_mean(call.func.name, list(self.globals)))
+            return None
+        callee = target.sig
+        # Index sets may be given by name after the hyperparameters: `Dense(c)`.
+        given = [a for a in call.args if isinstance(a, ast.Name) and isinstance(self.env.get(a.name), IndexSetB)]
+        if given and callee.index_sets:
+            if len(given) > len(callee.index_sets):
+                sink.error(Msg.ARITY, given[len(callee.index_sets)].span, what=f"the index sets of {callee.key.name!r}",
+                           expected=str(len(callee.index_sets)), s="" if len(callee.index_sets) == 1 else "s",
+                           given=len(given), hint=f"{callee.key.name} is polymorphic over "
+                           + ", ".join(f"({n} : {k.value})" for n, k in callee.index_sets))
+                return None
+            self.explicit[name] = {n: self.env[a.name].axis for (n, _), a in zip(callee.index_sets, given)}
+            call = ast.Call(call.span, call.func, tuple(a for a in call.args if not any(a is g for g in given)))
+        args = self.c._hyper_args(callee, call, self.hypers)
+        if args is None:
+            return None
+        use = ir.Use(name, callee.key.name, tuple(args), anonymous)
+        self.deps.append((callee.key, call.span))
+        self.uses.append(use)
+        self.use_keys[name] = callee.key
+        self.use_spans[name] = span or call.span
+        return UseB(use, callee)
+
+    def new_anonymous_use(self, call: ast.Call) -> UseB | None:
+        base = _snake(call.func.name)
+        n = self.anon_counter.get(base, 0)
+        while f"{base}_{n}" in self.env:
+            n += 1
+        self.anon_counter[base] = n + 1
+        return self.make_use(f"{base}_{n}", call, True)
+
+    def _metas(self, b: UseB) -> dict[str, MetaAxis]:
+        metas = {}
+        for name, _ in b.sig.index_sets:
+            m = self.u.fresh(name)
+            given = self.explicit.get(b.use.name, {}).get(name)
+            if given is not None:
+                self.u.unify_axis(m, given)
+            metas[name] = m
+        return metas
+
+    def pin(self, b: UseB) -> dict[str, MetaAxis]:
+        """One instance of a use's index sets, shared by its ties and every reference to it."""
+        if b.use.name not in self.pins:
+            self.pins[b.use.name] = self._metas(b)
+        return self.pins[b.use.name]
+
+    def instantiate(self, b: UseB, span: Span):
+        callee = b.sig
+        sizes = _use_sizes(callee, b.use)
+        metas = self.pins.get(b.use.name) or self._metas(b)
+        sites = [CallSite(metas[name], callee.key.name, name, kind, span) for name, kind in callee.index_sets]
+        t = substitute_type(callee.type, sizes, metas)
+        return t, sites, tuple(metas.items())
+
+    # ------------------------------------------------------------------ leaves of uses
+    def use_leaves(self, b: UseB) -> list[Leaf] | None:
+        """The leaves of a use, in this para's names (its index sets pinned)."""
+        key = self.use_keys.get(b.use.name)
+        if key is None:
+            return None
+        inner = self.c.leaves(key)
+        callee = self.c.para(key)
+        if inner is None or callee is None:
+            return None
+        sizes = _use_sizes(callee, b.use)
+        metas = self.pin(b)
+        return [replace(leaf, path=(b.use.name, *leaf.path), type=substitute_type(leaf.type, sizes, metas),
+                        tied=leaf.tied, inside=callee.name if leaf.tied else False) for leaf in inner]
+
+    def _resolve_path(self, path: tuple[ast.Ident, ...], span: Span, *, for_tie: bool):
+        """A path to a leaf or a use: (Leaf | UseB, leaves) or None (reported)."""
+        first = path[0]
+        b = self.env.get(first.name)
+        if isinstance(b, ErrorB):
+            return None
+        if isinstance(b, ParamB) and len(path) == 1:
+            p = next(p for p in self.params if p.name == first.name)
+            return Leaf((p.name,), p.type, p.abstract, False, via=p.via is not None), None
+        if not isinstance(b, UseB):
+            options = [n for n, v in self.env.items() if isinstance(v, (ParamB, UseB))]
+            self.sink.error(Msg.UNKNOWN_FIELD, first.span, owner=self.where, name=first.name,
+                            hint=did_you_mean(first.name, options) or
+                            ("its parameters and uses are " + ", ".join(options) if options else f"{self.where!r} has no parameters or uses"))
+            return None
+        leaves = self.use_leaves(b)
+        if leaves is None:
+            return None
+        want = tuple(i.name for i in path)
+        if len(path) == 1:
+            return b, leaves
+        exact = next((leaf for leaf in leaves if leaf.path == want), None)
+        if exact is not None:
+            if exact.tied:
+                self.sink.error(Msg.NOT_A_FREE_LEAF, span, target=".".join(want), owner=exact.inside,
+                                hint="tie a leaf that it leaves free" if for_tie else "read the leaves it is computed from")
+                return None
+            return exact, None
+        if any(leaf.path[:len(want)] == want for leaf in leaves):
+            return _Subtree(want), [leaf for leaf in leaves if leaf.path[:len(want)] == want]
+        # Name the first step that does not exist.
+        for i in range(1, len(path)):
+            prefix = want[:i + 1]
+            if not any(leaf.path[:i + 1] == prefix for leaf in leaves):
+                options = sorted({leaf.path[i] for leaf in leaves if leaf.path[:i] == want[:i] and len(leaf.path) > i})
+                owner = ".".join(want[:i])
+                self.sink.error(Msg.UNKNOWN_FIELD, path[i].span, owner=owner, name=path[i].name,
+                                hint=did_you_mean(path[i].name, options) or ("it has " + ", ".join(options) if options
+                                                                             else f"{owner!r} has no parameters"))
+                return None
+        return None  # pragma: no cover - some step above is missing
+
+    def leaf(self, path: tuple[ast.Ident, ...], span: Span) -> TensorType | None:
+        """The type of a leaf read by a tie (`enc.W`)."""
+        r = self._resolve_path(path, span, for_tie=False)
+        if r is None:
+            return None
+        found, _ = r
+        if not isinstance(found, Leaf):
+            self.sink.error(Msg.TYPE_MISMATCH, span, expected="a parameter leaf", found=f"the use {'.'.join(i.name for i in path)!r}",
+                            hint="a tie reads leaves, `enc.W`; `tie a = b` ties every leaf of the use a to b's")
+            return None
+        return found.type
+
+    # ------------------------------------------------------------------ ties
+    def _tie_checker(self) -> BodyChecker:
+        inputs = {}
+        if isinstance(self.decl.body, ast.Lambda):
+            inputs = {p.name: InputB() for p in self.decl.body.params if p.name not in self.env}
+        bc = BodyChecker(self.sink, self.u, ChainMap(inputs, self.env, self.globals), self.where, self)
+        bc.call_sites = self.call_sites
+        bc.mode = "tie"
+        return bc
+
+    def tie(self, td: ast.TieDecl) -> None:
+        sink = self.sink
+        target_text = ".".join(i.name for i in td.path)
+        r = self._resolve_path(td.path, _path_span(td.path), for_tie=True)
+        if r is None:
+            return
+        found, subtree = r
+        source = f"{target_text} = {_source_text(self.c.loader.sources.get(self.key.file, ''), td.value.span)}"
+        if subtree is not None:  # tie a whole use: every leaf of it, to the same leaf of another use
+            vpath = _field_path(td.value)
+            other = self._resolve_path(vpath, td.value.span, for_tie=False) if vpath else None
+            if vpath is None:
+                sink.error(Msg.TIE_TYPE, td.value.span, target=f"the use {target_text!r}", found="a value",
+                           expected="a use of a para", extra="; `tie a = b` ties every leaf of the use a to the same leaf of b")
+                return
+            if other is None:
+                return
+            found_b, other_leaves = other
+            prefix = tuple(i.name for i in vpath)
+            mine = {leaf.path[len(td.path):]: leaf for leaf in subtree if not leaf.tied}
+            theirs = {leaf.path[len(prefix):]: leaf for leaf in (other_leaves or []) if not leaf.tied}
+            if other_leaves is None or set(mine) != set(theirs):
+                desc = lambda ls: "(" + ", ".join(".".join(p) + " : " + str(self.u.zonk(l.type)) for p, l in ls.items()) + ")"
+                sink.error(Msg.TIE_TYPE, td.value.span, target=f"the use {target_text!r}",
+                           found=desc(theirs) if other_leaves is not None else f"the leaf {'.'.join(prefix)!r}",
+                           expected=desc(mine), extra="; a use is tied to a use of the same para with the same sizes")
+                return
+            for rest, leaf in mine.items():
+                t_other = theirs[rest].type
+                if not self.u.unify(leaf.type, t_other):
+                    sink.error(Msg.TIE_TYPE, td.value.span, target=".".join(leaf.path), found=str(self.u.zonk(t_other)),
+                               expected=str(self.u.zonk(leaf.type)), extra="")
+                    return
+            for rest, leaf in mine.items():
+                value = ir.LeafRef(prefix + rest, type=theirs[rest].type, span=td.value.span)
+                self._add_tie([leaf.path], value, f"{'.'.join(leaf.path)} = {'.'.join(prefix + rest)}", td.span)
+            return
+        assert isinstance(found, Leaf)
+        bc = self._tie_checker()
+        bc.frames.append(Frame())
+        try:
+            value = bc.value(td.value)
+        finally:
+            frame = bc.frames.pop()
+        if value is None:
+            return
+        value = bc._bind_implicit(value, frame, found.type, td.value.span)
+        if value is None:
+            return
+        if not (isinstance(value.type, TensorType) and value.type.dtype == found.type.dtype
+                and self.u.unify(value.type, found.type)):
+            sink.error(Msg.TIE_TYPE, td.value.span, target=target_text, found=bc.show(value.type),
+                       expected=bc.show(found.type), extra="")
+            return
+        self._add_tie([found.path], value, source, td.span)
+
+    def _add_tie(self, targets: list[tuple[str, ...]], value: ir.Term, source: str, span: Span) -> bool:
+        for t in targets:
+            if t in self.tie_spans:
+                self.sink.error(Msg.TIED_TWICE, span, target=".".join(t), first=str(self.tie_spans[t]))
+                return False
+        for t in targets:
+            self.tie_spans[t] = span
+        self.ties.append((ir.Tie(tuple(targets), value, source), span))
+        return True
+
+    # ------------------------------------------------------------------ via
+    def via(self, bc: BodyChecker, e: ast.BinOp) -> ir.MapTerm | None:
+        base, reparams = _via_chain(e)
+        f = bc.map_(base, None)
+        if f is None:
+            return None
+        if not isinstance(f, ir.UseRef):
+            self.sink.error(Msg.NOT_A_REPARAM, base.span, problem="`via` reparameterises a para, and this is a composite map",
+                            hint="name the para on the left of `via`: `Dense(c) via Circulant(k)`")
+            return None
+        b = bc._lookup(f.name) if f.name in self.env else None
+        b = b if isinstance(b, UseB) else next(UseB(u, self.c.signature(self.use_keys[u.name])) for u in self.uses if u.name == f.name)
+        if f.name not in self.pins:
+            self.pins[f.name] = dict(f.index_sets)  # type: ignore[arg-type]
+        if not self.apply_via(b, reparams, e.span):
+            return None
+        return f
+
+    def apply_via(self, b: UseB, reparams: list[ast.Expr], span: Span) -> bool:
+        """Desugar `f via r1 via r2 ...`: fresh free parameters q for the last reparam,
+        and ties `f.P = r1(q1)`, `q1 = r2(q2)`, ... (vertical composition of 2-cells)."""
+        leaves = self.use_leaves(b)
+        if leaves is None:
+            return False
+        targets = [(leaf.path, leaf.type) for leaf in leaves if not leaf.tied]
+        owner = b.sig.key.name
+        for r_expr in reparams:
+            rb = self._reparam_use(r_expr)
+            if rb is None:
+                return False
+            t, sites, index_sets = self.instantiate(rb, r_expr.span)
+            self.call_sites.extend(sites)
+            q_type, p_type = t.dom, t.cod
+            if len(targets) == 1:
+                ok = self.u.unify(p_type, targets[0][1])
+            else:
+                ok = (isinstance(p_type, TupleType) and len(p_type.items) == len(targets)
+                      and all(self.u.unify(a, tt) for a, (_, tt) in zip(p_type.items, targets)))
+            if not ok:
+                expected = ", ".join(f"{'.'.join(p[1:]) or p[0]} : {self.u.zonk(tt)}" for p, tt in targets)
+                self.sink.error(Msg.VIA_MISMATCH, r_expr.span, reparam=rb.sig.key.name, found=str(self.u.zonk(p_type)),
+                                callee=owner, expected=f"({expected})" if len(targets) != 1 else expected)
+                return False
+            rdecl = self.c.loader.decl(rb.sig.key)
+            names = [p.name for p in rdecl.body.params] if isinstance(rdecl.body, ast.Lambda) else ["q"]
+            q_items = list(q_type.items) if isinstance(q_type, TupleType) else [q_type]
+            if len(names) != len(q_items) or not all(isinstance(q, TensorType) for q in q_items):
+                return False  # the reparam's own body is reported where it is declared
+            init = self.c.initializer(rdecl.inits[0]) if rdecl.inits else None
+            refs = []
+            new_targets = []
+            for n, q in zip(names, q_items):
+                pname = self._fresh_param_name(f"{b.use.name}_{n}")
+                pinit = init or ir.Init("glorot" if q.rank >= 1 else "zeros")
+                self.params.append(ir.Param(pname, q, pinit, via=b.use.name))
+                self.via_spans[pname] = r_expr.span
+                refs.append(ir.ParamRef(pname, type=q))
+                new_targets.append(((pname,), q))
+            arg = refs[0] if len(refs) == 1 else ir.TupleT(tuple(refs), type=TupleType(tuple(r.type for r in refs)))
+            value = ir.Apply(ir.UseRef(rb.use.name, index_sets, type=t), arg, type=p_type, span=r_expr.span)
+            lhs = ", ".join(".".join(p) for p, _ in targets)
+            src = f"{lhs} = {rb.sig.key.name}({', '.join(r.name for r in refs)})"
+            if not self._add_tie([p for p, _ in targets], value, src, r_expr.span):
+                return False
+            targets = new_targets
+            owner = rb.sig.key.name
+        return True
+
+    def _fresh_param_name(self, base: str) -> str:
+        taken = set(self.env) | {p.name for p in self.params}
+        name, i = base, 1
+        while name in taken:
+            name = f"{base}{i}"
+            i += 1
+        return name
+
+    def _reparam_use(self, r: ast.Expr) -> UseB | None:
+        call = r if isinstance(r, ast.Call) else ast.Call(r.span, r, ()) if isinstance(r, ast.Name) else None
+        target = self.globals.get(call.func.name) if call is not None and isinstance(call.func, ast.Name) else None
+        if not isinstance(target, GlobalB) or target.sig.kind != "reparam":
+            name = call.func.name if call is not None and isinstance(call.func, ast.Name) else None
+            if name is not None and not isinstance(target, GlobalB) and name not in self.env:
+                self.sink.error(Msg.UNKNOWN_NAME, call.func.span, name=name, hint=did_you_mean(name, list(self.globals)))
+                return None
+            what = f"{name!r} is a para" if isinstance(target, GlobalB) else (f"{name!r} is not a reparam" if name else "this is not a reparam")
+            self.sink.error(Msg.NOT_A_REPARAM, r.span, problem=f"{what}; the right of `via` is a 2-cell",
+                            hint="declare it `reparam R(...) : Q => P = q => ...`")
+            return None
+        return self.new_anonymous_use(call)
+
+    # ------------------------------------------------------------------ after the body
+    def _order_ties(self) -> tuple[ir.Tie, ...] | None:
+        """The ties zonked and in dependency order; a cycle is reported."""
+        ties = [(replace(t, value=zonk(self.u, t.value)), span) for t, span in self.ties]
+        producer = {target: i for i, (t, _) in enumerate(ties) for target in t.targets}
+        deps = [sorted({producer[r] for r in _reads(t.value) if r in producer}) for t, _ in ties]
+        order: list[int] = []
+        state: dict[int, int] = {}
+        ok = True
+
+        def visit(i: int, stack: list[int]) -> None:
+            nonlocal ok
+            if state.get(i) == 2 or not ok:
+                return
+            if state.get(i) == 1:
+                cycle = stack[stack.index(i):] + [i]
+                path = " -> ".join(".".join(ties[j][0].targets[0]) for j in cycle)
+                self.sink.error(Msg.TIE_CYCLE, ties[max(cycle)][1], cycle=path)
+                ok = False
+                return
+            state[i] = 1
+            for j in deps[i]:
+                visit(j, stack + [i])
+            state[i] = 2
+            order.append(i)
+
+        for i in range(len(ties)):
+            visit(i, [])
+        if not ok:
+            return None
+        return tuple(ties[i][0] for i in order)
+
+    def _check_free_leaves(self, params: tuple[ir.Param, ...], ties: tuple[ir.Tie, ...]) -> bool:
+        """Every leaf a 2-cell must give is given, and every free leaf can be allocated."""
+        tied = {t for tie in ties for t in tie.targets}
+        ok = True
+        for p in params:
+            if p.via is not None and (p.name,) not in tied:
+                runtime = next((a for a in p.type.axes if isinstance(a, IndexSetAxis)), None)
+                if runtime is not None or any(isinstance(a, MetaAxis) for a in p.type.axes):
+                    if runtime is None:
+                        self.sink.error(Msg.INDEX_RANGE_UNKNOWN, self.via_spans[p.name], index=p.name)
+                    else:
+                        self.sink.error(Msg.RUNTIME_SIZED_PARAM, self.via_spans[p.name], name=f"{p.name!r} (the free "
+                                        f"parameters of this 2-cell)", kind=runtime.kind.value, index=runtime.name,
+                                        breaks=_BREAKS[runtime.kind], fix="give the reparam a fixed-size input Q")
+                    ok = False
+        for use in self.uses:
+            key = self.use_keys[use.name]
+            callee = self.c.para(key)
+            if callee is None or callee.is_reparam:
+                continue
+            b = UseB(use, self.c.signature(key))
+            for leaf in self.use_leaves(b) or []:
+                if leaf.abstract and not leaf.tied and leaf.path not in tied:
+                    t = self.u.zonk(leaf.type)
+                    runtime = next((a for a in t.axes if isinstance(a, IndexSetAxis)), None)
+                    inner = ".".join(leaf.path[1:])
+                    if runtime is not None:
+                        self.sink.error(Msg.RUNTIME_SIZED_PARAM, self.use_spans[use.name],
+                                        name=f"{inner!r} of {callee.name!r}", kind=runtime.kind.value, index=runtime.name,
+                                        breaks=_BREAKS[runtime.kind],
+                                        fix=f"reparameterise it with an invariant 2-cell, `{callee.name} via R`, "
+                                            f"or tie it, `tie {leaf.dotted} = ...`")
+                    else:
+                        self.sink.error(Msg.ABSTRACT_LEAF_NOT_GIVEN, self.use_spans[use.name], target=repr(leaf.dotted),
+                                        callee=callee.name)
+                    ok = False
+        return ok
+
+
+class _Subtree:
+    def __init__(self, path: tuple[str, ...]):
+        self.path = path
+
+
+_BREAKS = {
+    Kind.SET: "a per-element weight breaks S_n-equivariance",
+    Kind.CYC: "a per-position weight breaks C_n-equivariance",
+    Kind.LIST: "its size changes with every input",
+}
+
+
+def _use_sizes(callee, use: ir.Use) -> dict[str, Poly]:
+    return {h.name: a.poly for h, a in zip(callee.hypers, use.args) if a.poly is not None}
+
+
+def _via_chain(e: ast.Expr) -> tuple[ast.Expr, list[ast.Expr]]:
+    """`f via r via s` as (f, [r, s])."""
+    reparams: list[ast.Expr] = []
+    while isinstance(e, ast.BinOp) and e.op == "via":
+        reparams.append(e.right)
+        e = e.left
+    return e, reparams[::-1]
+
+
+def _path_span(path: tuple[ast.Ident, ...]) -> Span:
+    return path[0].span.to(path[-1].span)
+
+
+def _reads(t) -> set[tuple[str, ...]]:
+    """The leaves a tie's value reads: own parameters and leaves of uses."""
+    out: set[tuple[str, ...]] = set()
+
+    def walk(x) -> None:
+        if isinstance(x, ir.ParamRef):
+            out.add((x.name,))
+        elif isinstance(x, ir.LeafRef):
+            out.add(x.path)
+        if is_dataclass(x) and not isinstance(x, type):
+            for f in fields(x):
+                walk(getattr(x, f.name))
+        elif isinstance(x, tuple):
+            for i in x:
+                walk(i)
+
+    walk(t)
+    return out
+
+
+def _source_text(source: str, span: Span) -> str:
+    lines = source.splitlines()
+    if not (1 <= span.line <= len(lines)):
+        return "..."
+    if span.end_line == span.line:
+        return lines[span.line - 1][span.col - 1:span.end_col - 1]
+    return " ".join([lines[span.line - 1][span.col - 1:]] + [l.strip() for l in lines[span.line:span.end_line - 1]]
+                    + [lines[span.end_line - 1][:span.end_col - 1].strip()])
 
 
 def binder_tables_quiet(decl: ast.ParaDecl):

@@ -74,7 +74,12 @@ class ErrorB:
     """A name whose declaration had an error (already reported): its uses report nothing."""
 
 
-Binding = LocalB | ParamB | HyperB | IndexSetB | UseB | MapB | GlobalB | ErrorB
+@dataclass(frozen=True)
+class InputB:
+    """The input of a para's body, seen from a tie: reading it is an error (a hypernetwork)."""
+
+
+Binding = LocalB | ParamB | HyperB | IndexSetB | UseB | MapB | GlobalB | ErrorB | InputB
 
 
 @dataclass
@@ -115,14 +120,19 @@ _LOGIC = {"and": "and", "or": "or"}
 class BodyChecker:
     """Checks the body of one para. Holds the unifier and the index-variable scopes."""
 
-    def __init__(self, sink: DiagnosticSink, unifier: Unifier, env: dict[str, Binding], para: str,
-                 instantiate, new_anonymous_use):
+    def __init__(self, sink: DiagnosticSink, unifier: Unifier, env: dict[str, Binding], para: str, host):
+        """`host` is the declaration being checked: it makes uses (`new_anonymous_use`),
+        instantiates their types (`instantiate`), desugars `f via r` (`via`) and looks up
+        the leaves of uses for ties (`leaf`)."""
         self.sink = sink
         self.u = unifier
         self.env = env
         self.para = para
-        self._instantiate = instantiate  # (sig, args, span) -> (MapType, [CallSite])
-        self._new_anonymous_use = new_anonymous_use  # (call expr) -> UseB | None
+        self.host = host
+        self._new_anonymous_use = host.new_anonymous_use  # (call expr) -> UseB | None
+        #: "body" in a para's body; "tie" in a tie's value; "reparam" in a reparam's body.
+        #: Ties and reparams are 2-cells: they read parameters only and apply no para.
+        self.mode = "body"
         self.indices: dict[str, IndexInfo] = {}  # unique -> info
         self.scope: dict[str, str] = {}  # source name -> unique name
         self.frames: list[Frame] = []
@@ -210,6 +220,8 @@ class BodyChecker:
                                 right=self.show(g.type.dom), hint="in `f >> g` the codomain of f must equal the domain of g")
                 return None
             return ir.Compose(f, g, type=MapType(f.type.dom, g.type.cod))
+        if isinstance(e, ast.BinOp) and e.op == "via":
+            return self.host.via(self, e)
         if isinstance(e, ast.BinOp) and e.op == "&":
             f, g = self.map_(e.left, dom), self.map_(e.right, dom)
             if f is None or g is None:
@@ -236,18 +248,18 @@ class BodyChecker:
             if isinstance(b, ErrorB):
                 return None
             if isinstance(b, UseB):
-                t, sites = self._instantiate(b.sig, b.use.args, e.span)
-                self.call_sites.extend(sites)
-                return ir.UseRef(b.use.name, type=t)
+                return self.use_ref(b, e.span)
             if isinstance(b, MapB):
                 return b.term
+            if isinstance(b, InputB):
+                return self._input(e)
             if isinstance(b, GlobalB):
+                if not self._may_apply(b.sig, e.span):
+                    return None
                 use = self._new_anonymous_use(ast.Call(e.span, e, ()))
                 if use is None:
                     return None
-                t, sites = self._instantiate(use.sig, use.use.args, e.span)
-                self.call_sites.extend(sites)
-                return ir.UseRef(use.use.name, type=t)
+                return self.use_ref(use, e.span)
             if b is None and e.name in builtins.UNARY:
                 if dom is None:
                     self.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a known input type", found=f"the polymorphic {e.name!r}",
@@ -269,18 +281,44 @@ class BodyChecker:
                             used="composed", hint="only paras, uses, lambdas and activations compose")
             return None
         if isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and isinstance(self._lookup(e.func.name), GlobalB):
+            if not self._may_apply(self._lookup(e.func.name).sig, e.span):
+                return None
             use = self._new_anonymous_use(e)
             if use is None:
                 return None
-            t, sites = self._instantiate(use.sig, use.use.args, e.span)
-            self.call_sites.extend(sites)
-            return ir.UseRef(use.use.name, type=t)
+            return self.use_ref(use, e.span)
         if (isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and self._lookup(e.func.name) is None
                 and self._find_index(e.func.name) is None and not builtins.is_builtin_function(e.func.name)):
             self.sink.error(Msg.UNKNOWN_NAME, e.func.span, name=e.func.name, hint=did_you_mean(e.func.name, self._names()))
             return None
         self.sink.error(Msg.NOT_A_MAP, e.span, what="this expression", type="a value", used="used as a map",
                         hint="write a lambda, `x => ...`, to turn a value into a map")
+        return None
+
+    def use_ref(self, b: UseB, span: Span) -> ir.UseRef | None:
+        """A reference to a use, its callee's index sets instantiated for this reference."""
+        if not self._may_apply(b.sig, span):
+            return None
+        t, sites, index_sets = self.host.instantiate(b, span)
+        self.call_sites.extend(sites)
+        return ir.UseRef(b.use.name, index_sets, type=t)
+
+    def _may_apply(self, sig: Signature, span: Span) -> bool:
+        """Paras are applied in bodies; reparams only in ties, reparams and `via`."""
+        if sig.kind == "reparam" and self.mode == "body":
+            self.sink.error(Msg.NOT_A_REPARAM, span, problem=f"{sig.key.name!r} is a reparam, a 2-cell, not a map",
+                            hint=f"apply it to a para's parameters: `f via {sig.key.name}`, or `tie leaf = {sig.key.name}(...)`")
+            return False
+        if sig.kind == "para" and self.mode != "body":
+            where = "a tie" if self.mode == "tie" else "a reparam"
+            self.sink.error(Msg.NOT_PARAMETER_ONLY, span,
+                            problem=f"{where} applies the para {sig.key.name!r}: its value would depend on "
+                                    f"that para's own parameters and input, so it is not a reparameterisation")
+            return False
+        return True
+
+    def _input(self, e: ast.Name) -> None:
+        self.sink.error(Msg.TIE_READS_INPUT, e.span, name=e.name)
         return None
 
     def _describe_value(self, name: str) -> str:
@@ -407,6 +445,11 @@ class BodyChecker:
         return None
 
     def _v_Field(self, e: ast.Field):
+        if self.mode == "tie":
+            path = _field_path(e)
+            if path is not None and isinstance(self._lookup(path[0].name), UseB):
+                t = self.host.leaf(path, e.span)
+                return None if t is None else ir.LeafRef(tuple(i.name for i in path), type=t, span=e.span)
         if not isinstance(e.base, ast.Name):
             self.sink.error(Msg.TYPE_MISMATCH, e.base.span, expected="a use of a para", found="a value",
                             hint="only a use of a para has fields")
@@ -418,8 +461,11 @@ class BodyChecker:
         if isinstance(b, UseB):
             self.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value",
                             found=f"the parameter {e.name.name!r} of the use {base!r}",
-                            hint=f"a use's parameters are not read in a body; call the use, `{base}(x)`")
+                            hint=f"a use's parameters are not read in a body; call the use, `{base}(x)`, "
+                                 f"or compute a leaf from it with `tie`")
             return None
+        if isinstance(b, InputB):
+            return self._input(e.base)
         if isinstance(b, (LocalB, ParamB)):
             kind = f"a value of type {self._describe_value(base)}"
         elif isinstance(b, HyperB):
@@ -441,9 +487,11 @@ class BodyChecker:
         b = self._lookup(name)
         info = self._find_index(name) if b is None else None
         if info is not None:
-            return ir.IndexValue(info.unique, type=INDEX, labels=(self._label(info),))
+            return ir.IndexValue(info.unique, type=INDEX, labels=(self._label(info),), span=e.span)
         if isinstance(b, ErrorB):
             return None
+        if isinstance(b, InputB):
+            return self._input(e)
         if isinstance(b, LocalB):
             return ir.Var(name, type=b.type, labels=b.labels)
         if isinstance(b, ParamB):
@@ -467,7 +515,7 @@ class BodyChecker:
             # A short unknown name in a value position is a free index variable, as in
             # `if a == b then ...`; its range must come from the result type.
             info = self._implicit_index(name, e.span)
-            return ir.IndexValue(info.unique, type=INDEX, labels=(self._label(info),))
+            return ir.IndexValue(info.unique, type=INDEX, labels=(self._label(info),), span=e.span)
         self.sink.error(Msg.UNKNOWN_NAME, e.span, name=name, hint=did_you_mean(name, self._names()))
         return None
 
@@ -517,7 +565,7 @@ class BodyChecker:
                             given=len(e.indices), ices="ex" if len(e.indices) == 1 else "ices", type=self.show(base.type))
             return None
         return ir.Sub(base, tuple(indices), type=TensorType(tuple(rest), base.type.dtype),
-                      labels=self.merge_labels(*labels))
+                      labels=self.merge_labels(*labels), span=e.span)
 
     def _index(self, ix: ast.Expr, axis: Axis) -> ir.IVar | ir.Term | None:
         if isinstance(ix, ast.Name) and ix.name not in self.env and ix.name not in builtins.CONSTANTS:
@@ -540,6 +588,8 @@ class BodyChecker:
         t = self.value(ix)
         if t is None:
             return None
+        if t.span is None:
+            t = replace(t, span=ix.span)
         if not (isinstance(t.type, TensorType) and t.type.rank == 0 and is_int(t.type.dtype)):
             self.sink.error(Msg.DTYPE_MISMATCH, ix.span, what="an index", expected="an integer scalar", found=self.show(t.type),
                             hint="index with an index variable or an integer expression")
@@ -554,10 +604,10 @@ class BodyChecker:
         if e.op == "not":
             if not self._is_dtype(x, "bool", e.operand.span, "`not`"):
                 return None
-            return ir.Prim("not", (x,), type=x.type, labels=x.labels)
+            return ir.Prim("not", (x,), type=x.type, labels=x.labels, span=e.span)
         if not self._numeric(x, e.operand.span, "negation"):
             return None
-        return ir.Prim("neg", (x,), type=x.type, labels=x.labels)
+        return ir.Prim("neg", (x,), type=x.type, labels=x.labels, span=e.span)
 
     def _is_dtype(self, t: ir.Term, dtype: str, span: Span, what: str) -> bool:
         if isinstance(t.type, TensorType) and t.type.dtype == dtype:
@@ -629,7 +679,7 @@ class BodyChecker:
                     return None
         if dtype is None:
             dtype = self._join_dtypes(args)
-        return ir.Prim(op, tuple(args), type=TensorType(axes, dtype), labels=labels)
+        return ir.Prim(op, tuple(args), type=TensorType(axes, dtype), labels=labels, span=span)
 
     @staticmethod
     def _join_dtypes(args: list[ir.Term]) -> str:
@@ -740,7 +790,7 @@ class BodyChecker:
         labels = tuple(l for l in body.labels if l[0] not in bound)
         dtype = "f32" if op == "mean" else body.type.dtype
         return ir.Reduce(op, None, tuple((i.unique, i.axis) for i in infos), body,
-                         type=TensorType((), dtype), labels=labels)
+                         type=TensorType((), dtype), labels=labels, span=span)
 
     def _v_For(self, e: ast.For):
         infos = self._bind_indices(e.indices)
@@ -808,9 +858,9 @@ class BodyChecker:
                 return None
             else:
                 pos.append(a)
-        if over and name not in builtins.REDUCERS | builtins.CALL_REDUCERS | builtins.NORMALISERS:
+        if over and name not in builtins.REDUCERS | builtins.CALL_REDUCERS | builtins.ALONG_AXIS:
             span = next(a.span for a in e.args if isinstance(a, ast.OverArg))
-            self.sink.error(Msg.UNKNOWN_KEYWORD, span, callee=repr(name), name="over", hint="only reductions and softmax take `over`")
+            self.sink.error(Msg.UNKNOWN_KEYWORD, span, callee=repr(name), name="over", hint="only reductions, softmax and scans take `over`")
             return None
 
         def arity(lo: int, hi: int) -> bool:
@@ -830,7 +880,7 @@ class BodyChecker:
             if x is None or not self._numeric(x, pos[0].span, repr(name)):
                 return None
             dtype = x.type.dtype if name in ("abs", "sign", "id", "square") else ("f32" if not is_float(x.type.dtype) else x.type.dtype)
-            return ir.Prim(name, (x,), type=TensorType(x.type.axes, dtype), labels=x.labels)
+            return ir.Prim(name, (x,), type=TensorType(x.type.axes, dtype), labels=x.labels, span=e.span)
         if name in ("max", "min") and len(pos) == 2:
             a, b = self.value(pos[0]), self.value(pos[1])
             if a is None or b is None:
@@ -845,7 +895,7 @@ class BodyChecker:
             if not self._is_dtype(c, "bool", pos[0].span, "the condition of `where`"):
                 return None
             return self.elementwise("where", [c, a, b], [p.span for p in pos], e.span, dtype=self._join_dtypes([a, b]))
-        if name in builtins.REDUCERS or name in builtins.CALL_REDUCERS or name in builtins.NORMALISERS:
+        if name in builtins.REDUCERS or name in builtins.CALL_REDUCERS or name in builtins.ALONG_AXIS:
             if not arity(1, 1):
                 return None
             if over:
@@ -874,32 +924,36 @@ class BodyChecker:
                 if x.type.rank:
                     return self._mixed(x, pos[0].span)
                 names = tuple(i.unique for i in infos)
-                if name in builtins.NORMALISERS:
-                    return ir.Builtin(name, (x,), names, type=x.type, labels=x.labels)
+                if name in builtins.ALONG_AXIS:
+                    return ir.Builtin(name, (x,), names, type=x.type, labels=x.labels, span=e.span)
                 labels = tuple(l for l in x.labels if l[0] not in names)
-                return ir.Builtin(name, (x,), names, type=TensorType((), x.type.dtype), labels=labels)
+                return ir.Builtin(name, (x,), names, type=TensorType((), x.type.dtype), labels=labels, span=e.span)
             x = self.whole(pos[0], repr(name))
             if x is None:
                 return None
             if not isinstance(x.type, TensorType):
                 self.sink.error(Msg.TYPE_MISMATCH, pos[0].span, expected="a tensor", found=self.show(x.type), hint="")
                 return None
-            if name in builtins.NORMALISERS:
+            if name in builtins.ALONG_AXIS:
                 if x.type.rank == 0:
                     self.sink.error(Msg.TYPE_MISMATCH, pos[0].span, expected="a tensor with an axis", found=self.show(x.type),
-                                    hint=f"{name} normalises along the last axis")
+                                    hint=f"{name} acts along the last axis")
                     return None
-                return ir.Builtin(name, (x,), (), type=x.type)
+                return ir.Builtin(name, (x,), (), type=x.type, span=e.span)
             dtype = "f32" if name in ("mean", "var", "logsumexp") else x.type.dtype
-            return ir.Builtin(name, (x,), (), type=TensorType((), dtype))
+            return ir.Builtin(name, (x,), (), type=TensorType((), dtype), span=e.span)
         if name == "dropout":
             if not arity(2, 2):
                 return None
             x, p = self.whole(pos[0], "`dropout`"), self.whole(pos[1], "the rate of `dropout`")
             if x is None or p is None:
                 return None
+            if self.mode != "body":
+                self.sink.error(Msg.NOT_PARAMETER_ONLY, e.span,
+                                problem="`dropout` is random; a reparameterisation is a deterministic function of the parameters")
+                return None
             self.stochastic = True
-            return ir.Builtin("dropout", (x, p), (), type=x.type)
+            return ir.Builtin("dropout", (x, p), (), type=x.type, span=e.span)
         if name == "transpose":
             if not arity(1, 1):
                 return None
@@ -910,7 +964,7 @@ class BodyChecker:
                 self.sink.error(Msg.TYPE_MISMATCH, pos[0].span, expected="a matrix", found=self.show(x.type),
                                 hint="`transpose` swaps the two axes of a matrix")
                 return None
-            return ir.Builtin("transpose", (x,), (), type=TensorType(x.type.axes[::-1], x.type.dtype))
+            return ir.Builtin("transpose", (x,), (), type=TensorType(x.type.axes[::-1], x.type.dtype), span=e.span)
         raise AssertionError(name)  # pragma: no cover - every builtin is handled above
 
     def _einsum(self, e: ast.Call, pos: list[ast.Expr]) -> ir.Term | None:
@@ -955,6 +1009,17 @@ class BodyChecker:
                 return None
         dtype = self._join_dtypes(args)
         return ir.Einsum(spec, tuple(args), type=TensorType(tuple(axes[c] for c in out), dtype))
+
+
+def _field_path(e: ast.Expr) -> tuple[ast.Ident, ...] | None:
+    """`a.b.c` as identifiers, or None if the base is not a name."""
+    parts: list[ast.Ident] = []
+    while isinstance(e, ast.Field):
+        parts.append(e.name)
+        e = e.base
+    if not isinstance(e, ast.Name):
+        return None
+    return (ast.Ident(e.span, e.name), *reversed(parts))
 
 
 def _is_scalar(t: Type) -> bool:

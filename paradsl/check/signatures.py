@@ -21,6 +21,7 @@ class Signature:
     index_sets: tuple[tuple[str, Kind], ...]
     type: MapType
     ok: bool
+    kind: str = "para"  # "para" | "reparam": a reparam's type is Q => P
 
     def hyper(self, name: str) -> ir.Hyper | None:
         return next((h for h in self.hypers if h.name == name), None)
@@ -110,7 +111,7 @@ def signature(key: DeclKey, decl: ast.ParaDecl, sink: DiagnosticSink) -> Signatu
     dom, cod = scope.type(decl.dom), scope.type(decl.cod)
     ok = ok and dom is not None and cod is not None
     t = MapType(dom or TupleType(()), cod or TupleType(()))
-    return Signature(key, tuple(hyper_list), tuple(index_sets.items()), t, ok)
+    return Signature(key, tuple(hyper_list), tuple(index_sets.items()), t, ok, decl.kind)
 
 
 def _literal_fits(kind: str, value) -> bool:

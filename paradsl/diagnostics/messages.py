@@ -166,14 +166,83 @@ class Msg:
     # ---- E03xx: symmetry of index sets
     RUNTIME_SIZED_PARAM = Message(
         "E0301", "parameter over a runtime index set",
-        "parameter {name!r} is indexed by the {kind} {index!r}, whose size is only known at run time",
-        "a weight over {index!r} cannot be allocated, and {breaks}; "
-        "give the axis a fixed size, or derive the weight with a 2-cell (`via`)",
+        "parameter {name} is indexed by the {kind} {index!r}, whose size is only known at run time",
+        "a weight over {index!r} cannot be allocated, and {breaks}; {fix}",
     )
     SYMMETRY_BROKEN_BY_CALL = Message(
         "E0302", "symmetry broken by a call",
         "{callee!r} treats its index set {param!r} as a {callee_kind}, but it is given the {kind} {index!r}",
         "a {callee_kind}-polymorphic map may use the order of {param!r}, which breaks the {group} symmetry of {index!r}",
+    )
+    POSITION_ARITHMETIC = Message(
+        "E0303", "arithmetic on a position",
+        "`{op}` does arithmetic on the position of {index!r} in the {kind} {set!r}, which {group} does not preserve",
+        "{hint}",
+    )
+    POSITION_COMPARISON = Message(
+        "E0304", "comparison of positions",
+        "`{op}` compares {what} of the {kind} {set!r}, which {group} does not preserve",
+        "{hint}",
+    )
+    POSITION_AS_VALUE = Message(
+        "E0305", "position used as a value",
+        "the position of {index!r} in the {kind} {set!r} is used as a value, which {group} does not preserve",
+        "{hint}",
+    )
+    SCAN_ON_SYMMETRIC_AXIS = Message(
+        "E0306", "scan along a set",
+        "`{op}` scans along the {kind} {set!r}, whose elements have no order ({group} acts on it)",
+        "a scan needs an order: declare {set!r} a `list`, or reduce over it with a commutative `sum`/`max`/`min`",
+    )
+    POSITION_SUBSCRIPT = Message(
+        "E0307", "subscript picks a position",
+        "this subscript picks {what} of the {kind} {set!r}, which {group} does not preserve",
+        "subscript an axis of {set!r} with an index variable over it, or reduce over it",
+    )
+    CYCLIC_DIFFERENCE = Message(
+        "E0308", "cyclic arithmetic not shift-invariant",
+        "{what} on the cyc {set!r} {problem}",
+        "on a cyc, take differences modulo its size, `(a - b) mod {set}`, which every shift preserves",
+    )
+
+    # ---- E04xx: 2-cells (reparameterisation and weight tying)
+    TIE_TYPE = Message(
+        "E0401", "tie of the wrong type",
+        "the tie gives {target} the type {found}, but the leaf has type {expected}",
+        "a 2-cell gives each tied leaf exactly its declared shape and dtype{extra}",
+    )
+    TIE_READS_INPUT = Message(
+        "E0402", "tie reads an input",
+        "the tie reads the input {name!r}: a reparameterisation that reads an input is a hypernetwork, not a 2-cell",
+        "a tie computes a leaf from parameters only: own parameters, leaves of uses (`enc.W`), "
+        "hyperparameters and reparams",
+    )
+    TIED_TWICE = Message(
+        "E0403", "leaf tied twice", "{target} is tied twice", "the first tie is at {first}",
+    )
+    TIE_CYCLE = Message(
+        "E0404", "cycle of ties", "the ties form a cycle: {cycle}",
+        "a tied leaf is computed from free parameters; leave one leaf of the cycle free",
+    )
+    NOT_A_FREE_LEAF = Message(
+        "E0405", "not a free parameter",
+        "{target} is tied inside {owner!r}, so it is not a free parameter of this para",
+        "{hint}",
+    )
+    NOT_PARAMETER_ONLY = Message(
+        "E0406", "2-cell is not parameter-only", "{problem}",
+        "a 2-cell computes parameters from parameters with index notation, builtins and other reparams only",
+    )
+    VIA_MISMATCH = Message(
+        "E0407", "reparam does not fit",
+        "{reparam!r} gives {found}, but the free parameters of {callee!r} are {expected}",
+        "a reparam's result is the para's free parameters: one leaf, or a tuple of all of them in order",
+    )
+    NOT_A_REPARAM = Message("E0408", "not a reparam", "{problem}", "{hint}")
+    ABSTRACT_LEAF_NOT_GIVEN = Message(
+        "E0409", "parameter given by no 2-cell",
+        "parameter {target} of {callee!r} is declared `~ via`, but no 2-cell gives it",
+        "reparameterise it, `{callee} via R`, or tie it, `tie {target} = ...`",
     )
 
 

@@ -45,6 +45,10 @@ class DiagnosticSink:
         self.diagnostics.append(Diagnostic(msg.code, severity, span, text, hint or None, tuple(notes)))
 
     @property
+    def error_count(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
     def has_errors(self) -> bool:
         return any(d.severity is Severity.ERROR for d in self.diagnostics)
 

@@ -76,7 +76,8 @@ def _needs_key(program: ir.Program) -> dict[str, bool]:
     """Which paras draw random numbers at initialisation, in themselves or in a use."""
     out: dict[str, bool] = {}
     for p in program.paras:  # in dependency order: callees first
-        out[p.name] = (any(prm.init.name not in DETERMINISTIC_INIT for prm in p.params)
+        out[p.name] = (any(prm.init.name not in DETERMINISTIC_INIT and (prm.name,) not in p.tied()
+                           and not prm.abstract for prm in p.params)
                        or any(out.get(u.callee, True) for u in p.uses))
     return out
 
@@ -84,7 +85,8 @@ def _needs_key(program: ir.Program) -> dict[str, bool]:
 def lower(program: ir.Program) -> LoweredModule:
     stochastic = {p.name: p.stochastic for p in program.paras}
     needs_key = _needs_key(program)
-    classes = tuple(_ParaLowering(p, stochastic, needs_key).class_def() for p in program.paras)
+    reparams = {p.name for p in program.paras if p.is_reparam}
+    classes = tuple(_ParaLowering(p, stochastic, needs_key, reparams).class_def() for p in program.paras)
     return LoweredModule(program.file, classes, tuple(py.ident(p.name) for p in program.paras))
 
 
@@ -111,11 +113,14 @@ def annotation(t: Type) -> pyast.expr | None:
 
 
 class _ParaLowering:
-    def __init__(self, para: ir.ParaDef, stochastic: dict[str, bool], needs_key: dict[str, bool] | None = None):
+    def __init__(self, para: ir.ParaDef, stochastic: dict[str, bool], needs_key: dict[str, bool] | None = None,
+                 reparams: set[str] = frozenset()):
         self.p = para
         self.stochastic_callees = stochastic
         self.needs_key = needs_key or {}
+        self.reparams = reparams
         self.cls = py.ident(para.name)
+        self.tied = para.tied()
 
     # ------------------------------------------------------------------ the class
     def class_def(self) -> pyast.ClassDef:
@@ -132,7 +137,12 @@ class _ParaLowering:
                 target=py.store(py.ident(h.name)), annotation=py.name({"Nat": "int", "Int": "int", "Float": "float", "Bool": "bool"}[h.kind]),
                 value=py.call("eqx.field", static=py.const(True)), simple=1))
         body.append(self.init_def())
-        body.append(self.call_def())
+        if p.ties:
+            body.append(self.untie_def())
+            body.append(self.tied_call_def())
+            body.append(self.call_def("forward"))
+        else:
+            body.append(self.call_def())
         return pyast.ClassDef(name=self.cls, bases=[py.attr("eqx.Module")], keywords=[], body=body,
                               decorator_list=[], type_params=[])
 
@@ -157,7 +167,7 @@ class _ParaLowering:
         defaults = defaults[len(defaults) - n_trailing:] if n_trailing else []
         stmts: list[pyast.stmt] = [py.assign_attr(py.ident(h.name), py.name(py.ident(h.name))) for h in p.hypers]
         # Keys are split only among the parameters and uses that draw random numbers.
-        random = [prm.init.name not in DETERMINISTIC_INIT for prm in p.params]
+        random = [self._drawn(prm) for prm in p.params]
         random += [self.needs_key.get(u.callee, True) for u in p.uses]
         n_keys = sum(random)
         keys: list[pyast.expr | None] = []
@@ -169,16 +179,28 @@ class _ParaLowering:
         it = iter(keys)
         item_keys = [next(it) if r else None for r in random]
         for prm, k in zip(p.params, item_keys):
-            stmts.append(py.assign_attr(py.ident(prm.name), self._init_expr(prm, k)))
+            # A leaf that a 2-cell gives is not stored: it is computed in `untie`.
+            value = self._init_expr(prm, k) if self._drawn(prm) or self._stored(prm) else py.const(None)
+            stmts.append(py.assign_attr(py.ident(prm.name), value))
         for use, k in zip(p.uses, item_keys[len(p.params):]):
             call_args = [self._hyper_expr(a) for a in use.args]
             # A use that draws nothing at initialisation is given no key.
             k = k if k is not None else py.const(None)
-            stmts.append(py.assign_attr(py.ident(use.name), py.call(py.name(py.ident(use.callee)), *call_args, key=k)))
+            made = py.call(py.name(py.ident(use.callee)), *call_args, key=k)
+            inner = [t[1:] for t in sorted(self.tied) if t[0] == use.name and len(t) > 1]
+            if inner:  # its tied leaves are not stored either
+                made = _tree_at(made, inner, [py.const(None)] * len(inner))
+            stmts.append(py.assign_attr(py.ident(use.name), made))
         fn_args = pyast.arguments(posonlyargs=[], args=args, vararg=None, kwonlyargs=[pyast.arg(arg="key")],
                                   kw_defaults=[None], kwarg=None, defaults=defaults)
         return pyast.FunctionDef(name="__init__", args=fn_args, body=stmts or [pyast.Pass()], decorator_list=[],
                                  returns=None, type_params=[])
+
+    def _stored(self, prm: ir.Param) -> bool:
+        return not prm.abstract and (prm.name,) not in self.tied
+
+    def _drawn(self, prm: ir.Param) -> bool:
+        return self._stored(prm) and prm.init.name not in DETERMINISTIC_INIT
 
     def _init_expr(self, prm: ir.Param, key: pyast.expr) -> pyast.expr:
         t = prm.type
@@ -208,23 +230,79 @@ class _ParaLowering:
         return _poly_expr(a.size, lambda v: py.name(py.ident(v)))
 
     # ------------------------------------------------------------------ __call__
-    def call_def(self) -> pyast.FunctionDef:
+    def _begin(self) -> str:
+        """Fresh statement and name state for one method; returns the input's name."""
         p = self.p
         self.stmts: list[pyast.stmt] = []
         self.names = Namer({"self", "key", "keys"} | {py.ident(n) for n, _ in p.index_sets})
         self.sizes_needed: dict[str, pyast.expr] = {}
         self.key_sites = 0
+        self.env = {}
         body = p.body
         if isinstance(body, ir.LambdaT) and not body.tupled:
             arg_name = self.names.fresh(body.params[0])
         else:
             arg_name = self.names.fresh("x")
-        self.size_paths = _size_paths(p.type.dom, py.name(arg_name))
+        if p.is_reparam:  # a reparam is given the sizes of its index sets
+            self.size_paths = {n: py.name(py.ident(n)) for n, _ in p.index_sets}
+        else:
+            self.size_paths = _size_paths(p.type.dom, py.name(arg_name))
+        return arg_name
+
+    def _input_arg(self, arg_name: str) -> pyast.arg:
+        return pyast.arg(arg=arg_name, annotation=annotation(self.p.type.dom))
+
+    def untie_def(self) -> pyast.FunctionDef:
+        """`untie(x)`: this module with every tied leaf computed from the free ones (r(q));
+        `x` only gives the sizes of the index sets."""
+        p = self.p
+        arg_name = self._begin()
+        self.leaf_vars: dict[tuple[str, ...], pyast.expr] = {}
+        for tie in p.ties:
+            value = self.term(tie.value).expr
+            if len(tie.targets) == 1:
+                self.leaf_vars[tie.targets[0]] = self.bind("_".join(tie.targets[0]), value)
+            else:
+                names = [self.names.fresh("_".join(t)) for t in tie.targets]
+                self.stmts.append(py.assign(names, value))
+                for t, n in zip(tie.targets, names):
+                    self.leaf_vars[t] = py.name(n)
+        targets = [t for tie in p.ties for t in tie.targets]
+        self.stmts.append(py.ret(_tree_at(py.name("self"), targets, [self.leaf_vars[t] for t in targets])))
+        prologue = [py.assign(n, e) for n, e in self.sizes_needed.items()]
+        del self.leaf_vars
+        doc = "The module with its tied leaves computed from the free parameters (the 2-cell r):\n\n" + "\n".join(
+            f"    {t.source}" for t in p.ties) + "\n"
+        fn_args = pyast.arguments(posonlyargs=[], args=[pyast.arg(arg="self"), self._input_arg(arg_name)], vararg=None,
+                                  kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+        return pyast.FunctionDef(name="untie", args=fn_args, body=[pyast.Expr(value=py.const(doc))] + prologue + self.stmts,
+                                 decorator_list=[], returns=py.ann(repr(self.cls)), type_params=[])
+
+    def tied_call_def(self) -> pyast.FunctionDef:
+        """`__call__(x) = untie(x).forward(x)`: g(q, x) = f(r(q), x)."""
+        p = self.p
+        arg_name = self._begin()
+        kw = {"key": py.name("key")} if p.stochastic else {}
+        forward = py.call(pyast.Attribute(value=py.call(py.attr("self.untie"), py.name(arg_name)), attr="forward",
+                                          ctx=pyast.Load()), py.name(arg_name), **kw)
+        kwonly = [pyast.arg(arg="key", annotation=None)] if p.stochastic else []
+        fn_args = pyast.arguments(posonlyargs=[], args=[pyast.arg(arg="self"), self._input_arg(arg_name)], vararg=None,
+                                  kwonlyargs=kwonly, kw_defaults=[py.const(None)] * len(kwonly), kwarg=None, defaults=[])
+        return pyast.FunctionDef(name="__call__", args=fn_args, body=[py.ret(forward)], decorator_list=[],
+                                 returns=annotation(p.type.cod), type_params=[])
+
+    def call_def(self, name: str = "__call__") -> pyast.FunctionDef:
+        p = self.p
+        arg_name = self._begin()
+        body = p.body
         result = self.apply_map(body, LV(py.name(arg_name)), bind_as=arg_name)
         self.stmts.append(py.ret(result.expr))
         prologue: list[pyast.stmt] = []
+        if name == "forward":
+            prologue.append(pyast.Expr(value=py.const("The untied map f(p, x): the body, every leaf as stored.")))
         for n, e in self.sizes_needed.items():
-            prologue.append(py.assign(n, e))
+            if not (isinstance(e, pyast.Name) and e.id == n):  # a reparam's sizes are its arguments already
+                prologue.append(py.assign(n, e))
         if p.stochastic:
             n = max(self.key_sites, 1)
             split = py.call("jax.random.split", py.name("key"), py.const(n))
@@ -232,11 +310,15 @@ class _ParaLowering:
             prologue.append(py.assign("keys", pyast.IfExp(
                 test=pyast.Compare(left=py.name("key"), ops=[pyast.Is()], comparators=[py.const(None)]),
                 body=none, orelse=split)))
-        arg = pyast.arg(arg=arg_name, annotation=annotation(p.type.dom))
+        arg = self._input_arg(arg_name)
         kwonly = [pyast.arg(arg="key", annotation=None)] if p.stochastic else []
+        defaults = [py.const(None)] * len(kwonly)
+        if p.is_reparam:
+            kwonly += [pyast.arg(arg=py.ident(n), annotation=py.name("int")) for n, _ in p.index_sets]
+            defaults += [None] * len(p.index_sets)
         fn_args = pyast.arguments(posonlyargs=[], args=[pyast.arg(arg="self"), arg], vararg=None, kwonlyargs=kwonly,
-                                  kw_defaults=[py.const(None)] * len(kwonly), kwarg=None, defaults=[])
-        return pyast.FunctionDef(name="__call__", args=fn_args, body=prologue + self.stmts, decorator_list=[],
+                                  kw_defaults=defaults, kwarg=None, defaults=[])
+        return pyast.FunctionDef(name=name, args=fn_args, body=prologue + self.stmts, decorator_list=[],
                                  returns=annotation(p.type.cod), type_params=[])
 
     def _next_key(self) -> pyast.expr:
@@ -266,6 +348,8 @@ class _ParaLowering:
         if isinstance(m, ir.UseRef):
             use = next(u for u in self.p.uses if u.name == m.name)
             kw = {"key": self._next_key()} if self.stochastic_callees.get(use.callee) else {}
+            if use.callee in self.reparams:  # a reparam is told the sizes of its index sets
+                kw.update({py.ident(n): self.size(a) for n, a in m.index_sets})
             return LV(py.call(py.self_attr(py.ident(m.name)), arg.expr, **kw))
         if isinstance(m, ir.PrimMap):
             return LV(self._unary(m.op, arg.expr))
@@ -314,7 +398,17 @@ class _ParaLowering:
         return self.env[t.name]
 
     def _t_ParamRef(self, t: ir.ParamRef) -> LV:
-        return LV(py.self_attr(py.ident(t.name)))
+        computed = getattr(self, "leaf_vars", {}).get((t.name,))
+        return LV(computed if computed is not None else py.self_attr(py.ident(t.name)))
+
+    def _t_LeafRef(self, t: ir.LeafRef) -> LV:
+        computed = getattr(self, "leaf_vars", {}).get(t.path)
+        if computed is not None:
+            return LV(computed)
+        expr = py.name("self")
+        for step in t.path:
+            expr = pyast.Attribute(value=expr, attr=py.ident(step), ctx=pyast.Load())
+        return LV(expr)
 
     def _t_HyperRef(self, t: ir.HyperRef) -> LV:
         return LV(py.self_attr(py.ident(t.name)))
@@ -481,6 +575,24 @@ class _ParaLowering:
         return LV(py.call(fn, x.expr, axis=axis), out)
 
 
+def _tree_at(module: pyast.expr, paths: list[tuple[str, ...]], values: list[pyast.expr]) -> pyast.expr:
+    """`eqx.tree_at(lambda m: (m.a.W, ...), module, (v, ...), is_leaf=...)`: None marks a
+    leaf a 2-cell gives, so None must count as a leaf to be found and replaced."""
+    def leaf(path):
+        expr = py.name("m")
+        for step in path:
+            expr = pyast.Attribute(value=expr, attr=py.ident(step), ctx=pyast.Load())
+        return expr
+
+    where = pyast.Lambda(args=pyast.arguments(posonlyargs=[], args=[pyast.arg(arg="m")], vararg=None, kwonlyargs=[],
+                                              kw_defaults=[], kwarg=None, defaults=[]),
+                         body=py.tuple_(leaf(p) for p in paths))
+    is_none = pyast.Lambda(args=pyast.arguments(posonlyargs=[], args=[pyast.arg(arg="v")], vararg=None, kwonlyargs=[],
+                                                kw_defaults=[], kwarg=None, defaults=[]),
+                           body=pyast.Compare(left=py.name("v"), ops=[pyast.Is()], comparators=[py.const(None)]))
+    return py.call("eqx.tree_at", where, module, py.tuple_(values), is_leaf=is_none)
+
+
 def _factors(t: ir.Term) -> list[ir.Term]:
     if isinstance(t, ir.Prim) and t.op == "mul":
         return _factors(t.args[0]) + _factors(t.args[1])
@@ -518,5 +630,11 @@ def _size_paths(t: Type, root: pyast.expr) -> dict[str, pyast.expr]:
 
 
 def _docstring(p: ir.ParaDef) -> str:
-    return f"{p.signature()}"
+    lines = [p.signature()]
+    if p.ties:
+        lines += ["", "Tied leaves (None when stored; computed by `untie`):", ""] + [f"    {t.source}" for t in p.ties]
+    abstract = [prm.name for prm in p.params if prm.abstract]
+    if abstract:
+        lines += ["", "Given by a 2-cell where it is used (None until then): " + ", ".join(abstract)]
+    return "\n".join(lines) + ("\n" if len(lines) > 1 else "")
 

@@ -1,7 +1,7 @@
 """The surface syntax tree. Every node is frozen and carries the span it was parsed from.
 
     module    ::= decl*
-    decl      ::= ImportFile | ImportStd | ParaDecl
+    decl      ::= ImportFile | ImportStd | ParaDecl      (`para` and `reparam`)
     type      ::= TensorTypeExpr(size*, dtype?) | TupleTypeExpr(type*)
     size      ::= SizeName | SizeInt | SizeOp(+|-|*, size, size)
     expr      ::= Name | Number | String | BoolLit | Unit | TupleExpr | Lambda | Let | If
@@ -140,7 +140,7 @@ class For(Node):
 
 @dataclass(frozen=True, slots=True)
 class BinOp(Node):
-    """Arithmetic, comparison, logic, `@`, and the map combinators `>>` and `&`."""
+    """Arithmetic, comparison, logic, `@`, and the map combinators `>>`, `&` and `via`."""
 
     op: str
     left: "Expr"
@@ -225,7 +225,17 @@ class UseDecl(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class TieDecl(Node):
+    """`tie dec.W = transpose(enc.W)`: the leaf at `path` is computed by `value`."""
+
+    path: tuple[Ident, ...]
+    value: Expr
+
+
+@dataclass(frozen=True, slots=True)
 class ParaDecl(Node):
+    """A `para` (a map `dom -> cod` with parameters) or a `reparam` (a 2-cell `Q => P`)."""
+
     name: Ident
     binders: tuple[Binder, ...]
     dom: TypeExpr
@@ -233,6 +243,13 @@ class ParaDecl(Node):
     params: tuple[ParamDecl, ...]
     uses: tuple[UseDecl, ...]
     body: Expr
+    ties: tuple[TieDecl, ...] = ()
+    inits: tuple[Initializer, ...] = ()
+    kind: str = "para"  # "para" | "reparam"
+
+    @property
+    def is_reparam(self) -> bool:
+        return self.kind == "reparam"
 
 
 @dataclass(frozen=True, slots=True)

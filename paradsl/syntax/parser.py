@@ -19,7 +19,7 @@ from . import ast
 
 #: Keywords that start a top-level declaration; a line starting with one begins a new chunk
 #: for error recovery.
-DECL_KEYWORDS = ("para", "import")
+DECL_KEYWORDS = ("para", "reparam", "import")
 _DECL_START = re.compile(r"^(?:%s)\b" % "|".join(DECL_KEYWORDS), re.MULTILINE)
 
 _FRIENDLY = {
@@ -182,7 +182,7 @@ class _Builder(Transformer):
     def import_std(self, meta, c):
         return ast.ImportStd(self._span(meta), tuple(str(t) for t in c))
 
-    def para_decl(self, meta, c):
+    def para_decl(self, meta, c, kind="para"):
         name = self._ident(c[0])
         rest = c[1:]
         binders: list[ast.Binder] = []
@@ -190,11 +190,27 @@ class _Builder(Transformer):
             binders.extend(rest[0])
             rest = rest[1:]
         dom, cod = rest[0], rest[1]
-        params, uses = [], []
+        clauses: dict[str, list] = {"params": [], "uses": [], "tie": [], "init": []}
         for clause in rest[2:-1]:
-            kind, items = clause
-            (params if kind == "params" else uses).extend(items)
-        return ast.ParaDecl(self._span(meta), name, tuple(binders), dom, cod, tuple(params), tuple(uses), rest[-1])
+            what, items = clause
+            clauses[what].extend(items)
+        return ast.ParaDecl(self._span(meta), name, tuple(binders), dom, cod, tuple(clauses["params"]),
+                            tuple(clauses["uses"]), rest[-1], tuple(clauses["tie"]), tuple(clauses["init"]), kind)
+
+    def reparam_decl(self, meta, c):
+        return self.para_decl(meta, c, kind="reparam")
+
+    def tie_clause(self, meta, c):
+        return ("tie", list(c))
+
+    def tie_decl(self, meta, c):
+        return ast.TieDecl(self._span(meta), tuple(c[0]), c[1])
+
+    def leaf_path(self, meta, c):
+        return [self._ident(t) for t in c]
+
+    def init_clause(self, meta, c):
+        return ("init", list(c))
 
     def binder_group(self, meta, c):
         return list(c)
@@ -300,6 +316,7 @@ class _Builder(Transformer):
         return method
 
     compose = _bin(">>")
+    via = _bin("via")
     fanout = _bin("&")
     or_ = _bin("or")
     and_ = _bin("and")

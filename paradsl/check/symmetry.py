@@ -1,0 +1,318 @@
+"""The symmetry check: every use of an index over a `set` or a `cyc` respects its group.
+
+An index variable over a `set` may be permuted by S_n, one over a `cyc` rotated by C_n; an
+expression is equivariant when it uses such an index only in ways the group preserves:
+
+    use of an index a over                        set (S_n)   cyc (C_n)   list / fixed
+    subscript of an axis of its own index set     yes         yes         yes
+    a reduction over the whole set                yes         yes         yes
+    `a == b` between indices of the same set      yes         yes         yes
+    a difference `(a - b) mod c`                  no          yes         yes
+    `a + 1`, `a < b`, a causal mask, a scan       no          no          yes
+    its position as a number (an encoding)        no          no          yes
+
+The pass runs on the zonked IR, so every index's index set is known. It interprets integer
+terms abstractly: a term that depends on positions in a guarded index set is a `Pos`, a
+linear form in its indices; the only ways to make it invariant again are `mod` the set's
+size with coefficients summing to 0 (a difference) or 1 (a shifted index, which may
+subscript the set's own axis), and `==` of two positions. Anything else that consumes a
+`Pos` is a violation, reported where the position is used, with the index, the group and
+a hint.
+
+Parameters over a runtime index set are checked where they are declared (E0301): they
+exist only as leaves a 2-cell gives, and the 2-cell's own body passes this check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import ir
+from ..diagnostics import DiagnosticSink, Msg, Span
+from ..types import IndexSetAxis, Kind, TensorType
+from . import builtins
+
+
+@dataclass(frozen=True)
+class Pos:
+    """An integer that depends on positions in one guarded index set."""
+
+    axis: IndexSetAxis
+    coeff: int  # the sum of the coefficients of the set's indices in the linear form
+    wrapped: bool  # taken `mod` the set's size
+    index: str  # one index of the form, for messages
+    span: Span | None
+    pure: bool  # a bare index variable
+
+
+class _Reported:
+    """A position whose violation is already reported: consumed silently, so that one
+    mistake gives one diagnostic."""
+
+
+DONE = _Reported()
+
+
+def _guarded(axis) -> bool:
+    return isinstance(axis, IndexSetAxis) and axis.kind in (Kind.SET, Kind.CYC)
+
+
+def _source(unique: str) -> str:
+    return re.sub(r"_\d+$", "", unique)
+
+
+def check_symmetry(d: ir.ParaDef, sink: DiagnosticSink) -> bool:
+    """Report every symmetry violation in a para's body and ties; True if there are none."""
+    before = sink.error_count
+    s = _Symmetry(sink)
+    s.map_(d.body)
+    for tie in d.ties:
+        s.consume(s.term(tie.value))
+    return sink.error_count == before
+
+
+class _Symmetry:
+    def __init__(self, sink: DiagnosticSink):
+        self.sink = sink
+        self.env: dict[str, Pos | None] = {}
+
+    # ------------------------------------------------------------------ reports
+    def _values(self, p: Pos) -> dict:
+        return {"index": p.index, "kind": p.axis.kind.value, "set": p.axis.name, "group": p.axis.kind.group}
+
+    def consume(self, p, span: Span | None = None) -> None:
+        """A position reaches a place where it is used as a number."""
+        if p is None or p is DONE:
+            return
+        where = span or p.span
+        if p.pure or (p.wrapped and p.coeff == 1):
+            self.sink.error(Msg.POSITION_AS_VALUE, p.span or where, **self._values(p),
+                            hint=f"a positional encoding, or any use of a position as a number, needs an order: "
+                                 f"declare {p.axis.name!r} a `list`")
+        elif p.axis.kind is Kind.CYC and not p.wrapped:
+            self.sink.error(Msg.CYCLIC_DIFFERENCE, p.span or where, what="this arithmetic", set=p.axis.name,
+                            problem=f"is not taken `mod {p.axis.name}`, so it depends on where the ring is cut")
+        else:
+            self.sink.error(Msg.CYCLIC_DIFFERENCE, p.span or where, what="this arithmetic", set=p.axis.name,
+                            problem=f"has index coefficients summing to {p.coeff}, so a shift changes it")
+
+    def _arith(self, op: str, p: Pos, span: Span | None) -> _Reported:
+        if p.axis.kind is Kind.SET:
+            hint = (f"a set has no order: use an index of {p.axis.name!r} only to subscript, in a reduction, "
+                    f"or in `==` with another index of {p.axis.name!r}")
+        else:
+            hint = (f"on a cyc, arithmetic on positions is taken modulo its size, `(a - b) mod {p.axis.name}`; "
+                    f"or declare {p.axis.name!r} a `list`")
+        self.sink.error(Msg.POSITION_ARITHMETIC, span or p.span, op=op, **self._values(p), hint=hint)
+        return DONE
+
+    # ------------------------------------------------------------------ maps
+    def map_(self, m: ir.MapTerm) -> None:
+        if isinstance(m, ir.LambdaT):
+            saved = dict(self.env)
+            for p in m.params:
+                self.env[p] = None
+            self.consume(self.term(m.body))
+            self.env = saved
+        elif isinstance(m, ir.Compose):
+            self.map_(m.first)
+            self.map_(m.second)
+        elif isinstance(m, (ir.Parallel, ir.Fanout)):
+            self.map_(m.left)
+            self.map_(m.right)
+
+    # ------------------------------------------------------------------ terms
+    def term(self, t: ir.Term) -> Pos | None:
+        method = getattr(self, "_t_" + type(t).__name__, None)
+        if method is not None:
+            return method(t)
+        return None  # leaves: Lit, ParamRef, LeafRef, HyperRef, SizeOf
+
+    def _t_IndexValue(self, t: ir.IndexValue) -> Pos | None:
+        (_, axis), = t.labels
+        if not _guarded(axis):
+            return None
+        return Pos(axis, 1, False, _source(t.name), t.span, True)
+
+    def _t_Var(self, t: ir.Var) -> Pos | None:
+        return self.env.get(t.name)
+
+    def _t_Let(self, t: ir.Let) -> Pos | None:
+        v = self.term(t.value)
+        saved = self.env.get(t.name, None), t.name in self.env
+        self.env[t.name] = v
+        out = self.term(t.body)
+        if saved[1]:
+            self.env[t.name] = saved[0]
+        else:
+            del self.env[t.name]
+        return out
+
+    def _t_TupleT(self, t: ir.TupleT) -> None:
+        for i in t.items:
+            self.consume(self.term(i))
+
+    def _t_MatMul(self, t: ir.MatMul) -> None:
+        self.consume(self.term(t.left))
+        self.consume(self.term(t.right))
+
+    def _t_Einsum(self, t: ir.Einsum) -> None:
+        for a in t.args:
+            self.consume(self.term(a))
+
+    def _t_Apply(self, t: ir.Apply) -> None:
+        self.consume(self.term(t.arg))
+        self.map_(t.fn)
+
+    def _t_Reduce(self, t: ir.Reduce) -> None:
+        self.consume(self.term(t.body))  # every reduction is commutative: sum, max, min, mean, prod
+
+    def _t_For(self, t: ir.For) -> None:
+        self.consume(self.term(t.body))
+
+    def _t_Builtin(self, t: ir.Builtin) -> None:
+        for a in t.args:
+            self.consume(self.term(a))
+        if t.name in builtins.SCANS:
+            x = t.args[0]
+            if t.over:
+                axes = [a for n, a in x.labels if n in t.over]
+            else:
+                axes = [x.type.axes[-1]] if isinstance(x.type, TensorType) and x.type.axes else []
+            for axis in axes:
+                if _guarded(axis):
+                    self.sink.error(Msg.SCAN_ON_SYMMETRIC_AXIS, t.span, op=t.name, kind=axis.kind.value,
+                                    set=axis.name, group=axis.kind.group)
+                    break
+
+    def _t_Sub(self, t: ir.Sub) -> None:
+        self.consume(self.term(t.base))
+        axes = t.base.type.axes if isinstance(t.base.type, TensorType) else ()
+        for ix, axis in zip(t.indices, axes):
+            if isinstance(ix, ir.IVar):
+                continue
+            p = self.term(ix)
+            if p is DONE:
+                continue
+            if _guarded(axis):
+                if p is not None and p.axis == axis and p.coeff == 1 and (p.pure or p.wrapped):
+                    continue  # an index of the set itself, or a shifted one on a cyc: `x[(a - 1) mod c]`
+                if p is not None:
+                    self.consume(p)
+                    continue
+                what = "a fixed position" if _is_constant(ix) else "a position given by a value"
+                self.sink.error(Msg.POSITION_SUBSCRIPT, ix.span or t.span, what=what, kind=axis.kind.value,
+                                set=axis.name, group=axis.kind.group)
+            else:
+                self.consume(p)
+
+    def _t_Prim(self, t: ir.Prim) -> Pos | None:
+        args = [self.term(a) for a in t.args]
+        if all(a is None for a in args):
+            return None
+        if any(a is DONE for a in args):
+            return DONE
+        op = t.op
+        if op in ("add", "sub"):
+            return self._add(t, args)
+        if op == "neg":
+            p = args[0]
+            if p.axis.kind is Kind.SET:
+                return self._arith("-", p, t.span)
+            return Pos(p.axis, -p.coeff, False, p.index, t.span, False)
+        if op == "mul":
+            return self._mul(t, args)
+        if op == "mod":
+            return self._mod(t, args)
+        if op in ("eq", "ne"):
+            return self._equal(t, args)
+        if op in ("lt", "le", "gt", "ge"):
+            p = next(a for a in args if a is not None)
+            sym = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op]
+            if p.axis.kind is Kind.SET:
+                hint = (f"an order on positions, such as a causal mask, needs a `list`: declare {p.axis.name!r} one; "
+                        f"`==` between two indices of {p.axis.name!r} is allowed")
+            else:
+                hint = (f"on a cyc, compare a difference taken modulo its size, `(a - b) mod {p.axis.name} < k`; "
+                        f"or declare {p.axis.name!r} a `list`")
+            self.sink.error(Msg.POSITION_COMPARISON, t.span, op=sym, what="positions", kind=p.axis.kind.value,
+                            set=p.axis.name, group=p.axis.kind.group, hint=hint)
+            return DONE
+        if op in ("div", "pow"):
+            p = next(a for a in args if a is not None)
+            return self._arith({"div": "/", "pow": "**"}[op], p, t.span)
+        for a in args:  # where, maximum, minimum, logic, activations: positions used as numbers
+            self.consume(a)
+        return None
+
+    def _add(self, t: ir.Prim, args: list[Pos | None]) -> Pos | None:
+        sym = "+" if t.op == "add" else "-"
+        left, right = args
+        p = left if left is not None else right
+        if p.axis.kind is Kind.SET or (left is not None and right is not None and left.axis != right.axis):
+            return self._arith(sym, p, t.span)
+        sign = 1 if t.op == "add" else -1
+        coeff = (left.coeff if left is not None else 0) + sign * (right.coeff if right is not None else 0)
+        return Pos(p.axis, coeff, False, p.index, t.span, False)
+
+    def _mul(self, t: ir.Prim, args: list[Pos | None]) -> Pos | None:
+        left, right = args
+        p, other = (left, t.args[1]) if left is not None else (right, t.args[0])
+        if (left is not None and right is not None) or p.axis.kind is Kind.SET or not (
+                isinstance(other, ir.Lit) and isinstance(other.value, int) and not isinstance(other.value, bool)):
+            return self._arith("*", p, t.span)
+        return Pos(p.axis, p.coeff * other.value, False, p.index, t.span, False)
+
+    def _mod(self, t: ir.Prim, args: list[Pos | None]) -> Pos | None:
+        left, right = args
+        if right is not None:
+            self.consume(right)
+            return DONE
+        if left.axis.kind is Kind.SET:
+            return self._arith("mod", left, t.span)
+        size = t.args[1]
+        if not (isinstance(size, ir.SizeOf) and size.axis == left.axis):
+            self.sink.error(Msg.CYCLIC_DIFFERENCE, t.span, what="`mod`", set=left.axis.name,
+                            problem=f"is not by the ring's size {left.axis.name!r}, so a shift changes it")
+            return DONE
+        if left.coeff == 0:
+            return None  # a difference: invariant
+        if left.coeff == 1:
+            return Pos(left.axis, 1, True, left.index, t.span, False)  # a shifted index
+        self.sink.error(Msg.CYCLIC_DIFFERENCE, t.span, what="this arithmetic", set=left.axis.name,
+                        problem=f"has index coefficients summing to {left.coeff}, so a shift changes it")
+        return DONE
+
+    def _equal(self, t: ir.Prim, args: list[Pos | None]):
+        left, right = args
+        sym = "==" if t.op == "eq" else "!="
+
+        def position(p: Pos | None) -> bool:
+            return p is not None and p.coeff == 1 and (p.pure or p.wrapped)
+
+        if position(left) and position(right) and left.axis == right.axis:
+            return None  # equality of two positions is preserved by every bijection
+        p = left if left is not None else right
+        if left is not None and right is not None and left.axis != right.axis:
+            what = "positions"
+        elif left is None or right is None:
+            what = "a position with a fixed value"
+        else:
+            what = "positions after arithmetic"
+        if not position(p):
+            self.consume(p)
+            return DONE
+        self.sink.error(Msg.POSITION_COMPARISON, t.span, op=sym, what=what, kind=p.axis.kind.value,
+                        set=p.axis.name, group=p.axis.kind.group,
+                        hint=f"`{sym}` between two indices of {p.axis.name!r} is allowed; comparing a position with "
+                             f"a constant singles out an element, which needs an order: declare {p.axis.name!r} a `list`")
+        return DONE
+
+
+def _is_constant(t: ir.Term) -> bool:
+    if isinstance(t, (ir.Lit, ir.HyperRef, ir.SizeOf)):
+        return True
+    if isinstance(t, ir.Prim):
+        return all(_is_constant(a) for a in t.args)
+    return False

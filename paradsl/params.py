@@ -1,0 +1,149 @@
+"""Parameter spaces: |P| before ties and |Q| after, leaf by leaf.
+
+A para's P is every leaf its `params` clauses declare, its own and its uses', all the way
+down: the parameter space of the untied composite. Its Q is what the module stores: the
+leaves no tie computes, plus the free parameters that `f via r` introduces. Counts are
+size polynomials in the para's hyperparameters (and in an index set's size, for a leaf a
+2-cell builds over it); `evaluate` gives numbers.
+
+    report = paradsl.params("model.para", "TiedAutoencoder")
+    report.Q.evaluate({"d": 8, "k": 4})
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import ir
+from .types import FixedAxis, IndexSetAxis, MetaAxis, Poly, TensorType
+from .types.sizes import poly_sum
+from .types.unify import substitute_type
+
+#: free: a stored leaf of P; via: a stored leaf Q that a 2-cell introduced (not in P);
+#: tied: a leaf of P computed by a tie; abstract: declared `~ via`, given by the para's user.
+STATUSES = ("free", "via", "tied", "abstract")
+
+
+@dataclass(frozen=True)
+class LeafRow:
+    path: str
+    type: TensorType
+    count: Poly
+    status: str
+    tie: str | None = None  # the tie that computes it, as written
+    via: bool = False  # introduced by `f via r`: a parameter of the 2-cell, not of f
+
+    @property
+    def in_P(self) -> bool:
+        return not self.via
+
+    @property
+    def in_Q(self) -> bool:
+        return self.status in ("free", "via")
+
+
+@dataclass(frozen=True)
+class ParamReport:
+    para: str
+    signature: str
+    rows: tuple[LeafRow, ...]
+
+    @property
+    def P(self) -> Poly:
+        return poly_sum(r.count for r in self.rows if r.in_P)
+
+    @property
+    def Q(self) -> Poly:
+        return poly_sum(r.count for r in self.rows if r.in_Q)
+
+    def variables(self) -> list[str]:
+        return sorted({v for r in self.rows for v in r.count.variables()})
+
+    def format(self, sizes: dict[str, int] | None = None) -> str:
+        """The report as a table; with `sizes`, numbers beside the polynomials."""
+        sizes = sizes or {}
+        known = all(v in sizes for v in self.variables())
+
+        def num(p: Poly) -> str:
+            return str(p.evaluate(sizes)) if known else ""
+
+        head = ["leaf", "type", "count", "|P|", "|Q|", "status"]
+        body = []
+        for r in self.rows:
+            status = r.status if r.tie is None else f"tied: {r.tie}"
+            body.append([r.path, str(r.type), str(r.count), num(r.count) if r.in_P else "-",
+                         num(r.count) if r.in_Q else "-", status])
+        widths = [max(len(row[i]) for row in [head] + body) for i in range(len(head))]
+        lines = [self.signature]
+        for row in [head] + body:
+            lines.append("  " + "  ".join(c.ljust(w) if i in (0, 1, 2, 5) else c.rjust(w)
+                                          for i, (c, w) in enumerate(zip(row, widths))).rstrip())
+        p, q = self.P, self.Q
+        lines.append(f"  |P| = {p}" + (f" = {p.evaluate(sizes)}" if known and not p.is_const else "")
+                     + f"  (before ties)")
+        lines.append(f"  |Q| = {q}" + (f" = {q.evaluate(sizes)}" if known and not q.is_const else "")
+                     + f"  (free, stored in the module)")
+        if not known:
+            missing = [v for v in self.variables() if v not in sizes]
+            lines.append("  give " + ", ".join(f"{v}=..." for v in missing) + " for numbers")
+        return "\n".join(lines)
+
+
+def report(program: ir.Program, name: str) -> ParamReport:
+    root = program.get(name)
+    defs = {p.name: p for p in program.paras}
+    rows: list[LeafRow] = []
+
+    def walk(d: ir.ParaDef, prefix: tuple[str, ...], sizes: dict[str, Poly], index_sets: dict, above: dict) -> None:
+        here = {t: tie.source for tie in d.ties for t in tie.targets}
+        for p in d.params:
+            path = prefix + (p.name,)
+            tie = above.get(path) or here.get((p.name,))
+            if tie is not None:
+                status = "tied"
+            elif p.abstract:
+                status = "abstract"
+            else:
+                status = "via" if p.via is not None else "free"
+            t = substitute_type(p.type, sizes, index_sets)
+            rows.append(LeafRow(".".join(path), t, _count(t), status, tie, via=p.via is not None))
+        for use in d.uses:
+            callee = defs.get(use.callee)
+            if callee is None or callee.is_reparam:
+                continue
+            sub_sizes = {h.name: a.poly.substitute(sizes) for h, a in zip(callee.hypers, use.args) if a.poly is not None}
+            sub_sets = {n: _axis(a, index_sets) for n, a in use.index_sets}
+            inner = dict(above)
+            for target, source in here.items():
+                if target[0] == use.name:
+                    inner[prefix + target] = source
+            walk(callee, prefix + (use.name,), sub_sizes, sub_sets, inner)
+
+    walk(root, (), {}, {}, {})
+    return ParamReport(name, root.signature(), tuple(rows))
+
+
+def params(path: str | Path, name: str) -> ParamReport:
+    """The parameter report of the para `name` in a `.para` file."""
+    from .driver import _program, check_paths
+
+    return report(_program(check_paths([path])), name)
+
+
+def _axis(a, index_sets: dict):
+    if isinstance(a, IndexSetAxis) and a.name in index_sets:
+        return index_sets[a.name]
+    return a
+
+
+def _count(t: TensorType) -> Poly:
+    out = Poly.const(1)
+    for a in t.axes:
+        if isinstance(a, FixedAxis):
+            out = out * a.size
+        elif isinstance(a, IndexSetAxis):
+            out = out * Poly.var(a.name)
+        elif isinstance(a, MetaAxis):  # pragma: no cover - the checker solves every axis
+            out = out * Poly.var(str(a))
+    return out
