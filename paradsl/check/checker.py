@@ -328,7 +328,7 @@ class _Decl:
             self.bind(ud.name, b if b is not None else ErrorB())
             if b is not None and reparams:
                 self.apply_via(b, reparams, ud.expr.span)
-        for td in decl.ties:
+        for td in () if decl.is_reparam else decl.ties:
             self.tie(td)
 
         checker = BodyChecker(sink, self.u, ChainMap(self.env, self.globals), self.where, self)
@@ -388,7 +388,11 @@ class _Decl:
 
     def _params(self) -> None:
         scope = TypeScope(self.hypers, dict(self.sig.index_sets), self.sink)
-        for p in () if self.decl.is_reparam else self.decl.params:
+        if self.decl.is_reparam:  # reported by _reparam_clauses; known by name so their uses stay quiet
+            for p in self.decl.params:
+                self.bind(p.name, ErrorB())
+            return
+        for p in self.decl.params:
             t = scope.type(p.type)
             init = self.c._init(p)
             if t is None or init is None:
@@ -707,10 +711,16 @@ class _Decl:
         target = self.globals.get(call.func.name) if call is not None and isinstance(call.func, ast.Name) else None
         if not isinstance(target, GlobalB) or target.sig.kind != "reparam":
             name = call.func.name if call is not None and isinstance(call.func, ast.Name) else None
-            if name is not None and not isinstance(target, GlobalB) and name not in self.env:
+            if (name is not None and not isinstance(target, GlobalB) and name not in self.env
+                    and not builtins.is_builtin_function(name)):
                 self.sink.error(Msg.UNKNOWN_NAME, call.func.span, name=name, hint=did_you_mean(name, list(self.globals)))
                 return None
-            what = f"{name!r} is a para" if isinstance(target, GlobalB) else (f"{name!r} is not a reparam" if name else "this is not a reparam")
+            if isinstance(target, GlobalB):
+                what = f"{name!r} is a para"
+            elif name is not None and builtins.is_builtin_function(name):
+                what = f"{name!r} is a builtin function"
+            else:
+                what = f"{name!r} is not a reparam" if name else "this is not a reparam"
             self.sink.error(Msg.NOT_A_REPARAM, r.span, problem=f"{what}; the right of `via` is a 2-cell",
                             hint="declare it `reparam R(...) : Q => P = q => ...`")
             return None
@@ -774,15 +784,17 @@ class _Decl:
                     t = self.u.zonk(leaf.type)
                     runtime = next((a for a in t.axes if isinstance(a, IndexSetAxis)), None)
                     inner = ".".join(leaf.path[1:])
+                    fix = f"reparameterise it where it is used, `{callee.name}(...) via R`"
+                    if not use.anonymous:
+                        fix += f", or tie it, `tie {leaf.dotted} = ...`"
                     if runtime is not None:
                         self.sink.error(Msg.RUNTIME_SIZED_PARAM, self.use_spans[use.name],
                                         name=f"{inner!r} of {callee.name!r}", kind=runtime.kind.value, index=runtime.name,
                                         breaks=_BREAKS[runtime.kind],
-                                        fix=f"reparameterise it with an invariant 2-cell, `{callee.name} via R`, "
-                                            f"or tie it, `tie {leaf.dotted} = ...`")
+                                        fix=fix.replace("reparameterise it", "reparameterise it by a 2-cell that keeps the symmetry"))
                     else:
-                        self.sink.error(Msg.ABSTRACT_LEAF_NOT_GIVEN, self.use_spans[use.name], target=repr(leaf.dotted),
-                                        callee=callee.name)
+                        self.sink.error(Msg.ABSTRACT_LEAF_NOT_GIVEN, self.use_spans[use.name],
+                                        target=inner if use.anonymous else leaf.dotted, callee=callee.name, fix=fix)
                     ok = False
         return ok
 

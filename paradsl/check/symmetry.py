@@ -97,6 +97,13 @@ class _Symmetry:
             self.sink.error(Msg.CYCLIC_DIFFERENCE, p.span or where, what="this arithmetic", set=p.axis.name,
                             problem=f"has index coefficients summing to {p.coeff}, so a shift changes it")
 
+    def _as_value(self, p: Pos) -> _Reported:
+        """A position combined with a number that is not an index (a float, data): an encoding."""
+        self.sink.error(Msg.POSITION_AS_VALUE, p.span, **self._values(p),
+                        hint=f"a positional encoding, or any use of a position as a number, needs an order: "
+                             f"declare {p.axis.name!r} a `list`")
+        return DONE
+
     def _arith(self, op: str, p: Pos, span: Span | None) -> _Reported:
         if p.axis.kind is Kind.SET:
             hint = (f"a set has no order: use an index of {p.axis.name!r} only to subscript, in a reduction, "
@@ -236,12 +243,15 @@ class _Symmetry:
             else:
                 hint = (f"on a cyc, compare a difference taken modulo its size, `(a - b) mod {p.axis.name} < k`; "
                         f"or declare {p.axis.name!r} a `list`")
-            self.sink.error(Msg.POSITION_COMPARISON, t.span, op=sym, what="positions", kind=p.axis.kind.value,
-                            set=p.axis.name, group=p.axis.kind.group, hint=hint)
+            self.sink.error(Msg.POSITION_COMPARISON, t.span, op=sym,
+                            what=f"positions in the {p.axis.kind.value} {p.axis.name!r}", group=p.axis.kind.group, hint=hint)
             return DONE
         if op in ("div", "pow"):
             p = next(a for a in args if a is not None)
-            return self._arith({"div": "/", "pow": "**"}[op], p, t.span)
+            other = t.args[1] if args[0] is not None else t.args[0]
+            if args[0] is not None and args[1] is not None or _is_index_like(other):
+                return self._arith({"div": "/", "pow": "**"}[op], p, t.span)
+            return self._as_value(p)
         for a in args:  # where, maximum, minimum, logic, activations: positions used as numbers
             self.consume(a)
         return None
@@ -250,6 +260,9 @@ class _Symmetry:
         sym = "+" if t.op == "add" else "-"
         left, right = args
         p = left if left is not None else right
+        other = t.args[1] if left is not None else t.args[0]
+        if (left is None or right is None) and not _is_index_like(other):
+            return self._as_value(p)
         if p.axis.kind is Kind.SET or (left is not None and right is not None and left.axis != right.axis):
             return self._arith(sym, p, t.span)
         sign = 1 if t.op == "add" else -1
@@ -259,6 +272,9 @@ class _Symmetry:
     def _mul(self, t: ir.Prim, args: list[Pos | None]) -> Pos | None:
         left, right = args
         p, other = (left, t.args[1]) if left is not None else (right, t.args[0])
+        if left is None or right is None:
+            if not _is_index_like(other):
+                return self._as_value(p)
         if (left is not None and right is not None) or p.axis.kind is Kind.SET or not (
                 isinstance(other, ir.Lit) and isinstance(other.value, int) and not isinstance(other.value, bool)):
             return self._arith("*", p, t.span)
@@ -294,20 +310,31 @@ class _Symmetry:
         if position(left) and position(right) and left.axis == right.axis:
             return None  # equality of two positions is preserved by every bijection
         p = left if left is not None else right
+        where = f"the {p.axis.kind.value} {p.axis.name!r}"
         if left is not None and right is not None and left.axis != right.axis:
-            what = "positions"
+            what = f"positions in two index sets, {left.axis.name!r} and {right.axis.name!r}"
         elif left is None or right is None:
-            what = "a position with a fixed value"
+            what = f"a position in {where} with a fixed value"
         else:
-            what = "positions after arithmetic"
+            what = f"positions in {where} after arithmetic"
         if not position(p):
             self.consume(p)
             return DONE
-        self.sink.error(Msg.POSITION_COMPARISON, t.span, op=sym, what=what, kind=p.axis.kind.value,
-                        set=p.axis.name, group=p.axis.kind.group,
+        self.sink.error(Msg.POSITION_COMPARISON, t.span, op=sym, what=what, group=p.axis.kind.group,
                         hint=f"`{sym}` between two indices of {p.axis.name!r} is allowed; comparing a position with "
                              f"a constant singles out an element, which needs an order: declare {p.axis.name!r} a `list`")
         return DONE
+
+
+def _is_index_like(t: ir.Term) -> bool:
+    """An integer that is not data: a literal, a size, an integer hyperparameter, an index."""
+    if not (isinstance(t.type, TensorType) and t.type.dtype in ("i8", "i16", "i32", "i64", "u8", "u32")):
+        return False
+    if isinstance(t, (ir.Lit, ir.HyperRef, ir.SizeOf, ir.IndexValue)):
+        return True
+    if isinstance(t, ir.Prim):
+        return all(_is_index_like(a) for a in t.args)
+    return False
 
 
 def _is_constant(t: ir.Term) -> bool:

@@ -181,7 +181,7 @@ class Msg:
     )
     POSITION_COMPARISON = Message(
         "E0304", "comparison of positions",
-        "`{op}` compares {what} of the {kind} {set!r}, which {group} does not preserve",
+        "`{op}` compares {what}, which {group} does not preserve",
         "{hint}",
     )
     POSITION_AS_VALUE = Message(
@@ -241,8 +241,8 @@ class Msg:
     NOT_A_REPARAM = Message("E0408", "not a reparam", "{problem}", "{hint}")
     ABSTRACT_LEAF_NOT_GIVEN = Message(
         "E0409", "parameter given by no 2-cell",
-        "parameter {target} of {callee!r} is declared `~ via`, but no 2-cell gives it",
-        "reparameterise it, `{callee} via R`, or tie it, `tie {target} = ...`",
+        "parameter {target!r} of {callee!r} is declared `~ via`, but no 2-cell gives it",
+        "{fix}",
     )
 
 
