@@ -9,7 +9,7 @@
                | Einsum(spec, term*) | Builtin(name, term*, over) | Apply(mapterm, term)
     index    ::= IVar(i) | term                   an index variable, or an integer term (gather)
     mapterm  ::= UseRef(use) | PrimMap(op) | LambdaT(x*, tupled, term)
-               | Compose(f, g) | Parallel(f, g) | Fanout(f, g)
+               | Compose(f, g) | Parallel(f, g) | Fanout(f, g) | Fold(scheme, use, mode, axis)
 
 Every term has a `type` (of the whole value) and `labels`: the free index variables it is
 indexed by, as (unique name, axis) pairs sorted by name. A labelled term is a scalar per
@@ -199,6 +199,28 @@ class Fanout(MapTerm):
     right: MapTerm
 
 
+@dataclass(frozen=True)
+class Fold(MapTerm):
+    """A recursion scheme of the use `use` (an algebra, coalgebra, monoid or machine) along
+    an axis. `mode` says how it runs:
+
+        scan      a list algebra, left to right, with `jax.lax.scan`
+        assoc     a monoid along a list, with `jax.lax.associative_scan` (O(log n) depth)
+        prefix    a monoid's running products along a list (`scan M over t`)
+        balanced  a commutative monoid over a set or cyc, a balanced tree (O(log n) depth)
+        tree      an algebra of a tree functor over a term stored as arrays
+        unfold    a stream coalgebra, for `length` steps
+        mealy     a Mealy machine: an output per step and the final state
+        moore     a Moore machine: likewise
+    """
+
+    scheme: str
+    use: str
+    mode: str
+    axis: Axis
+    index_sets: tuple[tuple[str, Axis], ...] = ()
+
+
 # ------------------------------------------------------------------ declarations
 
 
@@ -261,6 +283,38 @@ class Tie:
 
 
 @dataclass(frozen=True)
+class Constructor:
+    """One case an algebra-like declaration must give: its fields' types and, for each,
+    whether it is a data field ("A"), the carrier ("X"), or fixed ("K"); and the case's
+    result type."""
+
+    name: str
+    fields: tuple[str, ...]
+    types: tuple[Type, ...]
+    result: Type
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case as checked: its field patterns (a name, or a nested tuple of names) and a
+    lambda over the flattened names."""
+
+    name: str
+    patterns: tuple["str | tuple", ...]
+    body: Term
+
+
+@dataclass(frozen=True)
+class AlgebraShape:
+    kind: str  # algebra | coalgebra | mealy | moore | monoid | commutative monoid
+    functor: str | None
+    constructors: tuple[Constructor, ...]
+    carrier: Type
+    elem: Type | None = None  # a list algebra's or monoid's elements; a machine's input
+    out: Type | None = None  # a machine's or stream coalgebra's output
+
+
+@dataclass(frozen=True)
 class ParaDef:
     name: str
     file: str
@@ -272,7 +326,9 @@ class ParaDef:
     body: MapTerm
     stochastic: bool = False
     ties: tuple[Tie, ...] = ()  # in dependency order: a tie comes after the ties it reads
-    kind: str = "para"  # "para" | "reparam"
+    kind: str = "para"  # para | reparam | algebra | coalgebra | mealy | moore | monoid | commutative monoid
+    shape: AlgebraShape | None = None  # for the algebra-like kinds; their body is unused
+    cases: tuple[Case, ...] = ()
 
     @property
     def is_reparam(self) -> bool:
@@ -281,9 +337,22 @@ class ParaDef:
     def tied(self) -> set[tuple[str, ...]]:
         return {t for tie in self.ties for t in tie.targets}
 
+    @property
+    def is_algebra(self) -> bool:
+        return self.shape is not None
+
     def signature(self) -> str:
         hs = ", ".join(f"{h.name}: {h.kind}" for h in self.hypers)
         ix = "".join(f" ({n} : {k.value})" for n, k in self.index_sets)
+        if self.shape is not None:
+            sh = self.shape
+            if sh.functor is not None:
+                what = sh.functor
+            elif sh.out is not None:
+                what = f"{sh.elem} -> {sh.out}"
+            else:
+                what = str(sh.elem)
+            return f"{self.kind} {self.name}({hs}){ix} : {what} on {sh.carrier}"
         if self.is_reparam:
             return f"reparam {self.name}({hs}){ix} : {self.type.dom} => {self.type.cod}"
         return f"{self.name}({hs}){ix} : {self.type}"

@@ -9,7 +9,9 @@ For every para of a file (or one of them), on random parameters and random input
   output, `f(g . x) == g . f(x)` (invariance when the output has no such axis);
 - for a reparam over a `set` or `cyc`, that the parameters it builds are invariant under the
   group acting on all their axes at once, `g . r(q) == r(q)`, which is what makes a map
-  built from them equivariant for every q.
+  built from them equivariant for every q;
+- for a `monoid`, associativity and the unit on random lifted elements, and for a
+  `commutative monoid` commutativity too: the laws its O(log n) folds rely on.
 
 Each law is reported with its largest error over the trials; a law fails when the error
 exceeds `rtol * max(1, |reference|)`.
@@ -76,6 +78,12 @@ def _para_laws(module, p: ir.ParaDef, sizes: dict[str, int], trials: int, seed: 
                                f"{p.name} is used; its laws are checked there")]
     env = _sizes(p, sizes)
     cls = getattr(module, ident(p.name))
+    if p.shape is not None:
+        if p.shape.kind not in ("monoid", "commutative monoid"):
+            what = {"algebra": "an algebra", "coalgebra": "a coalgebra", "mealy": "a Mealy machine",
+                    "moore": "a Moore machine"}[p.shape.kind]
+            return [LawResult(p.name, "(none)", None, 0.0, note=f"{what} has no laws to check")]
+        return _monoid_laws(p, cls, env, trials, seed, rtol)
     hyper_values = [env[h.name] for h in p.hypers]
     guarded = [(n, k) for n, k in p.index_sets if k in (Kind.SET, Kind.CYC)]
     key = jax.random.key(seed)
@@ -97,8 +105,8 @@ def _para_laws(module, p: ir.ParaDef, sizes: dict[str, int], trials: int, seed: 
             q = _random(p.type.dom, env, k_x)
             kw = {ident(n): env[n] for n, _ in p.index_sets}
             y = m(q, **kw)
-            for n, kind in guarded:
-                perm = _group_element(kind, env[n], jax.random.fold_in(k_g, hash(n) % 1000))
+            for i, (n, kind) in enumerate(guarded):
+                perm = _group_element(kind, env[n], jax.random.fold_in(k_g, i))
                 record(_invariance_law(n, kind), _act(y, p.type.cod, n, perm), y)
             continue
         m = cls(*hyper_values, key=k_init)
@@ -106,14 +114,60 @@ def _para_laws(module, p: ir.ParaDef, sizes: dict[str, int], trials: int, seed: 
         y = m(x)
         if p.ties:
             record("2-cell  g(q, x) = f(r(q), x)", y, m.untie(x).forward(x))
-        for n, kind in guarded:
-            perm = _group_element(kind, env[n], jax.random.fold_in(k_g, hash(n) % 1000))
+        for i, (n, kind) in enumerate(guarded):
+            perm = _group_element(kind, env[n], jax.random.fold_in(k_g, i))
             gx = _act(x, p.type.dom, n, perm)
             record(_equivariance_law(n, kind, p.type), m(gx), _act(y, p.type.cod, n, perm))
     del jnp
     if not results:
         return [LawResult(p.name, "(none)", None, 0.0, note="no ties and no set or cyc index set: nothing to check")]
     return [LawResult(p.name, law, max(errs), rtol * scale[law]) for law, errs in results.items()]
+
+
+def _monoid_laws(p: ir.ParaDef, cls, env, trials: int, seed: int, rtol: float) -> list[LawResult]:
+    """Associativity and the unit on random lifted elements; commutativity when declared."""
+    import jax
+    import numpy as np
+
+    from .lower.pybuild import ident
+
+    hyper_values = [env[h.name] for h in p.hypers]
+    errors: dict[str, list[float]] = {}
+    scale: dict[str, float] = {}
+
+    def record(law, got, want):
+        err = max(float(np.max(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64))))
+                  for a, b in zip(jax.tree.leaves(got), jax.tree.leaves(want)))
+        ref = max(float(np.max(np.abs(np.asarray(b, np.float64)))) for b in jax.tree.leaves(want))
+        errors.setdefault(law, []).append(err)
+        scale[law] = max(scale.get(law, 1.0), ref)
+
+    key = jax.random.key(seed)
+    del ident
+    for _ in range(trials):
+        key, k_init, k_x = jax.random.split(key, 3)
+        m = cls(*hyper_values, key=k_init)
+        m = _randomise(m, jax.random.fold_in(k_init, 1))
+        a, b, c = (m.lift(_random(p.shape.elem, env, k)) for k in jax.random.split(k_x, 3))
+        record("associative  (a.b).c = a.(b.c)", m.combine(m.combine(a, b), c), m.combine(a, m.combine(b, c)))
+        e = m.unit()
+        record("unit  e.a = a = a.e", (m.combine(e, a), m.combine(a, e)), (a, a))
+        if p.shape.kind == "commutative monoid":
+            record("commutative  a.b = b.a", m.combine(a, b), m.combine(b, a))
+    return [LawResult(p.name, law, max(errs), rtol * scale[law]) for law, errs in errors.items()]
+
+
+def _randomise(m, key):
+    """Random values in every array leaf (a zero-initialised parameter hides mistakes)."""
+    import equinox as eqx
+    import jax
+
+    leaves, treedef = jax.tree_util.tree_flatten(eqx.filter(m, eqx.is_array))
+    if not leaves:
+        return m
+    keys = jax.random.split(key, len(leaves))
+    new = [0.5 * jax.random.normal(k, leaf.shape, leaf.dtype) for k, leaf in zip(keys, leaves)]
+    return eqx.combine(jax.tree_util.tree_unflatten(treedef, new), m)
 
 
 def _equivariance_law(n: str, kind: Kind, t) -> str:

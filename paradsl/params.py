@@ -96,7 +96,8 @@ def report(program: ir.Program, name: str) -> ParamReport:
     rows: list[LeafRow] = []
 
     def walk(d: ir.ParaDef, prefix: tuple[str, ...], sizes: dict[str, Poly], index_sets: dict, above: dict) -> None:
-        here = {t: tie.source for tie in d.ties for t in tie.targets}
+        inside = ".".join(prefix) + ": " if prefix else ""  # a tie of a use's own, seen from the root
+        here = {t: inside + tie.source for tie in d.ties for t in tie.targets}
         for p in d.params:
             path = prefix + (p.name,)
             tie = above.get(path) or here.get((p.name,))
@@ -115,9 +116,10 @@ def report(program: ir.Program, name: str) -> ParamReport:
             sub_sizes = {h.name: a.poly.substitute(sizes) for h, a in zip(callee.hypers, use.args) if a.poly is not None}
             sub_sets = {n: _axis(a, index_sets) for n, a in use.index_sets}
             inner = dict(above)
-            for target, source in here.items():
-                if target[0] == use.name:
-                    inner[prefix + target] = source
+            for tie in d.ties:
+                for target in tie.targets:
+                    if target[0] == use.name:
+                        inner[prefix + target] = here[target]
             walk(callee, prefix + (use.name,), sub_sizes, sub_sets, inner)
 
     walk(root, (), {}, {}, {})

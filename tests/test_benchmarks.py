@@ -86,3 +86,10 @@ def test_scaling_rows(bench_check, tmp_path):
 
 def test_check_path_imports_no_jax(bench_check):
     bench_check.assert_check_path_is_light(bench_check.check_targets())
+
+
+def test_bench_folds_runs_small(capsys):
+    bench_folds = _import("bench_folds")
+    bench_folds.main(["--small", "--repeats", "1"])
+    out = capsys.readouterr().out
+    assert "trace+compile" in out and "associative_scan" in out

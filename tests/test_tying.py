@@ -244,3 +244,37 @@ def test_tied_autoencoder_trains_with_adam(tying):
     assert last < 0.2 * first, (first, last)
     assert model.dec.W is None  # still tied: Adam only ever saw Q
     np.testing.assert_allclose(model.untie(data[0]).dec.W, model.enc.W.T)
+
+
+def test_ties_compose_across_nesting(tmp_path, key):
+    """Outer ties act on the free leaves a tied para leaves; its own ties still apply inside."""
+    (tmp_path / "nested.para").write_text(f'''import nn
+import "{(EXAMPLES / "tying.para").as_posix()}"
+para TwoAE(d: Nat, k: Nat) : [d] -> [d]
+  uses a : TiedAutoencoder(d, k), b : TiedAutoencoder(d, k)
+  tie b = a
+  = a >> b
+para Nested(d: Nat, k: Nat) : [d] -> [d]
+  uses a : TiedAutoencoder(d, k), lin : Linear(k, d)
+  tie a.dec.b = lin.b
+  = a >> relu >> a
+''')
+    path = tmp_path / "nested.para"
+    module = paradsl.load(path)
+    x = jax.random.normal(jax.random.fold_in(key, 1), (6,))
+    two = _randomise(module.TwoAE(6, 3, key=key), key)
+    np.testing.assert_allclose(two(x), two.a(two.a(x)), **TOL)
+    report = paradsl.params(path, "TwoAE")
+    assert report.Q.evaluate({"d": 6, "k": 3}) == _scalars(two) == 6 * 3 + 6 + 3
+    assert report.P.evaluate({"d": 6, "k": 3}) == 2 * (2 * 6 * 3 + 6 + 3)
+    nested = _randomise(module.Nested(6, 3, key=key), key)
+    inner = eqx.tree_at(lambda q: q.dec.b, nested.a, nested.lin.b, is_leaf=lambda v: v is None)
+    np.testing.assert_allclose(nested(x), inner(jax.nn.relu(inner(x))), **TOL)
+    assert [r.status for r in paradsl.params(path, "Nested").rows if r.path.startswith("a.dec")] == ["tied", "tied"]
+    bad = paradsl.check_source(f'''import "{(EXAMPLES / "tying.para").as_posix()}"
+para Bad(d: Nat, k: Nat) : [d] -> [d]
+  uses a : TiedAutoencoder(d, k)
+  tie a.dec.W = a.enc.W
+  = a
+''', str(tmp_path / "bad.para"))
+    assert [(d.code, d.span.line, d.span.col) for d in bad.diagnostics] == [("E0405", 4, 7)]

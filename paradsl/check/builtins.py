@@ -10,6 +10,7 @@ from __future__ import annotations
 UNARY = frozenset({
     "relu", "gelu", "tanh", "sigmoid", "exp", "log", "sqrt", "rsqrt", "abs", "softplus",
     "silu", "sin", "cos", "square", "sign", "log1p", "id", "elu", "leaky_relu", "erf",
+    "sinh", "cosh", "asinh", "atanh", "expm1",
 })
 
 #: Reductions, written `sum j. e` or called as `sum(x)` (all axes) or `sum(e, over j)`.

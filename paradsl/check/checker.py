@@ -15,11 +15,11 @@ from .. import ir
 from ..diagnostics import DiagnosticSink, Msg, Span
 from ..resolve import DeclKey, Loader, Unit
 from ..syntax import ast
-from ..types import Axis, IndexSetAxis, Kind, MetaAxis, Poly, TensorType, TupleType, Unifier
+from ..types import Axis, FixedAxis, IndexSetAxis, Kind, MapType, MetaAxis, Poly, TensorType, TupleType, Unifier
 from ..types.unify import axes_of, substitute_type
 from . import builtins
 from .exprs import (
-    BodyChecker, CallSite, ErrorB, Frame, GlobalB, HyperB, IndexSetB, InputB, ParamB, UseB, _field_path, zonk,
+    BodyChecker, CallSite, ErrorB, Frame, FunctorB, GlobalB, HyperB, IndexSetB, InputB, ParamB, UseB, _field_path, zonk,
 )
 from .signatures import Signature, TypeScope, binder_tables, signature
 from .suggest import did_you_mean
@@ -50,13 +50,40 @@ class Checker:
         if unit.module is None:
             return None
         for decl in unit.module.decls:
+            if isinstance(decl, ast.FunctorDecl) and unit.own.get(decl.name.name) is decl:
+                self._check_functor(decl)
+        for decl in unit.module.decls:
             if isinstance(decl, ast.ParaDecl) and unit.own.get(decl.name.name) is decl:
                 self.para(DeclKey(unit.file, decl.name.name))
-        order = self._order([DeclKey(unit.file, n) for n in unit.own])
+        order = self._order([DeclKey(unit.file, n) for n, d in unit.own.items() if isinstance(d, ast.ParaDecl)])
         if self.sink.has_errors:
             return None
         defs = [self._defs[k] for k in order]
         return ir.Program(unit.file, tuple(self._mark_stochastic(defs)))
+
+    def _check_functor(self, decl: ast.FunctorDecl) -> None:
+        """Each field is a parameter, the carrier X, or a fixed tensor type; names are unique."""
+        params = [p.name for p in decl.params]
+        for i, p in enumerate(decl.params):
+            if p.name in params[:i] or p.name == "X":
+                self.sink.error(Msg.BAD_FUNCTOR, p.span, problem=f"the functor parameter {p.name!r} is "
+                                + ("the carrier's name" if p.name == "X" else "declared twice"),
+                                hint="X names the carrier; give the parameters other names"
+                                if p.name == "X" else "give each parameter its own name")
+        seen: dict[str, ast.Constructor] = {}
+        for c in decl.constructors:
+            if c.name.name in seen:
+                self.sink.error(Msg.BAD_FUNCTOR, c.name.span, problem=f"the constructor {c.name.name!r} is declared twice",
+                                hint="each summand of a polynomial functor has its own name")
+            seen[c.name.name] = c
+            for f in c.fields:
+                if isinstance(f, ast.Ident) and f.name != "X" and f.name not in params:
+                    self.sink.error(Msg.BAD_FUNCTOR, f.span, problem=f"the field {f.name!r} of {c.name.name!r} is neither "
+                                    f"a parameter of {decl.name.name!r} nor the carrier X",
+                                    hint=did_you_mean(f.name, params + ["X"]) or
+                                    f"declare it, `functor {decl.name.name}({', '.join(params + [f.name])}) = ...`")
+                elif not isinstance(f, ast.Ident):
+                    TypeScope({}, {}, self.sink).type(f)
 
     def signature(self, key: DeclKey) -> Signature:
         if key not in self._sigs:
@@ -65,7 +92,11 @@ class Checker:
 
     def _unit_globals(self, unit: Unit) -> dict[str, GlobalB]:
         if unit.file not in self._globals:
-            self._globals[unit.file] = {name: GlobalB(self.signature(sub)) for name, sub in unit.scope.items()}
+            scope = {}
+            for name, sub in unit.scope.items():
+                decl = self.loader.units[sub.file].own[sub.name]
+                scope[name] = FunctorB(sub, decl) if isinstance(decl, ast.FunctorDecl) else GlobalB(self.signature(sub))
+            self._globals[unit.file] = scope
         return self._globals[unit.file]
 
     # ------------------------------------------------------------------ one para
@@ -338,12 +369,50 @@ class _Decl:
         if not sig.ok:
             self.c._deps[self.key] = self.deps
             return None
-        if not decl.is_reparam:
-            self.c._check_index_sets_in_dom(decl, sig)
-        body = checker.map_(decl.body, sig.type.dom, sig.type.cod)
-        self.c._deps[self.key] = self.deps
+        shape, cases = None, ()
+        if decl.is_algebra:
+            shape = self._shape()
+            cases = self._cases(checker, shape) if shape is not None else None
+            self.c._deps[self.key] = self.deps
+            if cases is None:
+                return None
+            body = None
+        else:
+            if not decl.is_reparam:
+                self.c._check_index_sets_in_dom(decl, sig)
+            body = checker.map_(decl.body, sig.type.dom, sig.type.cod)
+            self.c._deps[self.key] = self.deps
+            if body is None:
+                return None
         if body is None:
+            pass
+        else:
+            body = self._check_body_type(checker, body)
+            if body is None:
+                return None
+        self.c._check_call_sites(self.u, self.call_sites)
+        ties = self._order_ties()
+        if ties is None:
             return None
+        params = tuple(replace(p, type=self.u.zonk(p.type)) for p in self.params)
+        uses = tuple(replace(use, index_sets=tuple((n, self.u.resolve(m)) for n, m in self.pins.get(use.name, {}).items()))
+                     for use in self.uses)
+        if not self._check_free_leaves(params, ties):
+            return None
+        if shape is not None:
+            shape = zonk(self.u, shape)
+            cases = tuple(replace(c, body=zonk(self.u, c.body)) for c in cases)
+        d = ir.ParaDef(self.where, self.key.file, sig.hypers, sig.index_sets, sig.type, params, uses, body,
+                       stochastic=checker.stochastic, ties=ties, kind=decl.kind, shape=shape, cases=cases)
+        from .symmetry import check_symmetry
+
+        if not check_symmetry(d, sink):
+            return None
+        return d
+
+    def _check_body_type(self, checker: BodyChecker, body: ir.MapTerm) -> ir.MapTerm | None:
+        decl, sig, sink = self.decl, self.sig, self.sink
+        what = "the reparam's body" if decl.is_reparam else "the body"
         what = "the reparam's body" if decl.is_reparam else "the body"
         if not self.u.unify(body.type.cod, sig.type.cod):
             sink.error(Msg.RESULT_MISMATCH, decl.body.span, what=what, found="has type " + checker.show(body.type.cod),
@@ -354,23 +423,395 @@ class _Decl:
                        hint=f"the body takes {checker.show(body.type.dom)} as input, "
                             f"but the declaration says {self.where} : {self._arrow()}")
             return None
-        body = zonk(self.u, body)
-        self.c._check_call_sites(self.u, self.call_sites)
-        ties = self._order_ties()
-        if ties is None:
-            return None
-        params = tuple(replace(p, type=self.u.zonk(p.type)) for p in self.params)
-        uses = tuple(replace(use, index_sets=tuple((n, self.u.resolve(m)) for n, m in self.pins.get(use.name, {}).items()))
-                     for use in self.uses)
-        if not self._check_free_leaves(params, ties):
-            return None
-        d = ir.ParaDef(self.where, self.key.file, sig.hypers, sig.index_sets, sig.type, params, uses, body,
-                       stochastic=checker.stochastic, ties=ties, kind=decl.kind)
-        from .symmetry import check_symmetry
+        return zonk(self.u, body)
 
-        if not check_symmetry(d, sink):
+    # ------------------------------------------------------------------ algebras
+    def _shape(self) -> ir.AlgebraShape | None:
+        """The cases an algebra-like declaration must give, with their types."""
+        decl, sink = self.decl, self.sink
+        scope = TypeScope(self.hypers, dict(self.sig.index_sets), sink)
+        for b in decl.binders:
+            if b.kind.name in builtins.INDEX_KINDS:
+                sink.error(Msg.WRONG_SCHEME, b.span, problem=f"{decl.kind} {self.where!r} declares the index set "
+                           f"{b.name.name!r}, but a case has no input to take its size from",
+                           hint="give the carrier fixed axes; the fold supplies the index set it runs along")
+                return None
+        carrier = scope.type(decl.carrier)
+        if carrier is None:
             return None
-        return d
+        kind = decl.kind
+        if kind in ("algebra", "coalgebra"):
+            fa = decl.functor
+            if fa is None:
+                sink.error(Msg.BAD_FUNCTOR, decl.dom.span, problem=f"an {kind} is of a functor",
+                           hint=f"write `{kind} {self.where} : ListF([d]) on [h]`, with a functor declared by `functor`")
+                return None
+            g = self.globals.get(fa.name.name)
+            if not isinstance(g, FunctorB):
+                if isinstance(g, GlobalB):
+                    sink.error(Msg.BAD_FUNCTOR, fa.name.span, problem=f"{fa.name.name!r} is a {g.sig.kind}, not a functor",
+                               hint="declare one: `functor ListF(A) = nil | cons(A, X)`")
+                else:
+                    sink.error(Msg.UNKNOWN_NAME, fa.name.span, name=fa.name.name,
+                               hint=did_you_mean(fa.name.name, [n for n, v in self.globals.items() if isinstance(v, FunctorB)])
+                               or "declare it: `functor ListF(A) = nil | cons(A, X)`")
+                return None
+            fdecl = g.decl
+            if len(fa.args) != len(fdecl.params):
+                sink.error(Msg.ARITY, fa.span, what=f"the functor {fa.name.name!r}", expected=str(len(fdecl.params)),
+                           s="" if len(fdecl.params) == 1 else "s", given=len(fa.args),
+                           hint=f"{fa.name.name}(" + ", ".join(p.name for p in fdecl.params) + ")")
+                return None
+            args = [scope.type(a) for a in fa.args]
+            if any(a is None for a in args):
+                return None
+            env = {p.name: t for p, t in zip(fdecl.params, args)}
+            ctors = []
+            for c in fdecl.constructors:
+                kinds, types = [], []
+                for f in c.fields:
+                    if isinstance(f, ast.Ident):
+                        if f.name == "X":
+                            kinds.append("X")
+                            types.append(carrier)
+                        elif f.name in env:
+                            kinds.append("A")
+                            types.append(env[f.name])
+                        else:
+                            return None  # reported where the functor is declared
+                    else:
+                        t = TypeScope({}, {}, DiagnosticSink()).type(f)
+                        if t is None:
+                            return None
+                        kinds.append("K")
+                        types.append(t)
+                result = carrier if kind == "algebra" else TupleType(tuple(types))
+                ctors.append(ir.Constructor(c.name.name, tuple(kinds), tuple(types), result))
+            source = self.c.loader.sources.get(self.key.file, "")
+            text = _source_text(source, fa.span)
+            data = {t for c in ctors for k, t in zip(c.fields, c.types) if k == "A"}
+            elem = next(iter(data)) if len(data) == 1 else None
+            out = None
+            if kind == "coalgebra":
+                if len(ctors) == 1 and ctors[0].fields != ("A", "X"):
+                    sink.error(Msg.WRONG_SCHEME, fa.span, problem=f"a coalgebra unfolds a stream, and the constructor "
+                               f"{ctors[0].name!r} of {fa.name.name!r} is not an output then the carrier",
+                               hint="use a functor `functor StreamF(O) = out(O, X)`")
+                    return None
+                if len(ctors) != 1:
+                    sink.error(Msg.WRONG_SCHEME, fa.span, problem=f"a coalgebra unfolds a stream: {fa.name.name!r} has "
+                               f"{len(ctors)} constructors", hint="use a functor with one constructor, "
+                               "`functor StreamF(O) = out(O, X)`")
+                    return None
+                out = elem
+            return ir.AlgebraShape(kind, text, tuple(ctors), carrier, elem, out)
+        elem = scope.type(decl.dom)
+        out = scope.type(decl.cod) if kind in ("mealy", "moore") else None
+        if elem is None or (kind in ("mealy", "moore") and out is None):
+            return None
+        C = ir.Constructor
+        if kind in ("monoid", "commutative monoid"):
+            ctors = (C("unit", (), (), carrier), C("lift", ("A",), (elem,), carrier),
+                     C("combine", ("X", "X"), (carrier, carrier), carrier))
+        elif kind == "mealy":
+            ctors = (C("start", (), (), carrier), C("step", ("A", "X"), (elem, carrier), TupleType((out, carrier))))
+        else:
+            ctors = (C("start", (), (), carrier), C("out", ("X",), (carrier,), out),
+                     C("step", ("A", "X"), (elem, carrier), carrier))
+        return ir.AlgebraShape(kind, None, ctors, carrier, elem, out)
+
+    def _cases(self, checker: BodyChecker, shape: ir.AlgebraShape) -> tuple[ir.Case, ...] | None:
+        decl, sink = self.decl, self.sink
+        cases = list(decl.cases)
+        if decl.kind == "coalgebra":
+            case = self._coalgebra_case(shape)
+            if case is None:
+                return None
+            cases = [case]
+        elif decl.body is not None:
+            sink.error(Msg.WRONG_SCHEME, decl.body.span, problem=f"{decl.kind} {self.where!r} is given by cases, not a body",
+                       hint="write one case per constructor: " + "  ".join(
+                           f"| {c.name}" + (f"({', '.join('x' if k == 'A' else 'h' for k in c.fields)})" if c.fields else "")
+                           + " => ..." for c in shape.constructors))
+            return None
+        expected = {c.name: c for c in shape.constructors}
+        seen: dict[str, ast.Case] = {}
+        ok = True
+        for case in cases:
+            name = case.name.name
+            if name not in expected:
+                sink.error(Msg.UNKNOWN_CASE, case.name.span, problem=f"{name!r} is not a case of {self._cases_of(shape)}",
+                           hint=did_you_mean(name, list(expected)) or "its cases are " + ", ".join(expected))
+                ok = False
+            elif name in seen:
+                sink.error(Msg.UNKNOWN_CASE, case.name.span, problem=f"the case {name!r} is given twice",
+                           hint=f"the first is at {seen[name].name.span}")
+                ok = False
+            else:
+                seen[name] = case
+        for name, ctor in expected.items():
+            if name not in seen:
+                fields = ", ".join("x" if k == "A" else ("h" if k == "X" else "k") for k in ctor.fields)
+                sink.error(Msg.MISSING_CASE, decl.name.span, name=self.where, ctor=name,
+                           hint=f"add `| {name}{'(' + fields + ')' if fields else ''} => ...`, of type {ctor.result}")
+                ok = False
+        out = []
+        for name, case in seen.items():
+            c = self._case(checker, case, expected[name])
+            if c is None:
+                ok = False
+            else:
+                out.append(c)
+        if not ok:
+            return None
+        if checker.stochastic:
+            sink.error(Msg.WRONG_SCHEME, decl.name.span, problem=f"a case of {self.where!r} is random (dropout)",
+                       hint="cases are deterministic; apply dropout outside the fold")
+            return None
+        order = [c.name for c in shape.constructors]
+        out.sort(key=lambda c: order.index(c.name))
+        if decl.kind == "commutative monoid" and not self._commutative(out):
+            case = seen["combine"]
+            sink.error(Msg.NOT_COMMUTATIVE, case.name.span, name=self.where)
+            return None
+        return tuple(out)
+
+    def _cases_of(self, shape: ir.AlgebraShape) -> str:
+        return f"the functor {shape.functor}" if shape.functor else f"a {shape.kind}"
+
+    def _coalgebra_case(self, shape: ir.AlgebraShape) -> ast.Case | None:
+        """`s => out(o, s2)` as the case `| out(s) => (o, s2)`."""
+        decl, sink = self.decl, self.sink
+        body = decl.body
+        (ctor,) = shape.constructors
+        if (body is None or not isinstance(body, ast.Lambda) or body.tupled or len(body.params) != 1
+                or not (isinstance(body.body, ast.Call) and isinstance(body.body.func, ast.Name))):
+            sink.error(Msg.WRONG_SCHEME, (body or decl.name).span,
+                       problem=f"a coalgebra is a map from its carrier to the functor: `= s => {ctor.name}(...)`",
+                       hint=f"give the body as a lambda applying the constructor {ctor.name!r}")
+            return None
+        call = body.body
+        if call.func.name != ctor.name:
+            sink.error(Msg.UNKNOWN_CASE, call.func.span, problem=f"{call.func.name!r} is not a constructor of the functor {shape.functor}",
+                       hint=f"its constructor is {ctor.name!r}")
+            return None
+        if len(call.args) != len(ctor.fields):
+            sink.error(Msg.ARITY, call.span, what=f"the constructor {ctor.name!r}", expected=str(len(ctor.fields)),
+                       s="" if len(ctor.fields) == 1 else "s", given=len(call.args),
+                       hint=f"{ctor.name}(output, next state)")
+            return None
+        value = call.args[0] if len(call.args) == 1 else ast.TupleExpr(call.span, tuple(call.args))
+        ident = body.params[0]
+        case_ctor = ir.Constructor(ctor.name, ("X",), (shape.carrier,), ctor.result)
+        # Checked against (carrier) -> tuple of the constructor's fields.
+        self._coalgebra_ctor = case_ctor
+        return ast.Case(body.span, ast.Ident(call.func.span, ctor.name), (ast.Pattern(ident.span, ident),), value)
+
+    def _case(self, checker: BodyChecker, case: ast.Case, ctor: ir.Constructor) -> ir.Case | None:
+        sink = self.sink
+        if self.decl.kind == "coalgebra":
+            ctor = self._coalgebra_ctor
+        if len(case.fields) != len(ctor.fields):
+            shown = f"{ctor.name}(" + ", ".join(str(t) for t in ctor.types) + ")" if ctor.types else ctor.name
+            sink.error(Msg.PATTERN_MISMATCH, case.span.to(case.name.span) if False else case.name.span, given=len(case.fields),
+                       s="" if len(case.fields) == 1 else "s", type=f"the case {shown}")
+            return None
+        names: list[ast.Ident] = []
+        types: list = []
+
+        def flatten(p: ast.Pattern, t) -> bool:
+            if p.name is not None:
+                names.append(p.name)
+                types.append(t)
+                return True
+            if not (isinstance(t, TupleType) and len(t.items) == len(p.items)):
+                sink.error(Msg.PATTERN_MISMATCH, p.span, given=len(p.items), s="" if len(p.items) == 1 else "s", type=str(t))
+                return False
+            return all(flatten(i, ti) for i, ti in zip(p.items, t.items))
+
+        if not all(flatten(p, t) for p, t in zip(case.fields, ctor.types)):
+            return None
+        lam = ast.Lambda(case.span, tuple(names), True, case.body)
+        f = checker.map_(lam, TupleType(tuple(types)), ctor.result)
+        if f is None:
+            return None
+        if not self.u.unify(f.type.cod, ctor.result):
+            sink.error(Msg.RESULT_MISMATCH, case.body.span, what=f"the case {ctor.name!r}",
+                       found="has type " + checker.show(f.type.cod), expected=str(ctor.result),
+                       hint=f"the case {ctor.name!r} of {self.where!r} gives {ctor.result}")
+            return None
+
+        def pattern(p: ast.Pattern):
+            return p.name.name if p.name is not None else tuple(pattern(i) for i in p.items)
+
+        return ir.Case(ctor.name, tuple(pattern(p) for p in case.fields), f)
+
+    def _commutative(self, cases: list[ir.Case]) -> bool:
+        combine = next(c for c in cases if c.name == "combine")
+        a, b = combine.patterns
+
+        def names(p) -> list[str]:
+            return [p] if isinstance(p, str) else [n for i in p for n in names(i)]
+
+        na, nb = names(a), names(b)
+        if len(na) != len(nb):
+            return False
+        swap = {**dict(zip(na, nb)), **dict(zip(nb, na))}
+        return _canon(combine.body.body, {}) == _canon(combine.body.body, swap)
+
+    # ------------------------------------------------------------------ recursion schemes
+    def fold(self, bc: BodyChecker, e: ast.FoldExpr) -> ir.MapTerm | None:
+        sink = self.sink
+        target = e.target
+        b = None
+        if isinstance(target, ast.Name) and isinstance(bc._lookup(target.name), UseB):
+            b = bc._lookup(target.name)
+        elif isinstance(target, (ast.Name, ast.Call)):
+            fname = target.name if isinstance(target, ast.Name) else getattr(target.func, "name", None)
+            g = self.globals.get(fname) if fname else None
+            if isinstance(g, GlobalB):
+                b = self.new_anonymous_use(target if isinstance(target, ast.Call) else ast.Call(target.span, target, ()))
+                if b is None:
+                    return None
+            elif fname is not None and bc._lookup(fname) is None:
+                sink.error(Msg.UNKNOWN_NAME, target.span if isinstance(target, ast.Name) else target.func.span, name=fname,
+                           hint=did_you_mean(fname, list(self.globals)))
+                return None
+        if b is None:
+            sink.error(Msg.WRONG_SCHEME, target.span, problem=f"`{e.scheme}` takes an algebra, a coalgebra or a machine",
+                       hint=f"`{e.scheme} Elman(d, h) over t`, or a use of one")
+            return None
+        callee = self.c.para(self.use_keys[b.use.name])
+        kind = b.sig.kind
+        allowed = {"fold": ("algebra", "monoid", "commutative monoid"), "scan": ("monoid", "commutative monoid"),
+                   "unfold": ("coalgebra",), "run": ("mealy", "moore")}[e.scheme]
+        if kind not in allowed:
+            suggestion = {"algebra": "fold", "monoid": "fold", "commutative monoid": "fold", "coalgebra": "unfold",
+                          "mealy": "run", "moore": "run"}.get(kind)
+            sink.error(Msg.WRONG_SCHEME, target.span, problem=f"{b.sig.key.name!r} is {_a(kind)}, and `{e.scheme}` takes "
+                       + " or ".join(_a(k) for k in allowed),
+                       hint=f"write `{suggestion} {b.sig.key.name} over ...`" if suggestion else
+                       "a para is applied, or composed with `>>`")
+            return None
+        if callee is None or callee.shape is None:
+            return None
+        shape = callee.shape
+        _, sites, index_sets = self.instantiate(b, target.span)
+        self.call_sites.extend(sites)
+        sizes = _use_sizes(callee, b.use)
+
+        def inst(t):
+            return substitute_type(t, sizes, dict(index_sets)) if t is not None else None
+
+        carrier, elem, out = inst(shape.carrier), inst(shape.elem), inst(shape.out)
+        axis = self._fold_axis(bc, e)
+        if axis is None:
+            return None
+        name = b.sig.key.name
+
+        def along(t, a):
+            if not isinstance(t, TensorType):
+                return None
+            return TensorType((a,) + t.axes, t.dtype)
+
+        def one_tensor(t, what) -> bool:
+            if isinstance(t, TensorType):
+                return True
+            sink.error(Msg.WRONG_SCHEME, target.span, problem=f"the {what} of {name!r} is {t}, not one tensor",
+                       hint=f"`{e.scheme}` stacks them along {axis}; pack them into one tensor")
+            return False
+
+        guarded = isinstance(axis, IndexSetAxis) and axis.kind in (Kind.SET, Kind.CYC)
+        if guarded and not (e.scheme == "fold" and kind == "commutative monoid"):
+            why = {"monoid": "a monoid that is not commutative depends on the order of its elements",
+                   "commutative monoid": "its running products depend on the order of the elements"}.get(
+                kind, f"{_a(kind)} reads its elements in order")
+            sink.error(Msg.FOLD_ON_SET, e.span, scheme=e.scheme, name=name, kind=axis.kind.value, set=axis.name, why=why,
+                       hint=f"only a `commutative monoid` folds over a {axis.kind.value} (sum, max, min, logsumexp, or "
+                            f"one commutative by construction); declare {axis.name!r} a `list` to fold in order")
+            return None
+        if e.scheme == "unfold":
+            if not one_tensor(out, "output"):
+                return None
+            mode, t = "unfold", MapType(carrier, along(out, axis))
+        elif e.scheme == "run":
+            if not (one_tensor(elem, "input") and one_tensor(out, "output")):
+                return None
+            mode, t = kind, MapType(along(elem, axis), TupleType((along(out, axis), carrier)))
+        elif kind in ("monoid", "commutative monoid"):
+            if not one_tensor(elem, "element type"):
+                return None
+            if e.scheme == "scan":
+                items = carrier.items if isinstance(carrier, TupleType) else (carrier,)
+                if not all(isinstance(i, TensorType) for i in items):
+                    return None
+                scanned = tuple(along(i, axis) for i in items)
+                mode, t = "prefix", MapType(along(elem, axis), TupleType(scanned) if isinstance(carrier, TupleType) else scanned[0])
+            else:
+                mode = "balanced" if guarded else "assoc"
+                t = MapType(along(elem, axis), carrier)
+        else:
+            ctors = shape.constructors
+            if _is_list_functor(ctors):
+                if not one_tensor(elem, "element type"):
+                    return None
+                mode, t = "scan", MapType(along(elem, axis), carrier)
+            else:
+                if elem is None or not isinstance(elem, TensorType):
+                    sink.error(Msg.WRONG_SCHEME, target.span, problem=f"the functor {shape.functor} stores "
+                               "data of more than one type, or none", hint="a tree fold takes one data tensor per node")
+                    return None
+                odd = next((c for c in ctors if c.fields.count("A") > 1 or "K" in c.fields), None)
+                if odd is not None:
+                    sink.error(Msg.WRONG_SCHEME, target.span, problem=f"the constructor {odd.name!r} of {shape.functor} "
+                               "has more than one data field, or a fixed one, and a tree fold stores one data tensor "
+                               "per node", hint="give each constructor at most one data field, `node(A, X, X)`; "
+                                                "pack several into one tensor")
+                    return None
+                if not any("X" not in c.fields for c in ctors):
+                    sink.error(Msg.WRONG_SCHEME, target.span, problem=f"the functor {shape.functor} has no constructor "
+                               "without X, so no finite term to fold", hint="add a leaf: `leaf(A)`")
+                    return None
+                k = max(c.fields.count("X") for c in ctors)
+                dom = TupleType((TensorType((axis,), "i32"), along(elem, axis), TensorType((axis, FixedAxis(Poly.const(k))), "i32")))
+                mode, t = "tree", MapType(dom, carrier)
+        return ir.Fold(e.scheme, b.use.name, mode, axis, tuple(index_sets), type=t)
+
+    def _fold_axis(self, bc: BodyChecker, e: ast.FoldExpr):
+        over = e.over
+        sink = self.sink
+        if e.scheme == "unfold":
+            if isinstance(over, ast.SizeInt):
+                return FixedAxis(Poly.const(over.value))
+            if isinstance(over, ast.SizeName):
+                v = self.env.get(over.name)
+                if isinstance(v, IndexSetB):
+                    return v.axis
+                if isinstance(v, HyperB) and v.kind in ("Nat", "Int"):
+                    return FixedAxis(Poly.var(over.name))
+                if v is None and over.name not in self.globals:
+                    sink.error(Msg.UNKNOWN_NAME, over.span, name=over.name,
+                               hint=did_you_mean(over.name, [n for n, x in self.env.items() if isinstance(x, (IndexSetB, HyperB))])
+                               or "`unfold` runs for a `Nat` hyperparameter's number of steps, or along an index set of the input")
+                    return None
+            else:
+                size = TypeScope(self.hypers, dict(self.sig.index_sets), sink).size(over)
+                if size is not None:
+                    return FixedAxis(size)
+                return None
+            sink.error(Msg.UNFOLD_LENGTH, over.span, what=repr(getattr(over, "name", "this")))
+            return None
+        v = self.env.get(over.name)
+        if isinstance(v, IndexSetB):
+            return v.axis
+        if v is None and over.name not in self.globals:
+            sink.error(Msg.UNKNOWN_NAME, over.span, name=over.name,
+                       hint=did_you_mean(over.name, [n for n, x in self.env.items() if isinstance(x, IndexSetB)])
+                       or f"`{e.scheme}` runs along an index set of the input, declared `({over.name} : list)`")
+            return None
+        sink.error(Msg.WRONG_SCHEME, over.span, problem=f"`{e.scheme}` runs along an index set, and {over.name!r} is not one",
+                   hint=f"declare the axis an index set, `({over.name} : list)`, and give the input that axis")
+        return None
 
     def _arrow(self) -> str:
         t = self.sig.type
@@ -797,6 +1238,40 @@ class _Decl:
                                         target=inner if use.anonymous else leaf.dotted, callee=callee.name, fix=fix)
                     ok = False
         return ok
+
+
+_COMMUTATIVE_OPS = frozenset({"add", "mul", "maximum", "minimum", "and", "or", "eq", "ne"})
+
+
+def _canon(x, swap: dict[str, str]):
+    """A term as a hashable tree, operands of commutative operators sorted: two terms with
+    equal canons are equal as functions. Swapping a combine's arguments and comparing tells
+    whether it is symmetric as written."""
+    if isinstance(x, ir.Var):
+        return ("var", swap.get(x.name, x.name))
+    if isinstance(x, ir.Prim) and x.op in _COMMUTATIVE_OPS and len(x.args) == 2:
+        a, b = (_canon(y, swap) for y in x.args)
+        return ("prim", x.op, *sorted((a, b), key=repr))
+    if is_dataclass(x) and not isinstance(x, type):
+        return (type(x).__name__,) + tuple(_canon(getattr(x, f.name), swap) for f in fields(x) if f.name != "span")
+    if isinstance(x, tuple):
+        return tuple(_canon(i, swap) for i in x)
+    return x
+
+
+def _a(kind: str) -> str:
+    """A declaration kind with its article, for messages: 'an algebra', 'a Mealy machine'."""
+    return {"algebra": "an algebra", "coalgebra": "a coalgebra", "mealy": "a Mealy machine", "moore": "a Moore machine",
+            "monoid": "a monoid", "commutative monoid": "a commutative monoid", "para": "a para",
+            "reparam": "a reparam"}.get(kind, f"a {kind}")
+
+
+def _is_list_functor(ctors: tuple[ir.Constructor, ...]) -> bool:
+    """`nil | cons(A, X)` up to names and field order."""
+    if len(ctors) != 2:
+        return False
+    shapes = sorted(tuple(sorted(c.fields)) for c in ctors)
+    return shapes == [(), ("A", "X")]
 
 
 class _Subtree:

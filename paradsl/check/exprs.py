@@ -70,6 +70,14 @@ class GlobalB:
 
 
 @dataclass(frozen=True)
+class FunctorB:
+    """A functor declaration in scope."""
+
+    key: object
+    decl: ast.FunctorDecl
+
+
+@dataclass(frozen=True)
 class ErrorB:
     """A name whose declaration had an error (already reported): its uses report nothing."""
 
@@ -79,7 +87,7 @@ class InputB:
     """The input of a para's body, seen from a tie: reading it is an error (a hypernetwork)."""
 
 
-Binding = LocalB | ParamB | HyperB | IndexSetB | UseB | MapB | GlobalB | ErrorB | InputB
+Binding = LocalB | ParamB | HyperB | IndexSetB | UseB | MapB | GlobalB | ErrorB | InputB | FunctorB
 
 
 @dataclass
@@ -188,7 +196,7 @@ class BodyChecker:
         return tuple(sorted(d.items()))
 
     def is_map_expr(self, e: ast.Expr) -> bool:
-        if isinstance(e, ast.Lambda):
+        if isinstance(e, (ast.Lambda, ast.FoldExpr)):
             return True
         if isinstance(e, ast.BinOp) and e.op in (">>", "&"):
             return True
@@ -222,6 +230,8 @@ class BodyChecker:
             return ir.Compose(f, g, type=MapType(f.type.dom, g.type.cod))
         if isinstance(e, ast.BinOp) and e.op == "via":
             return self.host.via(self, e)
+        if isinstance(e, ast.FoldExpr):
+            return self.host.fold(self, e)
         if isinstance(e, ast.BinOp) and e.op == "&":
             f, g = self.map_(e.left, dom), self.map_(e.right, dom)
             if f is None or g is None:
@@ -304,7 +314,13 @@ class BodyChecker:
         return ir.UseRef(b.use.name, index_sets, type=t)
 
     def _may_apply(self, sig: Signature, span: Span) -> bool:
-        """Paras are applied in bodies; reparams only in ties, reparams and `via`."""
+        """Paras are applied in bodies; reparams only in ties, reparams and `via`; algebras
+        only through their recursion schemes."""
+        if sig.kind not in ("para", "reparam"):
+            scheme = {"coalgebra": "unfold", "mealy": "run", "moore": "run"}.get(sig.kind, "fold")
+            self.sink.error(Msg.WRONG_SCHEME, span, problem=f"{sig.key.name!r} is a {sig.kind}, not a map",
+                            hint=f"use it through its recursion scheme: `{scheme} {sig.key.name} over t`")
+            return False
         if sig.kind == "reparam" and self.mode == "body":
             self.sink.error(Msg.NOT_A_REPARAM, span, problem=f"{sig.key.name!r} is a reparam, a 2-cell, not a map",
                             hint=f"apply it to a para's parameters: `f via {sig.key.name}`, or `tie leaf = {sig.key.name}(...)`")
@@ -349,7 +365,7 @@ class BodyChecker:
         self.env = ChainMap(bound, self.env)  # no copy of the globals
         self.frames.append(Frame())
         try:
-            body = self.value(e.body)
+            body = self.value(e.body, cod)
         finally:
             frame = self.frames.pop()
             self.env = saved_env
@@ -415,8 +431,12 @@ class BodyChecker:
         return None
 
     # ================================================================== values
-    def value(self, e: ast.Expr) -> ir.Term | None:
+    def value(self, e: ast.Expr, expect: Type | None = None) -> ir.Term | None:
+        """Check a value. `expect`, the type the context wants, only gives `for` its ranges
+        when its body does not: `for i. 0.0` where a `[d]` is wanted."""
         method = getattr(self, "_v_" + type(e).__name__)
+        if expect is not None and isinstance(e, (ast.For, ast.TupleExpr, ast.Let)):
+            return method(e, expect)
         return method(e)
 
     def _v_Number(self, e: ast.Number) -> ir.Term:
@@ -433,11 +453,17 @@ class BodyChecker:
     def _v_Unit(self, e: ast.Unit) -> ir.Term:
         return ir.TupleT((), type=TupleType(()))
 
-    def _v_TupleExpr(self, e: ast.TupleExpr):
-        items = [self.whole(i, "a tuple component") for i in e.items]
+    def _v_TupleExpr(self, e: ast.TupleExpr, expect: Type | None = None):
+        expects = expect.items if isinstance(expect, TupleType) and len(expect.items) == len(e.items) else [None] * len(e.items)
+        items = [self.whole(i, "a tuple component", x) for i, x in zip(e.items, expects)]
         if any(i is None for i in items):
             return None
         return ir.TupleT(tuple(items), type=TupleType(tuple(i.type for i in items)))
+
+    def _v_FoldExpr(self, e: ast.FoldExpr):
+        self.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found=f"the map `{e.scheme} ...`",
+                        hint=f"apply it, `({e.scheme} ... over ...)(x)`, or compose it with `>>`")
+        return None
 
     def _v_Lambda(self, e: ast.Lambda):
         self.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found="a lambda",
@@ -519,9 +545,9 @@ class BodyChecker:
         self.sink.error(Msg.UNKNOWN_NAME, e.span, name=name, hint=did_you_mean(name, self._names()))
         return None
 
-    def whole(self, e: ast.Expr, what: str) -> ir.Term | None:
+    def whole(self, e: ast.Expr, what: str, expect: Type | None = None) -> ir.Term | None:
         """A value that must not be indexed (a whole tensor or tuple)."""
-        t = self.value(e)
+        t = self.value(e, expect)
         if t is None:
             return None
         if t.labels:
@@ -726,7 +752,7 @@ class BodyChecker:
         return self.elementwise("where", [c, a, b], [e.cond.span, e.then.span, e.other.span], e.span,
                                 dtype=self._join_dtypes([a, b]))
 
-    def _v_Let(self, e: ast.Let):
+    def _v_Let(self, e: ast.Let, expect: Type | None = None):
         if self.is_map_expr(e.value):
             f = self.map_(e.value, None)
             if f is None:
@@ -741,7 +767,7 @@ class BodyChecker:
         self.env = ChainMap({e.name.name: binding}, self.env)
         self.scope = {k: u for k, u in self.scope.items() if k != e.name.name}
         try:
-            body = self.value(e.body)
+            body = self.value(e.body, expect)
         finally:
             self.env, self.scope = saved
         if body is None:
@@ -792,8 +818,11 @@ class BodyChecker:
         return ir.Reduce(op, None, tuple((i.unique, i.axis) for i in infos), body,
                          type=TensorType((), dtype), labels=labels, span=span)
 
-    def _v_For(self, e: ast.For):
+    def _v_For(self, e: ast.For, expect: Type | None = None):
         infos = self._bind_indices(e.indices)
+        if isinstance(expect, TensorType) and expect.rank == len(infos):
+            for info, axis in zip(infos, expect.axes):
+                self.u.unify_axis(info.axis, axis)
         body = self._with_indices(infos, e.body)
         if body is None:
             return None

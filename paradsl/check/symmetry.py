@@ -66,7 +66,10 @@ def check_symmetry(d: ir.ParaDef, sink: DiagnosticSink) -> bool:
     """Report every symmetry violation in a para's body and ties; True if there are none."""
     before = sink.error_count
     s = _Symmetry(sink)
-    s.map_(d.body)
+    if d.body is not None:
+        s.map_(d.body)
+    for case in d.cases:
+        s.map_(case.body)
     for tie in d.ties:
         s.consume(s.term(tie.value))
     return sink.error_count == before

@@ -205,6 +205,12 @@ class Msg:
         "on a cyc, take differences modulo its size, `(a - b) mod {set}`, which every shift preserves",
     )
 
+    FOLD_ON_SET = Message(
+        "E0309", "fold along a set",
+        "`{scheme}` of {name!r} runs along the {kind} {set!r}, but {why}",
+        "{hint}",
+    )
+
     # ---- E04xx: 2-cells (reparameterisation and weight tying)
     TIE_TYPE = Message(
         "E0401", "tie of the wrong type",
@@ -243,6 +249,31 @@ class Msg:
         "E0409", "parameter given by no 2-cell",
         "parameter {target!r} of {callee!r} is declared `~ via`, but no 2-cell gives it",
         "{fix}",
+    )
+
+    # ---- E05xx: functors, algebras and coalgebras
+    MISSING_CASE = Message(
+        "E0501", "missing case", "{name!r} has no case for {ctor!r}",
+        "{hint}",
+    )
+    UNKNOWN_CASE = Message(
+        "E0502", "unknown case", "{problem}", "{hint}",
+    )
+    WRONG_SCHEME = Message(
+        "E0503", "wrong recursion scheme", "{problem}", "{hint}",
+    )
+    UNFOLD_LENGTH = Message(
+        "E0504", "unfold without a length",
+        "`unfold` over {what} has no length known when the model runs",
+        "unfold over a fixed size (a `Nat` hyperparameter or a number) or over an index set of the input",
+    )
+    NOT_COMMUTATIVE = Message(
+        "E0505", "monoid not commutative by construction",
+        "the `combine` of {name!r} is not symmetric in its two arguments, so it is not commutative by construction",
+        "symmetrise it, e.g. `combine(a, b) => g(a, b) + g(b, a)`, or `ginv(g(a) + g(b))`; or declare it a plain `monoid`",
+    )
+    BAD_FUNCTOR = Message(
+        "E0506", "bad functor", "{problem}", "{hint}",
     )
 
 

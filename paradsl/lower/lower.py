@@ -21,7 +21,8 @@ UNARY_FN = {
     "exp": "jnp.exp", "log": "jnp.log", "sqrt": "jnp.sqrt", "rsqrt": "jax.lax.rsqrt", "abs": "jnp.abs",
     "softplus": "jax.nn.softplus", "silu": "jax.nn.silu", "sin": "jnp.sin", "cos": "jnp.cos",
     "square": "jnp.square", "sign": "jnp.sign", "log1p": "jnp.log1p", "elu": "jax.nn.elu",
-    "leaky_relu": "jax.nn.leaky_relu", "erf": "jax.scipy.special.erf",
+    "leaky_relu": "jax.nn.leaky_relu", "erf": "jax.scipy.special.erf", "sinh": "jnp.sinh", "cosh": "jnp.cosh",
+    "asinh": "jnp.arcsinh", "atanh": "jnp.arctanh", "expm1": "jnp.expm1",
 }
 INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%", "pow": "**",
          "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
@@ -29,6 +30,7 @@ PRIM_FN = {"maximum": "jnp.maximum", "minimum": "jnp.minimum", "where": "jnp.whe
            "and": "jnp.logical_and", "or": "jnp.logical_or", "not": "jnp.logical_not"}
 REDUCE_FN = {"sum": "jnp.sum", "max": "jnp.max", "min": "jnp.min", "mean": "jnp.mean", "prod": "jnp.prod",
              "var": "jnp.var", "logsumexp": "jax.nn.logsumexp"}
+SCAN_FN = {"cumsum": "jnp.cumsum", "cumprod": "jnp.cumprod", "cummax": "jax.lax.cummax", "cummin": "jax.lax.cummin"}
 JAXTYPING = {"bool": "Bool"}
 DTYPE = {"f32": "jnp.float32", "f64": "jnp.float64", "f16": "jnp.float16", "bf16": "jnp.bfloat16",
          "i32": "jnp.int32", "i64": "jnp.int64", "i8": "jnp.int8", "i16": "jnp.int16", "u8": "jnp.uint8",
@@ -37,10 +39,10 @@ DTYPE = {"f32": "jnp.float32", "f64": "jnp.float64", "f16": "jnp.float16", "bf16
 
 @dataclass(frozen=True)
 class LoweredModule:
-    """What the emitter turns into source: classes in dependency order."""
+    """What the emitter turns into source: helper functions, then classes in dependency order."""
 
     source_file: str
-    classes: tuple[pyast.ClassDef, ...]
+    classes: tuple[pyast.stmt, ...]
     class_names: tuple[str, ...]
 
 
@@ -86,7 +88,15 @@ def lower(program: ir.Program) -> LoweredModule:
     stochastic = {p.name: p.stochastic for p in program.paras}
     needs_key = _needs_key(program)
     reparams = {p.name for p in program.paras if p.is_reparam}
-    classes = tuple(_ParaLowering(p, stochastic, needs_key, reparams).class_def() for p in program.paras)
+    algebras = {p.name: p.shape for p in program.paras if p.shape is not None}
+    helpers: set[str] = set()
+    classes = []
+    for p in program.paras:
+        lowering = _ParaLowering(p, stochastic, needs_key, reparams)
+        lowering.algebras = algebras
+        lowering.helpers = helpers
+        classes.append(lowering.class_def())
+    classes = tuple(_helper_defs(helpers)) + tuple(classes)
     return LoweredModule(program.file, classes, tuple(py.ident(p.name) for p in program.paras))
 
 
@@ -137,7 +147,11 @@ class _ParaLowering:
                 target=py.store(py.ident(h.name)), annotation=py.name({"Nat": "int", "Int": "int", "Float": "float", "Bool": "bool"}[h.kind]),
                 value=py.call("eqx.field", static=py.const(True)), simple=1))
         body.append(self.init_def())
-        if p.ties:
+        if p.shape is not None:  # an algebra, coalgebra, monoid or machine: one method per case
+            if p.ties:
+                body.append(self.untie_def())
+            body.extend(self.case_def(c) for c in p.cases)
+        elif p.ties:
             body.append(self.untie_def())
             body.append(self.tied_call_def())
             body.append(self.call_def("forward"))
@@ -250,7 +264,118 @@ class _ParaLowering:
         return arg_name
 
     def _input_arg(self, arg_name: str) -> pyast.arg:
-        return pyast.arg(arg=arg_name, annotation=annotation(self.p.type.dom))
+        return pyast.arg(arg=arg_name, annotation=annotation(self.p.type.dom) if self.p.shape is None else None)
+
+    def case_def(self, case: ir.Case) -> pyast.FunctionDef:
+        """One case of an algebra-like declaration as a method: `def cons(self, x, h)`."""
+        p = self.p
+        self.stmts = []
+        self.names = Namer({"self"} | {n for pat in case.patterns for n in _pattern_names(pat)})
+        self.sizes_needed = {}
+        self.size_paths = {}
+        self.key_sites = 0
+        self.env = {}
+        args = [pyast.arg(arg="self")]
+        ctor = next(c for c in p.shape.constructors if c.name == case.name)
+        prologue: list[pyast.stmt] = []
+        if p.ties:
+            prologue.append(py.assign("self", py.call(py.attr("self.untie"), py.const(None))))
+        for pat, t in zip(case.patterns, ctor.types if p.shape.kind != "coalgebra" else (p.shape.carrier,)):
+            if isinstance(pat, str):
+                args.append(pyast.arg(arg=py.ident(pat), annotation=annotation(t)))
+            else:
+                name = self.names.fresh("arg")
+                args.append(pyast.arg(arg=name, annotation=None))
+                prologue.append(pyast.Assign(targets=[_pattern_target(pat)], value=py.name(name)))
+        lam = case.body
+        for n in lam.params:
+            self.env[n] = LV(py.name(py.ident(n)))
+        result = self.term(lam.body)
+        self.stmts.append(py.ret(result.expr))
+        fn_args = pyast.arguments(posonlyargs=[], args=args, vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
+                                  defaults=[])
+        return pyast.FunctionDef(name=py.ident(case.name), args=fn_args, body=prologue + self.stmts, decorator_list=[],
+                                 returns=annotation(ctor.result) if p.shape.kind != "coalgebra" else None, type_params=[])
+
+    # ------------------------------------------------------------------ recursion schemes
+    def fold(self, m: ir.Fold, arg: LV) -> LV:
+        use = next(u for u in self.p.uses if u.name == m.use)
+        alg = py.self_attr(py.ident(m.use))
+        shape = self.algebras[use.callee]
+
+        def method(name: str) -> pyast.expr:
+            return pyast.Attribute(value=alg, attr=py.ident(name), ctx=pyast.Load())
+
+        xs = self.bind("xs", arg.expr)
+        step = self.names.fresh("step")
+        out = self.names.fresh("ys" if m.mode in ("unfold", "mealy", "moore", "prefix") else "h")
+        final = self.names.fresh("state") if m.mode in ("mealy", "moore") else None
+        if m.mode == "scan":
+            nil, cons = sorted(shape.constructors, key=lambda c: len(c.fields))
+            cons_args = ["x" if k == "A" else "h" for k in cons.fields]
+            self.stmts += _template(f"""
+                def STEP(h, x):
+                    return CONS({', '.join(cons_args)}), None
+                OUT, _ = jax.lax.scan(STEP, NIL(), XS)
+                """, STEP=py.name(step), CONS=method(cons.name), NIL=method(nil.name), XS=xs, OUT=py.name(out))
+            return LV(py.name(out))
+        if m.mode in ("assoc", "prefix"):
+            last = "OUT = jax.tree.map(lambda m: m[-1], OUT)" if m.mode == "assoc" else ""
+            self.stmts += _template(f"""
+                OUT = jax.lax.associative_scan(jax.vmap(COMBINE), jax.vmap(LIFT)(XS))
+                {last}
+                """, COMBINE=method("combine"), LIFT=method("lift"), XS=xs, OUT=py.name(out))
+            return LV(py.name(out))
+        if m.mode == "balanced":
+            self.helpers.add("_fold_balanced")
+            self.stmts += _template("OUT = _fold_balanced(COMBINE, UNIT(), jax.vmap(LIFT)(XS))",
+                                    COMBINE=method("combine"), UNIT=method("unit"), LIFT=method("lift"), XS=xs,
+                                    OUT=py.name(out))
+            return LV(py.name(out))
+        if m.mode == "tree":
+            self.helpers.add("_fold_tree")
+            branches = []
+            for c in shape.constructors:
+                kids = iter(range(len(c.fields)))
+                call_args = []
+                for k in c.fields:
+                    call_args.append(py.name("a") if k == "A" else py.subscript(py.name("kids"), [py.const(next(kids))]))
+                lam = pyast.Lambda(args=pyast.arguments(posonlyargs=[], args=[pyast.arg(arg="a"), pyast.arg(arg="kids")],
+                                                        vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]),
+                                   body=py.call(method(c.name), *call_args))
+                branches.append(lam)
+            base = next(i for i, c in enumerate(shape.constructors) if "X" not in c.fields)
+            self.stmts += _template("OUT = _fold_tree(BRANCHES, BASE, *XS)", BRANCHES=pyast.List(elts=branches, ctx=pyast.Load()),
+                                    BASE=py.const(base), XS=xs, OUT=py.name(out))
+            return LV(py.name(out))
+        if m.mode == "unfold":
+            (ctor,) = shape.constructors
+            length = self.size(m.axis)
+            self.stmts += _template("""
+                def STEP(s, _):
+                    o, s = OUT_FN(s)
+                    return s, o
+                _, OUT = jax.lax.scan(STEP, XS, None, length=LENGTH)
+                """, STEP=py.name(step), OUT_FN=method(ctor.name), XS=xs, LENGTH=length, OUT=py.name(out))
+            return LV(py.name(out))
+        if m.mode == "mealy":
+            self.stmts += _template("""
+                def STEP(s, x):
+                    o, s = STEP_FN(x, s)
+                    return s, o
+                FINAL, OUT = jax.lax.scan(STEP, START(), XS)
+                """, STEP=py.name(step), STEP_FN=method("step"), START=method("start"), XS=xs,
+                                    OUT=py.name(out), FINAL=py.name(final))
+            return LV(py.tuple_([py.name(out), py.name(final)]))
+        if m.mode == "moore":
+            self.stmts += _template("""
+                def STEP(s, x):
+                    return STEP_FN(x, s), OUT_FN(s)
+                FINAL, OUT = jax.lax.scan(STEP, START(), XS)
+                """, STEP=py.name(step), STEP_FN=method("step"), OUT_FN=method("out"), START=method("start"), XS=xs,
+                                    OUT=py.name(out), FINAL=py.name(final))
+            return LV(py.tuple_([py.name(out), py.name(final)]))
+        raise AssertionError(m.mode)  # pragma: no cover
 
     def untie_def(self) -> pyast.FunctionDef:
         """`untie(x)`: this module with every tied leaf computed from the free ones (r(q));
@@ -353,6 +478,8 @@ class _ParaLowering:
             return LV(py.call(py.self_attr(py.ident(m.name)), arg.expr, **kw))
         if isinstance(m, ir.PrimMap):
             return LV(self._unary(m.op, arg.expr))
+        if isinstance(m, ir.Fold):
+            return self.fold(m, arg)
         if isinstance(m, ir.LambdaT):
             saved = dict(self.env) if hasattr(self, "env") else {}
             self.env = dict(saved)
@@ -566,13 +693,96 @@ class _ParaLowering:
             out = tuple(n for n, _ in t.labels)
         else:
             axis, out = None, ()
-        if t.name in ("softmax", "log_softmax"):
-            fn = f"jax.nn.{t.name}"
-            return LV(py.call(fn, x.expr, axis=axis if axis is not None else py.const(-1)), out or x.labels)
+        if t.name in ("softmax", "log_softmax") or t.name in SCAN_FN:
+            fn = SCAN_FN.get(t.name, f"jax.nn.{t.name}")
+            if axis is None:  # the last axis; lax's scans take no negative axis
+                rank = t.args[0].type.rank if isinstance(t.args[0].type, TensorType) else 1
+                axis = py.const(rank - 1 if t.name in SCAN_FN else -1)
+            return LV(py.call(fn, x.expr, axis=axis), out or x.labels)
         fn = REDUCE_FN[t.name]
         if axis is None:
             return LV(py.call(fn, x.expr))
         return LV(py.call(fn, x.expr, axis=axis), out)
+
+
+#: Module-level functions an emitted module includes when one of its folds needs them.
+HELPERS = {
+    "_fold_balanced": '''
+def _fold_balanced(combine, unit, ms):
+    """Reduce the elements stacked along axis 0 of `ms` pairwise: a balanced tree of depth
+    ceil(log2 n). Odd levels are padded with the monoid's unit."""
+    n = jax.tree.leaves(ms)[0].shape[0]
+    if n == 0:
+        return unit
+    while n > 1:
+        if n % 2:
+            ms = jax.tree.map(lambda m, u: jnp.concatenate([m, u[None]]), ms, unit)
+            n += 1
+        ms = jax.vmap(combine)(jax.tree.map(lambda m: m[0::2], ms), jax.tree.map(lambda m: m[1::2], ms))
+        n //= 2
+    return jax.tree.map(lambda m: m[0], ms)
+''',
+    "_fold_tree": '''
+def _fold_tree(branches, base, tags, data, children):
+    """Fold a term stored as arrays in topological order: node i is built by constructor
+    tags[i] from data[i] and the values of its children children[i] (earlier nodes); the
+    root is the last node. One `lax.scan` over the nodes, no Python recursion."""
+    n = tags.shape[0]
+    proto = jax.eval_shape(branches[base], data[0], [])
+    values = jax.tree.map(lambda s: jnp.zeros((n,) + s.shape, s.dtype), proto)
+
+    def step(values, i):
+        kids = [jax.tree.map(lambda v: v[children[i, j]], values) for j in range(children.shape[1])]
+        value = jax.lax.switch(tags[i], branches, data[i], kids)
+        return jax.tree.map(lambda v, x: v.at[i].set(x), values, value), None
+
+    values, _ = jax.lax.scan(step, values, jnp.arange(n))
+    return jax.tree.map(lambda v: v[-1], values)
+''',
+}
+
+
+def _helper_defs(names: set[str]) -> list[pyast.stmt]:
+    out: list[pyast.stmt] = []
+    for name in sorted(names):
+        out.extend(pyast.parse(HELPERS[name]).body)
+    return out
+
+
+def _template(source: str, **subs: pyast.expr) -> list[pyast.stmt]:
+    """Statements from a template of ours, its UPPERCASE placeholders replaced by AST nodes
+    (never by text): how the recursion schemes are written out readably."""
+    import copy
+    import textwrap
+
+    tree = pyast.parse(textwrap.dedent(source))
+
+    class Substitute(pyast.NodeTransformer):
+        def visit_Name(self, node: pyast.Name):
+            if node.id in subs:
+                new = copy.deepcopy(subs[node.id])
+                if isinstance(new, pyast.Name):
+                    new = pyast.Name(id=new.id, ctx=node.ctx)
+                return new
+            return node
+
+        def visit_FunctionDef(self, node: pyast.FunctionDef):
+            self.generic_visit(node)
+            if node.name in subs:
+                node.name = subs[node.name].id
+            return node
+
+    return Substitute().visit(tree).body
+
+
+def _pattern_names(p) -> list[str]:
+    return [p] if isinstance(p, str) else [n for i in p for n in _pattern_names(i)]
+
+
+def _pattern_target(p) -> pyast.expr:
+    if isinstance(p, str):
+        return py.store(py.ident(p))
+    return pyast.Tuple(elts=[_pattern_target(i) for i in p], ctx=pyast.Store())
 
 
 def _tree_at(module: pyast.expr, paths: list[tuple[str, ...]], values: list[pyast.expr]) -> pyast.expr:

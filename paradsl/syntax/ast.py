@@ -182,9 +182,19 @@ class Field(Node):
     name: Ident
 
 
+@dataclass(frozen=True, slots=True)
+class FoldExpr(Node):
+    """`fold A over t`, `scan M over t`, `unfold C over n`, `run M over t`: the recursion
+    scheme of an algebra, coalgebra or machine, as a map."""
+
+    scheme: str  # fold | scan | unfold | run
+    target: "Expr"
+    over: "Ident | SizeExpr"
+
+
 Expr = (
     Name | Number | String | BoolLit | Unit | TupleExpr | Lambda | Let | If | Reduce | For
-    | BinOp | Unary | Call | Subscript | Field
+    | BinOp | Unary | Call | Subscript | Field | FoldExpr
 )
 
 
@@ -233,8 +243,36 @@ class TieDecl(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class Pattern(Node):
+    """A case's field: a name, or a tuple of patterns taking a tuple apart."""
+
+    name: Ident | None
+    items: tuple["Pattern", ...] = ()
+
+    def names(self) -> list[Ident]:
+        return [self.name] if self.name is not None else [n for i in self.items for n in i.names()]
+
+
+@dataclass(frozen=True, slots=True)
+class Case(Node):
+    """`| cons(x, h) => body`: one constructor of an algebra's functor, its fields bound."""
+
+    name: Ident
+    fields: tuple[Pattern, ...]
+    body: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class FunctorApp(Node):
+    name: Ident
+    args: tuple[TypeExpr, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ParaDecl(Node):
-    """A `para` (a map `dom -> cod` with parameters) or a `reparam` (a 2-cell `Q => P`)."""
+    """A `para` (a map `dom -> cod` with parameters), a `reparam` (a 2-cell `Q => P`), or
+    an algebra-like declaration (kind `algebra`, `coalgebra`, `mealy`, `moore`, `monoid`,
+    `commutative monoid`) with a carrier, cases and, for an algebra, a functor."""
 
     name: Ident
     binders: tuple[Binder, ...]
@@ -245,11 +283,34 @@ class ParaDecl(Node):
     body: Expr
     ties: tuple[TieDecl, ...] = ()
     inits: tuple[Initializer, ...] = ()
-    kind: str = "para"  # "para" | "reparam"
+    kind: str = "para"  # para | reparam | algebra | coalgebra | mealy | moore | monoid | commutative monoid
+    functor: FunctorApp | None = None
+    carrier: TypeExpr | None = None
+    cases: tuple[Case, ...] = ()
 
     @property
     def is_reparam(self) -> bool:
         return self.kind == "reparam"
+
+    @property
+    def is_algebra(self) -> bool:
+        return self.kind not in ("para", "reparam")
+
+
+@dataclass(frozen=True, slots=True)
+class Constructor(Node):
+    """`cons(A, X)`: a summand of a polynomial functor; fields are the functor's parameters,
+    the carrier `X`, or fixed tensor types."""
+
+    name: Ident
+    fields: tuple["Ident | TensorTypeExpr", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FunctorDecl(Node):
+    name: Ident
+    params: tuple[Ident, ...]
+    constructors: tuple[Constructor, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +323,7 @@ class ImportStd(Node):
     module: tuple[str, ...]
 
 
-Decl = ParaDecl | ImportFile | ImportStd
+Decl = ParaDecl | FunctorDecl | ImportFile | ImportStd
 
 
 @dataclass(frozen=True, slots=True)

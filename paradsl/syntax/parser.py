@@ -19,7 +19,8 @@ from . import ast
 
 #: Keywords that start a top-level declaration; a line starting with one begins a new chunk
 #: for error recovery.
-DECL_KEYWORDS = ("para", "reparam", "import")
+DECL_KEYWORDS = ("para", "reparam", "import", "functor", "algebra", "coalgebra", "mealy", "moore", "monoid",
+                 "commutative")
 _DECL_START = re.compile(r"^(?:%s)\b" % "|".join(DECL_KEYWORDS), re.MULTILINE)
 
 _FRIENDLY = {
@@ -199,6 +200,78 @@ class _Builder(Transformer):
 
     def reparam_decl(self, meta, c):
         return self.para_decl(meta, c, kind="reparam")
+
+    def functor_decl(self, meta, c):
+        name = self._ident(c[0])
+        params = tuple(self._ident(t) for t in c[1:] if isinstance(t, Token))
+        ctors = tuple(x for x in c[1:] if isinstance(x, ast.Constructor))
+        return ast.FunctorDecl(self._span(meta), name, params, ctors)
+
+    def constructor(self, meta, c):
+        return ast.Constructor(self._span(meta), self._ident(c[0]), tuple(c[1:]))
+
+    def field_name(self, meta, c):
+        return self._ident(c[0])
+
+    def algebra_decl(self, meta, c):
+        kind = " ".join(str(c[0]).split())
+        name = self._ident(c[1])
+        rest = c[2:]
+        binders: list[ast.Binder] = []
+        while rest and isinstance(rest[0], list):
+            binders.extend(rest[0])
+            rest = rest[1:]
+        sig, carrier, rest = rest[0], rest[1], rest[2:]
+        clauses: dict[str, list] = {"params": [], "uses": [], "tie": [], "init": []}
+        cases, body = [], None
+        for item in rest:
+            if isinstance(item, tuple):
+                clauses[item[0]].extend(item[1])
+            elif isinstance(item, ast.Case):
+                cases.append(item)
+            else:
+                body = item
+        functor = sig if isinstance(sig, ast.FunctorApp) else None
+        unit = ast.TupleTypeExpr(self._span(meta), ())
+        if functor is not None:
+            dom, cod = unit, unit
+        elif isinstance(sig, tuple):
+            dom, cod = sig  # a machine's input and output
+        else:
+            dom, cod = sig, unit  # a monoid's elements
+        return ast.ParaDecl(self._span(meta), name, tuple(binders), dom, cod, tuple(clauses["params"]),
+                            tuple(clauses["uses"]), body, tuple(clauses["tie"]), tuple(clauses["init"]), kind,
+                            functor, carrier, tuple(cases))
+
+    def functor_app(self, meta, c):
+        return ast.FunctorApp(self._span(meta), self._ident(c[0]), tuple(c[1:]))
+
+    def io_sig(self, meta, c):
+        return (c[0], c[1])
+
+    def elem_sig(self, meta, c):
+        return c[0]
+
+    def case(self, meta, c):
+        return ast.Case(self._span(meta), self._ident(c[0]), tuple(c[1:-1]), c[-1])
+
+    def pat_name(self, meta, c):
+        return ast.Pattern(self._span(meta), self._ident(c[0]))
+
+    def pat_tuple(self, meta, c):
+        return ast.Pattern(self._span(meta), None, tuple(c))
+
+    def _scheme(scheme):  # noqa: N805 - a method factory
+        def method(self, meta, c):
+            over = self._ident(c[1]) if isinstance(c[1], Token) else c[1]
+            return ast.FoldExpr(self._span(meta), scheme, c[0], over)
+
+        return method
+
+    fold = _scheme("fold")
+    scan = _scheme("scan")
+    unfold = _scheme("unfold")
+    run = _scheme("run")
 
     def tie_clause(self, meta, c):
         return ("tie", list(c))
