@@ -221,3 +221,14 @@ def test_scans_along_a_list(tmp_path, key):
     np.testing.assert_allclose(m.Running(key=None)(x), jnp.cumsum(x, axis=0), **TOL)
     np.testing.assert_allclose(m.Peak(key=None)(x[:, 0]), jax.lax.cummax(x[:, 0], axis=0), **TOL)
     np.testing.assert_allclose(m.Product(key=None)(x[:, :2]), jnp.cumprod(x[:, :2], axis=1), **TOL)
+
+
+@pytest.mark.parametrize("name, reference", [("Sum", jnp.sum), ("Max", jnp.max), ("Min", jnp.min),
+                                             ("LogSumExp", jax.nn.logsumexp)])
+@pytest.mark.parametrize("n", [1, 6, 17])
+def test_builtin_commutative_monoids_fold_over_a_set(tmp_path, key, name, reference, n):
+    path = tmp_path / "pool.para"
+    path.write_text(f"import rnn\npara Pool(d: Nat) (n : set) : [n, d] -> [d] = fold {name}(d) over n\n")
+    m = paradsl.load(path).Pool(3, key=key)
+    x = jax.random.normal(jax.random.fold_in(key, n), (n, 3))
+    np.testing.assert_allclose(m(x), reference(x, axis=0), **TOL)
