@@ -270,7 +270,8 @@ class Msg:
     NOT_COMMUTATIVE = Message(
         "E0505", "monoid not commutative by construction",
         "the `combine` of {name!r} is not symmetric in its two arguments, so it is not commutative by construction",
-        "symmetrise it, e.g. `combine(a, b) => g(a, b) + g(b, a)`, or `ginv(g(a) + g(b))`; or declare it a plain `monoid`",
+        "write it through a commutative operation, e.g. `ginv(g(a) + g(b))` or `max(a, b)` "
+        "(a symmetrised cell `g(a, b) + g(b, a)` commutes but is not associative); or declare it a plain `monoid`",
     )
     BAD_FUNCTOR = Message(
         "E0506", "bad functor", "{problem}", "{hint}",

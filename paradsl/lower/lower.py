@@ -320,11 +320,17 @@ class _ParaLowering:
                 """, STEP=py.name(step), CONS=method(cons.name), NIL=method(nil.name), XS=xs, OUT=py.name(out))
             return LV(py.name(out))
         if m.mode in ("assoc", "prefix"):
-            last = "OUT = jax.tree.map(lambda m: m[-1], OUT)" if m.mode == "assoc" else ""
-            self.stmts += _template(f"""
-                OUT = jax.lax.associative_scan(jax.vmap(COMBINE), jax.vmap(LIFT)(XS))
-                {last}
-                """, COMBINE=method("combine"), LIFT=method("lift"), XS=xs, OUT=py.name(out))
+            if m.mode == "assoc":  # the product of all the elements; the unit for none
+                self.stmts += _template("""
+                    if XS.shape[0] == 0:
+                        OUT = UNIT()
+                    else:
+                        OUT = jax.lax.associative_scan(jax.vmap(COMBINE), jax.vmap(LIFT)(XS))
+                        OUT = jax.tree.map(lambda m: m[-1], OUT)
+                    """, COMBINE=method("combine"), LIFT=method("lift"), UNIT=method("unit"), XS=xs, OUT=py.name(out))
+            else:
+                self.stmts += _template("OUT = jax.lax.associative_scan(jax.vmap(COMBINE), jax.vmap(LIFT)(XS))",
+                                        COMBINE=method("combine"), LIFT=method("lift"), XS=xs, OUT=py.name(out))
             return LV(py.name(out))
         if m.mode == "balanced":
             self.helpers.add("_fold_balanced")
