@@ -97,9 +97,22 @@ class Prim(Term):
 
 
 @dataclass(frozen=True)
+class Semiring:
+    """A semiring of a contraction: `add` (min | max | sum | or | logsumexp) reduces,
+    `mul` (add | mul | and) combines the factors; `beta` is Log's inverse temperature."""
+
+    name: str
+    add: str
+    mul: str
+    zero: float | bool
+    one: float | bool
+    beta: "Term | None" = None
+
+
+@dataclass(frozen=True)
 class Reduce(Term):
     op: str  # sum | max | min | mean | prod
-    semiring: str | None
+    semiring: Semiring | None  # None: the real numbers
     indices: tuple[tuple[str, Axis], ...]
     body: Term
 

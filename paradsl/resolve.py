@@ -29,7 +29,7 @@ class Unit:
 
     file: str
     module: ast.Module | None
-    own: dict[str, ast.ParaDecl | ast.FunctorDecl] = field(default_factory=dict)
+    own: dict[str, ast.ParaDecl | ast.FunctorDecl | ast.SemiringDecl] = field(default_factory=dict)
     scope: dict[str, DeclKey] = field(default_factory=dict)
 
     def own_keys(self) -> dict[str, DeclKey]:
@@ -79,7 +79,7 @@ class Loader:
                 if target is not None:
                     for n, key in target.own_keys().items():
                         imported.setdefault(n, key)
-            elif isinstance(decl, (ast.ParaDecl, ast.FunctorDecl)):
+            elif isinstance(decl, (ast.ParaDecl, ast.FunctorDecl, ast.SemiringDecl)):
                 first = unit.own.get(decl.name.name)
                 if first is not None:
                     self.sink.error(Msg.DUPLICATE_DEFINITION, decl.name.span, name=decl.name.name, first=str(first.name.span))

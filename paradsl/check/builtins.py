@@ -59,3 +59,22 @@ def is_builtin_function(name: str) -> bool:
 
 def all_names() -> list[str]:
     return sorted(UNARY | REDUCERS | CALL_REDUCERS | ALONG_AXIS | OTHER | set(CONSTANTS))
+
+
+#: The semirings every file knows: name -> (addition, multiplication, zero, one, parameter).
+#: `sum[S] i. a * b` adds with S's addition and multiplies with S's multiplication.
+SEMIRINGS = {
+    "Real": ("sum", "mul", 0.0, 1.0, None),
+    "MinPlus": ("min", "add", float("inf"), 0.0, None),
+    "MaxPlus": ("max", "add", float("-inf"), 0.0, None),
+    "Log": ("logsumexp", "add", float("-inf"), 0.0, "beta"),
+    "Bool": ("or", "and", False, True, None),
+}
+
+#: Written operation -> (its name in the IR, its unit).
+SEMIRING_ADD = {"min": ("min", float("inf")), "max": ("max", float("-inf")), "+": ("sum", 0.0),
+                "or": ("or", False), "logsumexp": ("logsumexp", float("-inf"))}
+SEMIRING_MUL = {"+": ("add", 0.0), "*": ("mul", 1.0), "and": ("and", True)}
+
+#: (addition, multiplication) pairs where the multiplication distributes over the addition.
+SEMIRING_PAIRS = {("min", "add"), ("max", "add"), ("logsumexp", "add"), ("sum", "mul"), ("or", "and"), ("max", "mul")}

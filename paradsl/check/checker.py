@@ -19,7 +19,8 @@ from ..types import Axis, FixedAxis, IndexSetAxis, Kind, MapType, MetaAxis, Poly
 from ..types.unify import axes_of, substitute_type
 from . import builtins
 from .exprs import (
-    BodyChecker, CallSite, ErrorB, Frame, FunctorB, GlobalB, HyperB, IndexSetB, InputB, ParamB, UseB, _field_path, zonk,
+    BodyChecker, CallSite, ErrorB, Frame, FunctorB, GlobalB, HyperB, IndexSetB, InputB, ParamB, SemiringB, UseB,
+    _field_path, zonk,
 )
 from .signatures import Signature, TypeScope, binder_tables, signature
 from .suggest import did_you_mean
@@ -52,6 +53,8 @@ class Checker:
         for decl in unit.module.decls:
             if isinstance(decl, ast.FunctorDecl) and unit.own.get(decl.name.name) is decl:
                 self._check_functor(decl)
+            elif isinstance(decl, ast.SemiringDecl) and unit.own.get(decl.name.name) is decl:
+                self.semiring_table(decl, report=True)
         for decl in unit.module.decls:
             if isinstance(decl, ast.ParaDecl) and unit.own.get(decl.name.name) is decl:
                 self.para(DeclKey(unit.file, decl.name.name))
@@ -60,6 +63,44 @@ class Checker:
             return None
         defs = [self._defs[k] for k in order]
         return ir.Program(unit.file, tuple(self._mark_stochastic(defs)))
+
+    def semiring_table(self, decl: ast.SemiringDecl, report: bool = False):
+        """A declared semiring as (name, add, mul, zero, one, parameter), or None if it is not one."""
+        sink = self.sink if report else DiagnosticSink()
+        add = builtins.SEMIRING_ADD.get(decl.add.name)
+        mul = builtins.SEMIRING_MUL.get(decl.mul.name)
+        if add is None:
+            sink.error(Msg.BAD_SEMIRING, decl.add.span, problem=f"{decl.add.name!r} is not a semiring addition",
+                       hint="the addition is one of min, max, +, or, logsumexp[beta]")
+            return None
+        if mul is None:
+            sink.error(Msg.BAD_SEMIRING, decl.mul.span, problem=f"{decl.mul.name!r} is not a semiring multiplication",
+                       hint="the multiplication is one of +, *, and")
+            return None
+        if (add[0], mul[0]) not in builtins.SEMIRING_PAIRS:
+            sink.error(Msg.BAD_SEMIRING, decl.mul.span, problem=f"`{decl.mul.name}` does not distribute over "
+                       f"`{decl.add.name}`, so ({decl.add.name}, {decl.mul.name}) is not a semiring",
+                       hint="semirings here: (min, +), (max, +), (logsumexp, +), (+, *), (or, and), (max, *)")
+            return None
+        if (add[0], mul[0]) == ("max", "mul"):  # over the non-negative numbers: 0 is the least
+            add = (add[0], 0.0)
+        for lit, (what, unit) in ((decl.zero, ("zero", add)), (decl.one, ("one", mul))):
+            if lit.value != unit[1] or isinstance(lit.value, bool) != isinstance(unit[1], bool):
+                op = decl.add.name if what == "zero" else decl.mul.name
+                shown = {float("inf"): "inf", float("-inf"): "-inf", True: "true", False: "false"}.get(unit[1], unit[1])
+                sink.error(Msg.BAD_SEMIRING, lit.span, problem=f"the {what} of a semiring is the unit of its "
+                           f"{'addition' if what == 'zero' else 'multiplication'} `{op}`",
+                           hint=f"write {shown}")
+                return None
+        param = None
+        if decl.add_arg is not None:
+            kinds = {b.name.name: b.kind.name for b in decl.binders}
+            if add[0] != "logsumexp" or kinds.get(decl.add_arg.name) != "Float":
+                sink.error(Msg.BAD_SEMIRING, decl.add_arg.span, problem="only `logsumexp[beta]` takes a parameter, "
+                           "a `Float` binder of the semiring", hint="semiring Log(beta: Float) = (logsumexp[beta], +, -inf, 0)")
+                return None
+            param = decl.add_arg.name
+        return decl.name.name, add[0], mul[0], decl.zero.value, decl.one.value, param
 
     def _check_functor(self, decl: ast.FunctorDecl) -> None:
         """Each field is a parameter, the carrier X, or a fixed tensor type; names are unique."""
@@ -95,7 +136,12 @@ class Checker:
             scope = {}
             for name, sub in unit.scope.items():
                 decl = self.loader.units[sub.file].own[sub.name]
-                scope[name] = FunctorB(sub, decl) if isinstance(decl, ast.FunctorDecl) else GlobalB(self.signature(sub))
+                if isinstance(decl, ast.FunctorDecl):
+                    scope[name] = FunctorB(sub, decl)
+                elif isinstance(decl, ast.SemiringDecl):
+                    scope[name] = SemiringB(sub, decl)
+                else:
+                    scope[name] = GlobalB(self.signature(sub))
             self._globals[unit.file] = scope
         return self._globals[unit.file]
 
@@ -658,6 +704,21 @@ class _Decl:
             return False
         swap = {**dict(zip(na, nb)), **dict(zip(nb, na))}
         return _canon(combine.body.body, {}) == _canon(combine.body.body, swap)
+
+    # ------------------------------------------------------------------ semirings
+    def semiring(self, name: ast.Ident):
+        """The semiring a contraction names: a builtin, or one declared with `semiring`."""
+        g = self.globals.get(name.name)
+        if isinstance(g, SemiringB):
+            table = self.c.semiring_table(g.decl)
+            return table  # a bad declaration is reported where it is declared
+        if name.name in builtins.SEMIRINGS:
+            add, mul, zero, one, param = builtins.SEMIRINGS[name.name]
+            return name.name, add, mul, zero, one, param
+        known = sorted(builtins.SEMIRINGS) + [n for n, v in self.globals.items() if isinstance(v, SemiringB)]
+        self.sink.error(Msg.UNKNOWN_NAME, name.span, name=name.name,
+                        hint=did_you_mean(name.name, known) or "the semirings are " + ", ".join(known))
+        return None
 
     # ------------------------------------------------------------------ recursion schemes
     def fold(self, bc: BodyChecker, e: ast.FoldExpr) -> ir.MapTerm | None:

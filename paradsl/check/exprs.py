@@ -70,6 +70,14 @@ class GlobalB:
 
 
 @dataclass(frozen=True)
+class SemiringB:
+    """A semiring declaration in scope."""
+
+    key: object
+    decl: ast.SemiringDecl
+
+
+@dataclass(frozen=True)
 class FunctorB:
     """A functor declaration in scope."""
 
@@ -87,7 +95,7 @@ class InputB:
     """The input of a para's body, seen from a tie: reading it is an error (a hypernetwork)."""
 
 
-Binding = LocalB | ParamB | HyperB | IndexSetB | UseB | MapB | GlobalB | ErrorB | InputB | FunctorB
+Binding = LocalB | ParamB | HyperB | IndexSetB | UseB | MapB | GlobalB | ErrorB | InputB | FunctorB | SemiringB
 
 
 @dataclass
@@ -663,6 +671,9 @@ class BodyChecker:
             if not (self._is_dtype(left, "bool", e.left.span, f"`{e.op}`") and self._is_dtype(right, "bool", e.right.span, f"`{e.op}`")):
                 return None
             return self.elementwise(_LOGIC[e.op], [left, right], [e.left.span, e.right.span], e.span, dtype="bool")
+        if e.op == "*" and all(isinstance(t.type, TensorType) and t.type.dtype == "bool" for t in (left, right)):
+            # `and` on booleans: the multiplication of the Bool semiring, `sum[Bool] k. a[i, k] * a[k, j]`
+            return self.elementwise("mul", [left, right], [e.left.span, e.right.span], e.span, dtype="bool")
         if not (self._numeric(left, e.left.span, f"`{e.op}`") and self._numeric(right, e.right.span, f"`{e.op}`")):
             return None
         if e.op in _CMP:
@@ -792,14 +803,57 @@ class BodyChecker:
             self.scope = saved
 
     def _v_Reduce(self, e: ast.Reduce):
-        if e.semiring is not None and e.semiring.name not in ("Real", "R"):
-            self.sink.error(Msg.UNKNOWN_NAME, e.semiring.span, name=e.semiring.name, hint="the semiring here is `Real`")
-            return None
+        semiring = None
+        if e.semiring is not None:
+            semiring = self._semiring(e)
+            if semiring is None:
+                return None
         infos = self._bind_indices(e.indices)
         body = self._with_indices(infos, e.body)
         if body is None:
             return None
-        return self._reduce(e.op, infos, body, e.span, e.indices)
+        out = self._reduce(e.op, infos, body, e.span, e.indices)
+        if out is None or semiring is None or semiring.name == "Real":
+            return out
+        want_bool = semiring.add == "or"
+        factors = _factors_of(body)
+        for f in factors:
+            is_bool = isinstance(f.type, TensorType) and f.type.dtype == "bool"
+            if is_bool != want_bool:
+                self.sink.error(Msg.BAD_SEMIRING, f.span or e.span,
+                                problem=f"a factor of a contraction in {semiring.name} is {self.show(f.type)}",
+                                hint="Bool's factors are bool, the other semirings' are numbers")
+                return None
+        return replace(out, semiring=semiring, type=TensorType((), "bool" if want_bool else body.type.dtype))
+
+    def _semiring(self, e: ast.Reduce) -> ir.Semiring | None:
+        ref = e.semiring
+        if e.op != "sum":
+            self.sink.error(Msg.BAD_SEMIRING, e.span, problem=f"`{e.op}[{ref.name.name}]`: a contraction in a semiring "
+                            "is written `sum[S]`, its addition the semiring's", hint=f"write `sum[{ref.name.name}] ...`")
+            return None
+        table = self.host.semiring(ref.name)
+        if table is None:
+            return None
+        name, add, mul, zero, one, param = table
+        args = [a for a in ref.args]
+        if len(args) > (1 if param else 0):
+            self.sink.error(Msg.ARITY, ref.span, what=f"the semiring {name!r}", expected="0 to 1" if param else "0",
+                            s="s", given=len(args), hint=f"{name}({param})" if param else f"{name} takes no arguments")
+            return None
+        beta = None
+        if param:
+            if args:
+                beta = self.whole(args[0], f"the {param} of {name}")
+                if beta is None:
+                    return None
+                if not (isinstance(beta.type, TensorType) and beta.type.rank == 0 and beta.type.dtype != "bool"):
+                    self.sink.error(Msg.TYPE_MISMATCH, args[0].span, expected="a number", found=self.show(beta.type),
+                                    hint=f"{param} is a number, e.g. `[{name}(2.0)]`")
+                    return None
+            else:
+                beta = ir.Lit(1.0, type=TensorType((), "f32"))
+        return ir.Semiring(name, add, mul, zero, one, beta)
 
     def _reduce(self, op: str, infos: list[IndexInfo], body: ir.Term, span: Span, idents) -> ir.Term | None:
         present = {n for n, _ in body.labels}
@@ -1038,6 +1092,13 @@ class BodyChecker:
                 return None
         dtype = self._join_dtypes(args)
         return ir.Einsum(spec, tuple(args), type=TensorType(tuple(axes[c] for c in out), dtype))
+
+
+def _factors_of(t: ir.Term) -> list[ir.Term]:
+    """The top-level factors of a product: the semiring's multiplication combines them."""
+    if isinstance(t, ir.Prim) and t.op == "mul":
+        return _factors_of(t.args[0]) + _factors_of(t.args[1])
+    return [t]
 
 
 def _field_path(e: ast.Expr) -> tuple[ast.Ident, ...] | None:

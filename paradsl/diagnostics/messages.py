@@ -277,6 +277,9 @@ class Msg:
         "E0506", "bad functor", "{problem}", "{hint}",
     )
 
+    # ---- E06xx: semirings
+    BAD_SEMIRING = Message("E0601", "bad semiring", "{problem}", "{hint}")
+
 
 #: code -> message, for the error index and the tests.
 CODES: dict[str, Message] = {

@@ -628,6 +628,8 @@ class _ParaLowering:
 
     def _t_Reduce(self, t: ir.Reduce) -> LV:
         out = tuple(n for n, _ in t.labels)
+        if t.semiring is not None:
+            return LV(self._semiring_contract(t, out), out)
         if t.op == "sum":
             factors = _factors(t.body)
             if len(factors) > 1 or isinstance(factors[0], ir.Sub):
@@ -637,6 +639,31 @@ class _ParaLowering:
         axes = tuple(body.labels.index(n) for n in reduced)
         axis = py.const(axes[0]) if len(axes) == 1 else py.tuple_(py.const(a) for a in axes)
         return LV(py.call(REDUCE_FN[t.op], body.expr, axis=axis), out)
+
+    def _semiring_contract(self, t: ir.Reduce, out: tuple[str, ...]) -> pyast.expr:
+        """`sum[S] i. a * b`: the factors and their index letters, contracted by the helper in S."""
+        self.helpers.add("_semiring_contract")
+        letters: dict[str, str] = {}
+
+        def letter(n: str) -> str:
+            if n not in letters:
+                letters[n] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[len(letters)]
+            return letters[n]
+
+        operands, specs = [], []
+        for f in _factors(t.body):
+            if isinstance(f, ir.Sub) and all(isinstance(i, ir.IVar) for i in f.indices) and \
+                    len({i.name for i in f.indices}) == len(f.indices):
+                operands.append(self.term(f.base).expr)
+                specs.append("".join(letter(i.name) for i in f.indices))
+                continue
+            lv = self.term(f)
+            operands.append(lv.expr)
+            specs.append("".join(letter(n) for n in lv.labels))
+        sr = t.semiring
+        kw = {"beta": self.term(sr.beta).expr} if sr.beta is not None else {}
+        return py.call("_semiring_contract", py.const(sr.add), py.const(sr.mul), py.const(sr.zero),
+                       py.const(",".join(specs) + "->" + "".join(letter(n) for n in out)), *operands, **kw)
 
     def _einsum(self, factors: list[ir.Term], out: tuple[str, ...]) -> pyast.expr:
         letters: dict[str, str] = {}
@@ -746,6 +773,61 @@ def _fold_tree(branches, base, tags, data, children):
     return jax.tree.map(lambda v: v[-1], values)
 ''',
 }
+
+
+HELPERS["_semiring_contract"] = '''
+def _semiring_contract(add, mul, zero, spec, *operands, beta=1.0, block=64):
+    """An einsum in a semiring: `spec` names the operands' axes ("ij,jk->ik"); the factors
+    are combined with `mul` (add | mul | and) and the letters not in the output reduced with
+    `add` (min | max | sum | or | logsumexp at inverse temperature beta). The first reduced
+    letter is taken `block` at a time, each block broadcast and reduced in one fused loop and
+    folded into the result: memory is the operands', the output's and one block's, never
+    the whole broadcast product."""
+    import functools
+
+    ins, out = spec.split("->")
+    specs = ins.split(",")
+    reduced = [c for c in dict.fromkeys("".join(specs)) if c not in out]
+    # Reduced letters sit between the output's leading letters and its last one, so the
+    # innermost loop runs along an output axis.
+    order = list(out[:-1]) + reduced + list(out[-1:])
+    sizes = {c: n for s, x in zip(specs, operands) for c, n in zip(s, jnp.shape(x))}
+
+    def aligned(x, s):
+        x = jnp.transpose(x, sorted(range(len(s)), key=lambda i: order.index(s[i])))
+        have = sorted(s, key=order.index)
+        return jnp.reshape(x, [sizes[c] if c in have else 1 for c in order])
+
+    xs = [aligned(jnp.asarray(x), s) for x, s in zip(operands, specs)]
+    combine = {"add": jnp.add, "mul": jnp.multiply, "and": jnp.logical_and}[mul]
+    merge = {"min": jnp.minimum, "max": jnp.maximum, "sum": jnp.add, "or": jnp.logical_or,
+             "logsumexp": lambda a, b: jnp.logaddexp(beta * a, beta * b) / beta}[add]
+    axes = tuple(order.index(c) for c in reduced)
+
+    def reduce(ys):
+        y = functools.reduce(combine, ys)
+        if not axes:
+            return y
+        if add == "logsumexp":
+            return jax.nn.logsumexp(beta * y, axis=axes) / beta
+        return {"min": jnp.min, "max": jnp.max, "sum": jnp.sum, "or": jnp.any}[add](y, axis=axes)
+
+    if not reduced or sizes[reduced[0]] <= block:
+        return reduce(xs)
+    r = order.index(reduced[0])
+    n = sizes[reduced[0]]
+    pad = -n % block
+    if pad:
+        xs = [jnp.pad(x, [(0, pad if i == r and x.shape[r] > 1 else 0) for i in range(x.ndim)],
+                      constant_values=zero) for x in xs]
+
+    def step(acc, k):
+        part = [jax.lax.dynamic_slice_in_dim(x, k * block, block, r) if x.shape[r] > 1 else x for x in xs]
+        return merge(acc, reduce(part)), None
+
+    init = jnp.full([sizes[c] for c in out], zero, jnp.result_type(*xs))
+    return jax.lax.scan(step, init, jnp.arange((n + pad) // block))[0]
+'''
 
 
 def _helper_defs(names: set[str]) -> list[pyast.stmt]:

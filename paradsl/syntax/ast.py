@@ -121,11 +121,19 @@ class If(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class SemiringRef(Node):
+    """`[MinPlus]`, `[Log(2.0)]`: the semiring of a contraction, with its arguments."""
+
+    name: Ident
+    args: tuple["Expr", ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Reduce(Node):
-    """`sum j k. body`, `max[S] j. body`: a reduction over index variables."""
+    """`sum j k. body`, `sum[S] j. body`: a reduction over index variables, in a semiring."""
 
     op: str
-    semiring: Ident | None
+    semiring: SemiringRef | None
     indices: tuple[Ident, ...]
     body: "Expr"
 
@@ -298,6 +306,19 @@ class ParaDecl(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class SemiringDecl(Node):
+    """`semiring MinPlus = (min, +, inf, 0)`; operations are named from a fixed vocabulary."""
+
+    name: Ident
+    binders: tuple[Binder, ...]
+    add: Ident  # min | max | + | or | logsumexp
+    add_arg: Ident | None  # logsumexp[beta]
+    mul: Ident  # + | * | and
+    zero: Literal
+    one: Literal
+
+
+@dataclass(frozen=True, slots=True)
 class Constructor(Node):
     """`cons(A, X)`: a summand of a polynomial functor; fields are the functor's parameters,
     the carrier `X`, or fixed tensor types."""
@@ -323,7 +344,7 @@ class ImportStd(Node):
     module: tuple[str, ...]
 
 
-Decl = ParaDecl | FunctorDecl | ImportFile | ImportStd
+Decl = ParaDecl | FunctorDecl | SemiringDecl | ImportFile | ImportStd
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from . import ast
 
 #: Keywords that start a top-level declaration; a line starting with one begins a new chunk
 #: for error recovery.
-DECL_KEYWORDS = ("para", "reparam", "import", "functor", "algebra", "coalgebra", "mealy", "moore", "monoid",
+DECL_KEYWORDS = ("para", "reparam", "import", "semiring", "functor", "algebra", "coalgebra", "mealy", "moore", "monoid",
                  "commutative")
 _DECL_START = re.compile(r"^(?:%s)\b" % "|".join(DECL_KEYWORDS), re.MULTILINE)
 
@@ -371,13 +371,51 @@ class _Builder(Transformer):
         op = str(c[0])
         semiring = None
         rest = c[1:]
-        if isinstance(rest[0], ast.Ident):
+        if isinstance(rest[0], ast.SemiringRef):
             semiring, rest = rest[0], rest[1:]
         indices = tuple(self._ident(t) for t in rest[:-1])
         return ast.Reduce(self._span(meta), op, semiring, indices, rest[-1])
 
     def semiring(self, meta, c):
-        return self._ident(c[0])
+        return ast.SemiringRef(self._span(meta), self._ident(c[0]), tuple(c[1:]))
+
+    def semiring_decl(self, meta, c):
+        name = self._ident(c[0])
+        rest = c[1:]
+        binders: list[ast.Binder] = []
+        while rest and isinstance(rest[0], list):
+            binders.extend(rest[0])
+            rest = rest[1:]
+        (add, add_arg), (mul, _), zero, one = rest
+        return ast.SemiringDecl(self._span(meta), name, tuple(binders), add, add_arg, mul, zero, one)
+
+    def sr_op(self, meta, c):
+        return self._ident(c[0]), (self._ident(c[1]) if len(c) > 1 else None)
+
+    def sr_plus(self, meta, c):
+        return ast.Ident(self._span(meta), "+"), None
+
+    def sr_times(self, meta, c):
+        return ast.Ident(self._span(meta), "*"), None
+
+    def sr_number(self, meta, c):
+        return ast.Literal(self._span(meta), _number(str(c[0])))
+
+    def sr_neg_number(self, meta, c):
+        return ast.Literal(self._span(meta), -_number(str(c[0])))
+
+    def sr_name(self, meta, c):
+        return ast.Literal(self._span(meta), _named_constant(str(c[0])))
+
+    def sr_neg_name(self, meta, c):
+        v = _named_constant(str(c[0]))
+        return ast.Literal(self._span(meta), -v if isinstance(v, float) else v)
+
+    def sr_true(self, meta, c):
+        return ast.Literal(self._span(meta), True)
+
+    def sr_false(self, meta, c):
+        return ast.Literal(self._span(meta), False)
 
     def for_(self, meta, c):
         return ast.For(self._span(meta), tuple(self._ident(t) for t in c[:-1]), c[-1])
@@ -449,6 +487,10 @@ class _Builder(Transformer):
 
     def unit(self, meta, c):
         return ast.Unit(self._span(meta))
+
+
+def _named_constant(text: str):
+    return {"inf": float("inf")}.get(text, text)
 
 
 def _number(text: str) -> int | float:
