@@ -12,5 +12,6 @@ from .driver import check_source as check_source
 from .driver import compile_path as compile_path
 from .driver import load as load
 from .driver import loads as loads
+from .cost import cost as cost
 from .laws import check_laws as check_laws
 from .params import params as params

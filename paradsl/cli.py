@@ -1,4 +1,4 @@
-"""The `para` command: check, compile, params, laws.
+"""The `para` command: check, compile, params, laws, cost.
 
 Exit status: 0 success, 1 an error in the user's program, 2 a usage error.
 """
@@ -39,6 +39,18 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("name", metavar="NAME")
     r.add_argument("sizes", nargs="*", metavar="SIZE=N", help="values of hyperparameters and index sets, e.g. d=64")
 
+    o = sub.add_parser("cost", help="parameters, activation memory and FLOPs, as polynomials in the sizes",
+                       description="Report a para's free parameters, the elements of every tensor it materialises "
+                       "and its contraction FLOPs, as polynomials in its sizes and, given sizes, as numbers; warn "
+                       "where a tensor grows superlinearly in a runtime index set.")
+    o.add_argument("file", metavar="FILE")
+    o.add_argument("name", metavar="NAME")
+    o.add_argument("sizes", nargs="*", metavar="SIZE=N", help="values of hyperparameters and index sets, e.g. n=4096")
+    o.add_argument("--size", dest="more_sizes", action="extend", nargs="+", default=[], metavar="SIZE=N",
+                   help="the same, after the option: `--size n=4096 d=64`")
+    o.add_argument("--max-degree", type=int, default=2, metavar="D",
+                   help="warn when a tensor's size has degree D or more in a runtime index set (default 2)")
+
     w = sub.add_parser("laws", help="check 2-cell laws and equivariances numerically", description=
                        "Check, on random parameters and inputs, each para's 2-cell law g(q, x) = f(r(q), x) and the "
                        "equivariance its set and cyc index sets declare. Exit 1 if a law fails.")
@@ -56,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help(sys.stderr)
         return 2
-    return {"check": _check, "compile": _compile, "params": _params, "laws": _laws}[args.command](args)
+    return {"check": _check, "compile": _compile, "params": _params, "laws": _laws, "cost": _cost}[args.command](args)
 
 
 def _missing(files: list[str]) -> int:
@@ -158,6 +170,23 @@ def _params(args) -> int:
     if not _find(program, args.name):
         return 2
     print(report(program, args.name).format(sizes))
+    return 0
+
+
+def _cost(args) -> int:
+    from .cost import report
+
+    sizes = _parse_sizes(args.sizes + args.more_sizes)
+    if sizes is None or args.max_degree < 1:
+        if args.max_degree < 1:
+            print("para: error: --max-degree must be at least 1", file=sys.stderr)
+        return 2
+    program, status = _checked_program(args.file)
+    if program is None:
+        return status
+    if not _find(program, args.name):
+        return 2
+    print(report(program, args.name).format(sizes, args.max_degree))
     return 0
 
 

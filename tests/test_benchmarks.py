@@ -93,3 +93,10 @@ def test_bench_folds_runs_small(capsys):
     bench_folds.main(["--small", "--repeats", "1"])
     out = capsys.readouterr().out
     assert "trace+compile" in out and "associative_scan" in out
+
+
+def test_bench_semiring_runs_small(capsys):
+    bench = _import("bench_semiring")
+    bench.main(["--small", "--repeats", "2"])
+    out = capsys.readouterr().out
+    assert "min-plus, compiled" in out and "real a @ b" in out

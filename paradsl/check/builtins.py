@@ -26,13 +26,18 @@ NORMALISERS = frozenset({"softmax", "log_softmax"})
 #: symmetry checker accepts them on a `list` only.
 SCANS = frozenset({"cumsum", "cumprod", "cummax", "cummin"})
 
-#: Along one axis, keeping the shape: normalisations and scans.
-ALONG_AXIS = NORMALISERS | SCANS
+#: Selections along one axis that are not smooth: `hardmax` (one-hot of the first maximum,
+#: ties broken by the lowest index, as classical algorithms break them) and `sample` (one-hot
+#: of a draw from the softmax, given a key; the hardmax without one).
+SELECTIONS = frozenset({"hardmax", "sample"})
+
+#: Along one axis, keeping the shape: normalisations, selections and scans.
+ALONG_AXIS = NORMALISERS | SCANS | SELECTIONS
 
 OTHER = frozenset({"where", "dropout", "einsum", "transpose"})
 
 #: Builtin functions that are stochastic: they take a key when training.
-STOCHASTIC = frozenset({"dropout"})
+STOCHASTIC = frozenset({"dropout", "sample"})
 
 CONSTANTS = {"inf": float("inf"), "pi": 3.141592653589793}
 

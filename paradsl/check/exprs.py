@@ -932,15 +932,35 @@ class BodyChecker:
     def _builtin(self, name: str, e: ast.Call) -> ir.Term | None:
         over: list[ast.Ident] = []
         pos: list[ast.Expr] = []
+        beta_arg: ast.KwArg | None = None
         for a in e.args:
             if isinstance(a, ast.OverArg):
                 over.extend(a.indices)
+            elif isinstance(a, ast.KwArg) and a.name.name == "beta" and name in builtins.NORMALISERS | {"sample"}:
+                beta_arg = a  # the inverse temperature: softmax(beta * x)
             elif isinstance(a, ast.KwArg):
                 self.sink.error(Msg.UNKNOWN_KEYWORD, a.span, callee=repr(name), name=a.name.name,
-                                hint="builtin functions take positional arguments and `over` indices")
+                                hint="builtin functions take positional arguments and `over` indices"
+                                     + ("; softmax takes `beta`" if name in builtins.NORMALISERS else ""))
                 return None
             else:
                 pos.append(a)
+        beta = None
+        if beta_arg is not None:
+            beta = self.whole(beta_arg.value, "an inverse temperature")
+            if beta is None:
+                return None
+            if not (isinstance(beta.type, TensorType) and beta.type.rank == 0 and beta.type.dtype != "bool"):
+                self.sink.error(Msg.TYPE_MISMATCH, beta_arg.value.span, expected="a number", found=self.show(beta.type),
+                                hint="beta scales the logits: softmax(beta * x)")
+                return None
+        extra = (beta,) if beta is not None else ()
+        if name == "sample":
+            if self.mode != "body":
+                self.sink.error(Msg.NOT_PARAMETER_ONLY, e.span,
+                                problem="`sample` is random; a reparameterisation is a deterministic function of the parameters")
+                return None
+            self.stochastic = True
         if over and name not in builtins.REDUCERS | builtins.CALL_REDUCERS | builtins.ALONG_AXIS:
             span = next(a.span for a in e.args if isinstance(a, ast.OverArg))
             self.sink.error(Msg.UNKNOWN_KEYWORD, span, callee=repr(name), name="over", hint="only reductions, softmax and scans take `over`")
@@ -1008,7 +1028,7 @@ class BodyChecker:
                     return self._mixed(x, pos[0].span)
                 names = tuple(i.unique for i in infos)
                 if name in builtins.ALONG_AXIS:
-                    return ir.Builtin(name, (x,), names, type=x.type, labels=x.labels, span=e.span)
+                    return ir.Builtin(name, (x, *extra), names, type=x.type, labels=x.labels, span=e.span)
                 labels = tuple(l for l in x.labels if l[0] not in names)
                 return ir.Builtin(name, (x,), names, type=TensorType((), x.type.dtype), labels=labels, span=e.span)
             x = self.whole(pos[0], repr(name))
@@ -1022,7 +1042,7 @@ class BodyChecker:
                     self.sink.error(Msg.TYPE_MISMATCH, pos[0].span, expected="a tensor with an axis", found=self.show(x.type),
                                     hint=f"{name} acts along the last axis")
                     return None
-                return ir.Builtin(name, (x,), (), type=x.type, span=e.span)
+                return ir.Builtin(name, (x, *extra), (), type=x.type, span=e.span)
             dtype = "f32" if name in ("mean", "var", "logsumexp") else x.type.dtype
             return ir.Builtin(name, (x,), (), type=TensorType((), dtype), span=e.span)
         if name == "dropout":

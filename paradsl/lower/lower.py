@@ -707,6 +707,19 @@ class _ParaLowering:
             have = list(labels)
         return LV(self._permute(expr, have, list(outer) + bound), outer)
 
+    def _selection(self, name: str, x: pyast.expr, axis: pyast.expr) -> pyast.expr:
+        """One-hot of the first maximum along `axis` (argmax breaks ties by the lowest index);
+        for `sample`, of a categorical draw when a key is given."""
+        x = self.bind("scores", x)
+        size = py.subscript(pyast.Attribute(value=x, attr="shape", ctx=pyast.Load()), [axis])
+        dtype = pyast.Attribute(value=x, attr="dtype", ctx=pyast.Load())
+        pick = py.call("jnp.argmax", x, axis=axis)
+        if name == "sample":
+            k = self.bind("k", self._next_key())
+            pick = pyast.IfExp(test=pyast.Compare(left=k, ops=[pyast.Is()], comparators=[py.const(None)]), body=pick,
+                               orelse=py.call("jax.random.categorical", k, x, axis=axis))
+        return py.call("jax.nn.one_hot", pick, size, axis=axis, dtype=dtype)
+
     def _t_Builtin(self, t: ir.Builtin) -> LV:
         if t.name == "dropout":
             x, p = (self.term(a).expr for a in t.args)
@@ -726,12 +739,17 @@ class _ParaLowering:
             out = tuple(n for n, _ in t.labels)
         else:
             axis, out = None, ()
-        if t.name in ("softmax", "log_softmax") or t.name in SCAN_FN:
+        if t.name in ("softmax", "log_softmax", "hardmax", "sample") or t.name in SCAN_FN:
             fn = SCAN_FN.get(t.name, f"jax.nn.{t.name}")
             if axis is None:  # the last axis; lax's scans take no negative axis
                 rank = t.args[0].type.rank if isinstance(t.args[0].type, TensorType) else 1
                 axis = py.const(rank - 1 if t.name in SCAN_FN else -1)
-            return LV(py.call(fn, x.expr, axis=axis), out or x.labels)
+            expr = x.expr
+            if len(t.args) > 1:  # an inverse temperature
+                expr = py.binop("*", self.term(t.args[1]).expr, expr)
+            if t.name in ("hardmax", "sample"):
+                return LV(self._selection(t.name, expr, axis), out or x.labels)
+            return LV(py.call(fn, expr, axis=axis), out or x.labels)
         fn = REDUCE_FN[t.name]
         if axis is None:
             return LV(py.call(fn, x.expr))
