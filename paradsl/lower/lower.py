@@ -692,9 +692,16 @@ class _ParaLowering:
         return expr
 
     def _t_For(self, t: ir.For) -> LV:
-        body = self.term(t.body)
         bound = [n for n, _ in t.indices]
         outer = tuple(n for n, _ in t.labels)
+        b = t.body
+        if isinstance(b, ir.Reduce) and b.op == "sum" and b.semiring is None:
+            # A contraction straight into a tensor: one einsum with the tensor's axis order.
+            factors = _factors(b.body)
+            want = list(outer) + bound
+            if (len(factors) > 1 or isinstance(factors[0], ir.Sub)) and set(want) == {n for n, _ in b.labels}:
+                return LV(self._einsum(factors, tuple(want)), outer)
+        body = self.term(t.body)
         missing = [(n, a) for n, a in t.indices if n not in body.labels]
         expr, have = body.expr, list(body.labels)
         if missing:
