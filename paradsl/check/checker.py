@@ -87,7 +87,13 @@ class Checker:
         for lit, (what, unit) in ((decl.zero, ("zero", add)), (decl.one, ("one", mul))):
             if lit.value != unit[1] or isinstance(lit.value, bool) != isinstance(unit[1], bool):
                 op = decl.add.name if what == "zero" else decl.mul.name
-                shown = {float("inf"): "inf", float("-inf"): "-inf", True: "true", False: "false"}.get(unit[1], unit[1])
+                u = unit[1]
+                if isinstance(u, bool):
+                    shown = "true" if u else "false"
+                elif u in (float("inf"), float("-inf")):
+                    shown = "inf" if u > 0 else "-inf"
+                else:
+                    shown = str(int(u)) if float(u).is_integer() else str(u)
                 sink.error(Msg.BAD_SEMIRING, lit.span, problem=f"the {what} of a semiring is the unit of its "
                            f"{'addition' if what == 'zero' else 'multiplication'} `{op}`",
                            hint=f"write {shown}")

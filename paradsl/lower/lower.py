@@ -837,21 +837,26 @@ def _semiring_contract(add, mul, zero, spec, *operands, beta=1.0, block=64):
             return jax.nn.logsumexp(beta * y, axis=axes) / beta
         return {"min": jnp.min, "max": jnp.max, "sum": jnp.sum, "or": jnp.any}[add](y, axis=axes)
 
+    if any(sizes[c] == 0 for c in reduced):  # an empty sum is the semiring's zero
+        return jnp.full([sizes[c] for c in out], zero, jnp.result_type(*xs))
     if not reduced or sizes[reduced[0]] <= block:
         return reduce(xs)
     r = order.index(reduced[0])
     n = sizes[reduced[0]]
-    pad = -n % block
-    if pad:
-        xs = [jnp.pad(x, [(0, pad if i == r and x.shape[r] > 1 else 0) for i in range(x.ndim)],
-                      constant_values=zero) for x in xs]
 
+    def part(start, length):
+        return [jax.lax.dynamic_slice_in_dim(x, start, length, r) if x.shape[r] > 1 else x for x in xs]
+
+    # The first block starts the result, so no zero is folded in (it need not be one for
+    # every value of beta); the tail that does not fill a block is merged at the end.
     def step(acc, k):
-        part = [jax.lax.dynamic_slice_in_dim(x, k * block, block, r) if x.shape[r] > 1 else x for x in xs]
-        return merge(acc, reduce(part)), None
+        return merge(acc, reduce(part(k * block, block))), None
 
-    init = jnp.full([sizes[c] for c in out], zero, jnp.result_type(*xs))
-    return jax.lax.scan(step, init, jnp.arange((n + pad) // block))[0]
+    full = n // block
+    acc = jax.lax.scan(step, reduce(part(0, block)), jnp.arange(1, full))[0]
+    if n % block:
+        acc = merge(acc, reduce(part(full * block, n % block)))
+    return acc
 '''
 
 
