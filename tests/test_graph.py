@@ -109,3 +109,19 @@ def test_message_passing_is_permutation_equivariant():
     results = paradsl.check_laws(STDLIB / "graph.para", sizes={"n": 9})
     assert {r.para for r in results} == {"BellmanFordStep", "MinPlusProduct", "MPNNMax", "MPNNSum", "GATLayer"}
     assert all(r.ok and not r.skipped for r in results), results
+
+
+@pytest.mark.parametrize("m", [0, 5, 64, 100, 129])
+def test_blocked_contractions_are_exact_at_any_length(tmp_path, key, m):
+    path = tmp_path / "soft.para"
+    path.write_text("semiring Viterbi = (max, *, 0, 1)\n"
+                    "para Soft(b: Float) (n : set) (m : set) : [n, m] -> [n] = w => sum[Log(b)] u. w[i, u]\n"
+                    "para Best (n : set) (m : set) : ([n, m], [m, n]) -> [n, n] = (a, c) => sum[Viterbi] k. a[i, k] * c[k, j]\n")
+    mod = paradsl.load(path)
+    w = jax.random.normal(key, (3, m))
+    for beta in (2.0, -2.0):  # a negative beta is a smooth minimum
+        expected = jax.nn.logsumexp(beta * w, axis=1) / beta if m else jnp.full(3, -jnp.inf)
+        np.testing.assert_allclose(mod.Soft(beta, key=None)(w), expected, **TOL)
+    c = jax.random.normal(jax.random.fold_in(key, 1), (m, 3))
+    expected = (w[:, :, None] * c[None]).max(1) if m else jnp.zeros((3, 3))  # the zero of (max, *)
+    np.testing.assert_allclose(mod.Best(key=None)((w, c)), expected, **TOL)
