@@ -213,6 +213,16 @@ class _Walker:
             self.use(m.name, m.index_sets)
         elif isinstance(m, ir.Fold):
             self.fold(m)
+        elif isinstance(m, ir.MapOver):
+            steps = self.axis(m.axis)
+            before_c, before_a = len(self.out.contractions), len(self.out.activations)
+            self.map_(m.fn)
+            for i in range(before_c, len(self.out.contractions)):
+                c = self.out.contractions[i]
+                self.out.contractions[i] = Contraction(c.path, c.what + f", x {pretty(steps)} elements", c.flops * steps)
+            for i in range(before_a, len(self.out.activations)):
+                a = self.out.activations[i]
+                self.out.activations[i] = Activation(a.path, f"{pretty(steps)} x {a.type}", a.elements * steps, a.bytes_per)
 
     def use(self, name: str, index_sets) -> None:
         use = next(u for u in self.d.uses if u.name == name)

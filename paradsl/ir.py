@@ -10,6 +10,7 @@
     index    ::= IVar(i) | term                   an index variable, or an integer term (gather)
     mapterm  ::= UseRef(use) | PrimMap(op) | LambdaT(x*, tupled, term)
                | Compose(f, g) | Parallel(f, g) | Fanout(f, g) | Fold(scheme, use, mode, axis)
+               | MapOver(f, axis)
 
 Every term has a `type` (of the whole value) and `labels`: the free index variables it is
 indexed by, as (unique name, axis) pairs sorted by name. A labelled term is a scalar per
@@ -232,6 +233,14 @@ class Fold(MapTerm):
     mode: str
     axis: Axis
     index_sets: tuple[tuple[str, Axis], ...] = ()
+
+
+@dataclass(frozen=True)
+class MapOver(MapTerm):
+    """`map f over t`: f applied to each element along the leading axis t (`jax.vmap`)."""
+
+    fn: MapTerm
+    axis: Axis
 
 
 # ------------------------------------------------------------------ declarations

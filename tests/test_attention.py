@@ -126,3 +126,23 @@ def test_selection_functions(tmp_path, key):
     logits = jnp.array([[0.0, 0.5, -1.0]])
     counts = sum(draw(logits, key=k) for k in jax.random.split(key, 4000))[0]
     np.testing.assert_allclose(counts / 4000, jax.nn.softmax(2.0 * logits[0]), atol=0.03)
+
+
+def test_map_over_an_index_set(tmp_path, key):
+    path = tmp_path / "map.para"
+    path.write_text("import nn\n"
+                    "para Tokens(d: Nat, h: Nat) (t : list) : [t, d] -> [t, h] = map Linear(d, h) over t\n"
+                    "para Norms(d: Nat) (n : set) : [n, d] -> [n, d]\n"
+                    "  uses norm : LayerNorm(d)\n"
+                    "  = x => x + (map norm over n)(x)\n"
+                    "para Pairs(d: Nat) (n : set) : ([n, d], [n, d]) -> [n, d] = map ((a, b) => a * b + relu(a)) over n\n")
+    m = paradsl.load(path)
+    x = jax.random.normal(key, (5, 3))
+    t = m.Tokens(3, 4, key=key)
+    np.testing.assert_allclose(t(x), x @ t.linear_0.W + t.linear_0.b, **TOL)
+    n = m.Norms(3, key=key)
+    expected = x + (x - x.mean(-1, keepdims=True)) / jnp.sqrt(x.var(-1, keepdims=True) + 1e-5)
+    np.testing.assert_allclose(n(x), expected, **TOL)
+    np.testing.assert_allclose(m.Pairs(3, key=key)((x, x + 1)), x * (x + 1) + jax.nn.relu(x), **TOL)
+    assert all(r.ok for r in paradsl.check_laws(path) if not r.skipped)
+    assert str(paradsl.cost(path, "Tokens").flops) == "2*d*h*t"

@@ -727,7 +727,52 @@ class _Decl:
         return None
 
     # ------------------------------------------------------------------ recursion schemes
-    def fold(self, bc: BodyChecker, e: ast.FoldExpr) -> ir.MapTerm | None:
+    def map_over(self, bc: BodyChecker, e: ast.FoldExpr, dom) -> ir.MapTerm | None:
+        """`map f over t : [t, ...A] -> [t, ...B]` for `f : A -> B`."""
+        axis = self._fold_axis(bc, e)
+        if axis is None:
+            return None
+
+        def peel(t):
+            if isinstance(t, TensorType) and t.axes and self.u.unify_axis(t.axes[0], axis):
+                return TensorType(t.axes[1:], t.dtype)
+            if isinstance(t, TupleType):
+                items = [peel(i) for i in t.items]
+                return None if any(i is None for i in items) else TupleType(tuple(items))
+            return None
+
+        inner = None
+        if dom is not None:
+            inner = peel(dom)
+            if inner is None:
+                self.sink.error(Msg.TYPE_MISMATCH, e.span, expected=f"a tensor whose first axis is {axis}",
+                                found=bc.show(dom), hint=f"`map f over {axis}` applies f along the leading axis {axis}")
+                return None
+        f = bc.map_(e.target, inner)
+        if f is None:
+            return None
+        if bc.stochastic_map(f):
+            self.sink.error(Msg.WRONG_SCHEME, e.target.span, problem="a random map (one that uses dropout or sample) "
+                            "cannot be mapped over an index set yet", hint="apply the randomness outside the `map`")
+            return None
+
+        def along(t):
+            if isinstance(t, TensorType):
+                return TensorType((axis,) + t.axes, t.dtype)
+            if isinstance(t, TupleType) and all(isinstance(i, TensorType) for i in t.items):
+                return TupleType(tuple(along(i) for i in t.items))
+            return None
+
+        d2, c2 = along(f.type.dom), along(f.type.cod)
+        if d2 is None or c2 is None:
+            self.sink.error(Msg.TYPE_MISMATCH, e.target.span, expected="a map between tensors (or tuples of them)",
+                            found=bc.show(f.type), hint="`map` stacks each input and output along the index set")
+            return None
+        return ir.MapOver(f, axis, type=MapType(d2, c2))
+
+    def fold(self, bc: BodyChecker, e: ast.FoldExpr, dom=None) -> ir.MapTerm | None:
+        if e.scheme == "map":
+            return self.map_over(bc, e, dom)
         sink = self.sink
         target = e.target
         b = None
@@ -960,6 +1005,20 @@ class _Decl:
         self.use_keys[name] = callee.key
         self.use_spans[name] = span or call.span
         return UseB(use, callee)
+
+    def is_stochastic(self, use: str) -> bool:
+        """Whether the para a use instantiates draws random numbers, itself or through its uses."""
+        todo, seen = [self.use_keys[use]] if use in self.use_keys else [], set()
+        while todo:
+            k = todo.pop()
+            if k in seen:
+                continue
+            seen.add(k)
+            d = self.c.para(k)
+            if d is not None and d.stochastic:
+                return True
+            todo.extend(self.c._use_keys.get(k, {}).values())
+        return False
 
     def new_anonymous_use(self, call: ast.Call) -> UseB | None:
         base = _snake(call.func.name)

@@ -239,7 +239,7 @@ class BodyChecker:
         if isinstance(e, ast.BinOp) and e.op == "via":
             return self.host.via(self, e)
         if isinstance(e, ast.FoldExpr):
-            return self.host.fold(self, e)
+            return self.host.fold(self, e, dom)
         if isinstance(e, ast.BinOp) and e.op == "&":
             f, g = self.map_(e.left, dom), self.map_(e.right, dom)
             if f is None or g is None:
@@ -312,6 +312,29 @@ class BodyChecker:
         self.sink.error(Msg.NOT_A_MAP, e.span, what="this expression", type="a value", used="used as a map",
                         hint="write a lambda, `x => ...`, to turn a value into a map")
         return None
+
+    def stochastic_map(self, m: ir.MapTerm) -> bool:
+        """Whether a map term draws random numbers: a use of a stochastic para, or a body
+        using dropout or sample (the checker marks those as it goes)."""
+        from ..check import builtins as _b
+
+        found = False
+
+        def walk(x):
+            nonlocal found
+            if isinstance(x, ir.Builtin) and x.name in _b.STOCHASTIC:
+                found = True
+            if isinstance(x, ir.UseRef) and self.host.is_stochastic(x.name):
+                found = True
+            if is_dataclass(x) and not isinstance(x, type):
+                for f in fields(x):
+                    walk(getattr(x, f.name))
+            elif isinstance(x, tuple):
+                for i in x:
+                    walk(i)
+
+        walk(m)
+        return found
 
     def use_ref(self, b: UseB, span: Span) -> ir.UseRef | None:
         """A reference to a use, its callee's index sets instantiated for this reference."""

@@ -131,6 +131,8 @@ class _Symmetry:
         elif isinstance(m, (ir.Parallel, ir.Fanout)):
             self.map_(m.left)
             self.map_(m.right)
+        elif isinstance(m, ir.MapOver):
+            self.map_(m.fn)
 
     # ------------------------------------------------------------------ terms
     def term(self, t: ir.Term) -> Pos | None:

@@ -486,6 +486,9 @@ class _ParaLowering:
             return LV(self._unary(m.op, arg.expr))
         if isinstance(m, ir.Fold):
             return self.fold(m, arg)
+        if isinstance(m, ir.MapOver):
+            fn = self.function(m.fn, "per_element")
+            return LV(py.call(py.call("jax.vmap", fn), arg.expr))
         if isinstance(m, ir.LambdaT):
             saved = dict(self.env) if hasattr(self, "env") else {}
             self.env = dict(saved)
@@ -517,6 +520,30 @@ class _ParaLowering:
             right = self.apply_map(m.right, LV(py.name(names[1])))
             return LV(py.tuple_([left.expr, right.expr]))
         raise AssertionError(m)  # pragma: no cover
+
+    def function(self, m: ir.MapTerm, base: str) -> pyast.expr:
+        """A map term as a Python function: a use is its module; anything else becomes a
+        local `def` whose body is the map applied to its argument."""
+        if isinstance(m, ir.UseRef):
+            use = next(u for u in self.p.uses if u.name == m.name)
+            if use.callee not in self.reparams:
+                return py.self_attr(py.ident(m.name))
+        if isinstance(m, ir.PrimMap) and m.op in UNARY_FN:
+            return py.attr(UNARY_FN[m.op])
+        name = self.names.fresh(base)
+        param = self.names.fresh("v")
+        saved_stmts, saved_env = self.stmts, dict(getattr(self, "env", {}))
+        self.stmts = []
+        try:
+            out = self.apply_map(m, LV(py.name(param)), bind_as=param)
+            body = self.stmts + [py.ret(out.expr)]
+        finally:
+            self.stmts, self.env = saved_stmts, saved_env
+        fn_args = pyast.arguments(posonlyargs=[], args=[pyast.arg(arg=param)], vararg=None, kwonlyargs=[],
+                                  kw_defaults=[], kwarg=None, defaults=[])
+        self.stmts.append(pyast.FunctionDef(name=name, args=fn_args, body=body, decorator_list=[], returns=None,
+                                            type_params=[]))
+        return py.name(name)
 
     def _unary(self, op: str, x: pyast.expr) -> pyast.expr:
         if op == "id":

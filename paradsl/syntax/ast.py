@@ -193,9 +193,10 @@ class Field(Node):
 @dataclass(frozen=True, slots=True)
 class FoldExpr(Node):
     """`fold A over t`, `scan M over t`, `unfold C over n`, `run M over t`: the recursion
-    scheme of an algebra, coalgebra or machine, as a map."""
+    scheme of an algebra, coalgebra or machine, as a map; `map f over t` applies a map to
+    each element along t."""
 
-    scheme: str  # fold | scan | unfold | run
+    scheme: str  # fold | scan | unfold | run | map
     target: "Expr"
     over: "Ident | SizeExpr"
 

@@ -272,6 +272,7 @@ class _Builder(Transformer):
     scan = _scheme("scan")
     unfold = _scheme("unfold")
     run = _scheme("run")
+    map_over = _scheme("map")
 
     def tie_clause(self, meta, c):
         return ("tie", list(c))
