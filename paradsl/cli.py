@@ -135,12 +135,12 @@ def _parse_sizes(items: list[str]) -> dict[str, int] | None:
     return out
 
 
-def _checked_program(file: str):
+def _checked_program(file: str, name: str | None = None):
     from .driver import check_paths
 
     if _missing([file]):
         return None, 2
-    result = check_paths([file])
+    result = check_paths([file], also=(name,) if name else ())
     _report(result)
     if not result.ok:
         return None, 1
@@ -164,7 +164,7 @@ def _params(args) -> int:
     sizes = _parse_sizes(args.sizes)
     if sizes is None:
         return 2
-    program, status = _checked_program(args.file)
+    program, status = _checked_program(args.file, args.name)
     if program is None:
         return status
     if not _find(program, args.name):
@@ -181,7 +181,7 @@ def _cost(args) -> int:
         if args.max_degree < 1:
             print("para: error: --max-degree must be at least 1", file=sys.stderr)
         return 2
-    program, status = _checked_program(args.file)
+    program, status = _checked_program(args.file, args.name)
     if program is None:
         return status
     if not _find(program, args.name):
@@ -198,7 +198,7 @@ def _laws(args) -> int:
         if args.trials < 1:
             print("para: error: --trials must be at least 1", file=sys.stderr)
         return 2
-    program, status = _checked_program(args.file)
+    program, status = _checked_program(args.file, args.name)
     if program is None:
         return status
     if args.name is not None and not _find(program, args.name):

@@ -140,7 +140,7 @@ def cost(path: str | Path, name: str) -> CostReport:
     """The cost report of the para `name` in a `.para` file."""
     from .driver import _program, check_paths
 
-    return report(_program(check_paths([path])), name)
+    return report(_program(check_paths([path], also=(name,))), name)
 
 
 class _Walker:

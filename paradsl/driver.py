@@ -58,13 +58,14 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def check_paths(paths: list[str | Path]) -> CheckResult:
-    """Check files; every independent error of every file is reported."""
+def check_paths(paths: list[str | Path], also: tuple[str, ...] = ()) -> CheckResult:
+    """Check files; every independent error of every file is reported. `also` names paras the
+    files import but do not use, to include in their programs."""
     with _deep_recursion(), _no_cyclic_gc():
-        return _check_paths(paths)
+        return _check_paths(paths, also)
 
 
-def _check_paths(paths: list[str | Path]) -> CheckResult:
+def _check_paths(paths: list[str | Path], also: tuple[str, ...] = ()) -> CheckResult:
     sink = DiagnosticSink()
     loader = Loader(sink)
     checker = Checker(loader, sink)
@@ -72,7 +73,7 @@ def _check_paths(paths: list[str | Path]) -> CheckResult:
     for p in paths:
         try:
             unit = loader.load(p)
-            program = checker.check_unit(unit)
+            program = checker.check_unit(unit, also)
         except RecursionError:
             _too_deep(sink, loader.display_name(Path(p)))
             continue

@@ -52,7 +52,7 @@ def check_laws(path: str | Path, name: str | None = None, sizes: dict[str, int] 
     """Check the laws of the paras of a `.para` file (or of the one named)."""
     from .driver import _exec, _program, check_paths, compile_program
 
-    program = _program(check_paths([path]))
+    program = _program(check_paths([path], also=(name,) if name else ()))
     module = _exec(compile_program(program), str(path))
     if name is not None:
         paras = [program.get(name)]

@@ -130,7 +130,7 @@ def params(path: str | Path, name: str) -> ParamReport:
     """The parameter report of the para `name` in a `.para` file."""
     from .driver import _program, check_paths
 
-    return report(_program(check_paths([path])), name)
+    return report(_program(check_paths([path], also=(name,))), name)
 
 
 def _axis(a, index_sets: dict):

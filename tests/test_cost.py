@@ -87,3 +87,14 @@ def test_cost_cli(tmp_path):
     r = subprocess.run([sys.executable, "-m", "paradsl", "cost", str(EXAMPLES / "mlp.para"), "Nope"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_commands_reach_imported_paras_the_file_does_not_use(tmp_path):
+    path = tmp_path / "imports.para"
+    path.write_text("import attention\npara Id(d: Nat) : [d] -> [d] = x => x\n")
+    assert paradsl.cost(path, "TransformerBlock").params_free == poly("4*d*h*k + 2*2*d + d*f + f + f*d + d")
+    assert paradsl.params(path, "MultiHeadAttention").Q == poly("4*d*h*k")
+    assert all(r.ok for r in paradsl.check_laws(path, "DotProductAttention"))
+    r = subprocess.run([sys.executable, "-m", "paradsl", "cost", str(path), "TransformerBlock"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "attn.logits" in r.stdout

@@ -47,7 +47,9 @@ class Checker:
         self._leaves: dict[DeclKey, list[Leaf] | None] = {}
 
     # ------------------------------------------------------------------ entry points
-    def check_unit(self, unit: Unit) -> ir.Program | None:
+    def check_unit(self, unit: Unit, also: tuple[str, ...] = ()) -> ir.Program | None:
+        """The file's paras and everything they use; `also` names imported paras to include
+        even if the file does not use them (for `para cost NAME` and the like)."""
         if unit.module is None:
             return None
         for decl in unit.module.decls:
@@ -58,7 +60,13 @@ class Checker:
         for decl in unit.module.decls:
             if isinstance(decl, ast.ParaDecl) and unit.own.get(decl.name.name) is decl:
                 self.para(DeclKey(unit.file, decl.name.name))
-        order = self._order([DeclKey(unit.file, n) for n, d in unit.own.items() if isinstance(d, ast.ParaDecl)])
+        roots = [DeclKey(unit.file, n) for n, d in unit.own.items() if isinstance(d, ast.ParaDecl)]
+        for name in also:
+            key = unit.scope.get(name)
+            if key is not None and key not in roots and isinstance(self.loader.units[key.file].own.get(key.name), ast.ParaDecl):
+                self.para(key)
+                roots.append(key)
+        order = self._order(roots)
         if self.sink.has_errors:
             return None
         defs = [self._defs[k] for k in order]
