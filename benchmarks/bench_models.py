@@ -33,6 +33,7 @@ import paradsl
 ROOT = Path(__file__).resolve().parent.parent
 STDLIB_NN = ROOT / "stdlib" / "nn.para"
 EXAMPLE_MLP = ROOT / "examples" / "mlp.para"
+EXAMPLE_TYING = ROOT / "examples" / "tying.para"
 
 #: Sizes of the reported run; `SMALL` is what the smoke test uses.
 DEFAULT = dict(d_in=256, d_hidden=1024, d_out=256, d=256, batch=128)
@@ -68,6 +69,16 @@ class HandResMLP4(eqx.Module):
         return x
 
 
+class HandTiedAutoencoder(eqx.Module):
+    """The tied autoencoder as one would write it: the decoder reads the encoder's weight."""
+
+    enc: eqx.nn.Linear
+    dec_bias: jax.Array
+
+    def __call__(self, x):
+        return self.enc.weight.T @ jnp.tanh(self.enc(x)) + self.dec_bias
+
+
 def _linear(lin) -> eqx.nn.Linear:
     """An `eqx.nn.Linear` holding a compiled `Linear`'s weights (W is [in, out] there)."""
     i, o = lin.W.shape
@@ -90,6 +101,10 @@ def hand_resmlp4(m) -> HandResMLP4:
     blocks = tuple(HandResBlock(_layernorm(b.norm), _linear(b.ff.linear_0), _linear(b.ff.linear_1))
                    for b in (m.b1, m.b2, m.b3, m.b4))
     return HandResMLP4(blocks)
+
+
+def hand_tied(m) -> HandTiedAutoencoder:
+    return HandTiedAutoencoder(_linear(m.enc), m.dec.b)
 
 
 def randomise(m, seed: int):
@@ -133,10 +148,16 @@ def _res_grads(gc, gh):
     return out
 
 
+def _tied_grads(gc, gh):
+    return [(gc.enc.W, gh.enc.weight.T), (gc.enc.b, gh.enc.bias), (gc.dec.b, gh.dec_bias)]
+
+
 def build_cases(d_in, d_hidden, d_out, d, batch, seed=0) -> list[Case]:
     nn = paradsl.load(STDLIB_NN)
     ex = paradsl.load(EXAMPLE_MLP)
-    k = jax.random.split(jax.random.key(seed), 2)
+    tying = paradsl.load(EXAMPLE_TYING)
+    k = jax.random.split(jax.random.key(seed), 3)
+    tied = randomise(tying.TiedAutoencoder(d=d_in, k=d_hidden, key=k[2]), seed + 4)
     mlp = randomise(nn.MLP(d_in=d_in, d_hidden=d_hidden, d_out=d_out, key=k[0]), seed + 1)
     res = randomise(ex.ResMLP4(d=d, d_hidden=d_hidden, key=k[1]), seed + 2)
     rng = np.random.default_rng(seed + 3)
@@ -145,6 +166,8 @@ def build_cases(d_in, d_hidden, d_out, d, batch, seed=0) -> list[Case]:
     return [
         Case(f"MLP {d_in}-{d_hidden}-{d_out}", mlp, hand_mlp(mlp), xs_mlp, _mlp_grads),
         Case(f"ResMLP4 d={d} h={d_hidden}", res, hand_resmlp4(res), xs_res, _res_grads),
+        # Q only is stored: dec.W is computed by `untie` inside the call, as a transpose.
+        Case(f"TiedAutoencoder d={d_in} k={d_hidden}", tied, hand_tied(tied), xs_mlp, _tied_grads),
     ]
 
 

@@ -39,7 +39,7 @@ def cases(bench_models):
 
 
 def test_model_cases_agree(bench_models, cases):
-    assert [c.name.split()[0] for c in cases] == ["MLP", "ResMLP4"]
+    assert [c.name.split()[0] for c in cases] == ["MLP", "ResMLP4", "TiedAutoencoder"]
     for case in cases:
         assert bench_models.check_agreement(case) < 1e-4
 
