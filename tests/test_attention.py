@@ -146,3 +146,14 @@ def test_map_over_an_index_set(tmp_path, key):
     np.testing.assert_allclose(m.Pairs(3, key=key)((x, x + 1)), x * (x + 1) + jax.nn.relu(x), **TOL)
     assert all(r.ok for r in paradsl.check_laws(path) if not r.skipped)
     assert str(paradsl.cost(path, "Tokens").flops) == "2*d*h*t"
+
+
+def test_map_of_a_random_para_splits_the_key(tmp_path, key):
+    path = tmp_path / "drop.para"
+    path.write_text("import nn\npara Drop(d: Nat) (t : list) : [t, d] -> [t, d] = map Dropout(d, 0.5) over t\n")
+    m = paradsl.load(path).Drop(16, key=None)
+    x = jnp.ones((8, 16))
+    np.testing.assert_array_equal(m(x), x)  # no key: inference, the identity
+    y = m(x, key=key)
+    assert set(np.unique(np.asarray(y)).tolist()) <= {0.0, 2.0}
+    assert len({tuple(row) for row in np.asarray(y)}) > 1  # each token its own mask

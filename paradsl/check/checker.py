@@ -759,9 +759,10 @@ class _Decl:
         f = bc.map_(e.target, inner)
         if f is None:
             return None
-        if bc.stochastic_map(f):
-            self.sink.error(Msg.WRONG_SCHEME, e.target.span, problem="a random map (one that uses dropout or sample) "
-                            "cannot be mapped over an index set yet", hint="apply the randomness outside the `map`")
+        if bc.stochastic_map(f) and not isinstance(f, ir.UseRef):
+            self.sink.error(Msg.WRONG_SCHEME, e.target.span, problem="a random map written in place (a lambda or "
+                            "composite using dropout or sample) cannot be mapped over an index set",
+                            hint="make it a para and map that, `map Dropout(d) over t`: each element gets its own key")
             return None
 
         def along(t):

@@ -488,6 +488,19 @@ class _ParaLowering:
             return self.fold(m, arg)
         if isinstance(m, ir.MapOver):
             fn = self.function(m.fn, "per_element")
+            use = next((u for u in self.p.uses if isinstance(m.fn, ir.UseRef) and u.name == m.fn.name), None)
+            if use is not None and self.stochastic_callees.get(use.callee):
+                # A random use: one key per element, split from this call's key.
+                k = self.bind("k", self._next_key())
+                xs = self.bind("xs", arg.expr)
+                keyed = pyast.Lambda(args=pyast.arguments(posonlyargs=[], args=[pyast.arg(arg="v"), pyast.arg(arg="kv")],
+                                                          vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
+                                                          defaults=[]),
+                                     body=py.call(fn, py.name("v"), key=py.name("kv")))
+                split = py.call("jax.random.split", k, self.size(m.axis))
+                return LV(pyast.IfExp(test=pyast.Compare(left=k, ops=[pyast.Is()], comparators=[py.const(None)]),
+                                      body=py.call(py.call("jax.vmap", fn), xs),
+                                      orelse=py.call(py.call("jax.vmap", keyed), xs, split)))
             return LV(py.call(py.call("jax.vmap", fn), arg.expr))
         if isinstance(m, ir.LambdaT):
             saved = dict(self.env) if hasattr(self, "env") else {}
