@@ -158,17 +158,27 @@ def _find(program, name: str) -> bool:
     return False
 
 
+def _prepare(args, sizes: list[str], problem: str | None = None):
+    """The sizes given and the checked program holding `args.name`, or an exit status."""
+    parsed = _parse_sizes(sizes)
+    if problem is not None:
+        print(f"para: error: {problem}", file=sys.stderr)
+    if parsed is None or problem is not None:
+        return None, None, 2
+    program, status = _checked_program(args.file, args.name)
+    if program is None:
+        return None, None, status
+    if args.name is not None and not _find(program, args.name):
+        return None, None, 2
+    return program, parsed, 0
+
+
 def _params(args) -> int:
     from .params import report
 
-    sizes = _parse_sizes(args.sizes)
-    if sizes is None:
-        return 2
-    program, status = _checked_program(args.file, args.name)
+    program, sizes, status = _prepare(args, args.sizes)
     if program is None:
         return status
-    if not _find(program, args.name):
-        return 2
     print(report(program, args.name).format(sizes))
     return 0
 
@@ -176,34 +186,22 @@ def _params(args) -> int:
 def _cost(args) -> int:
     from .cost import report
 
-    sizes = _parse_sizes(args.sizes + args.more_sizes)
-    if sizes is None or args.max_degree < 1:
-        if args.max_degree < 1:
-            print("para: error: --max-degree must be at least 1", file=sys.stderr)
-        return 2
-    program, status = _checked_program(args.file, args.name)
+    problem = "--max-degree must be at least 1" if args.max_degree < 1 else None
+    program, sizes, status = _prepare(args, args.sizes + args.more_sizes, problem)
     if program is None:
         return status
-    if not _find(program, args.name):
-        return 2
     print(report(program, args.name).format(sizes, args.max_degree))
     return 0
 
 
 def _laws(args) -> int:
-    from .laws import check_laws, format_results
+    from .laws import format_results, program_laws
 
-    sizes = _parse_sizes(args.sizes)
-    if sizes is None or args.trials < 1:
-        if args.trials < 1:
-            print("para: error: --trials must be at least 1", file=sys.stderr)
-        return 2
-    program, status = _checked_program(args.file, args.name)
+    problem = "--trials must be at least 1" if args.trials < 1 else None
+    program, sizes, status = _prepare(args, args.sizes, problem)
     if program is None:
         return status
-    if args.name is not None and not _find(program, args.name):
-        return 2
-    results = check_laws(args.file, args.name, sizes, trials=args.trials, seed=args.seed)
+    results = program_laws(program, args.name, sizes, trials=args.trials, seed=args.seed)
     print(format_results(results))
     checked = [r for r in results if not r.skipped]
     failed = [r for r in checked if not r.ok]

@@ -264,7 +264,7 @@ class _Walker:
             self.record(name or "(for)", t.type, t.labels)
             return
         if isinstance(t, ir.Reduce):
-            factors = _factors(t.body)
+            factors = ir.factors(t.body)
             for f in factors:
                 self.term(f)
             if t.op == "sum" and (len(factors) > 1 or t.semiring is not None):
@@ -273,7 +273,7 @@ class _Walker:
                 for a in labels.values():
                     size = size * self.axis(a)
                 semiring = f" in {t.semiring.name}" if t.semiring is not None else ""
-                self.flops(f"sum of {len(factors)} factors over " + ", ".join(_source(n) for n in labels) + semiring, size)
+                self.flops(f"sum of {len(factors)} factors over " + ", ".join(ir.source_name(n) for n in labels) + semiring, size)
             if name is not None:
                 self.record(name, t.type, t.labels)
             return
@@ -314,12 +314,6 @@ class _Walker:
             self.record(name, t.type, t.labels)
 
 
-def _factors(t: ir.Term) -> list[ir.Term]:
-    if isinstance(t, ir.Prim) and t.op == "mul":
-        return _factors(t.args[0]) + _factors(t.args[1])
-    return [t]
-
-
 def _children(t: ir.Term) -> list[ir.Term]:
     if isinstance(t, ir.Prim):
         return list(t.args)
@@ -330,9 +324,3 @@ def _children(t: ir.Term) -> list[ir.Term]:
     if isinstance(t, ir.Sub):
         return [t.base] + [i for i in t.indices if isinstance(i, ir.Term)]
     return []
-
-
-def _source(unique: str) -> str:
-    import re
-
-    return re.sub(r"_\d+$", "", unique)

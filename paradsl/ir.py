@@ -19,7 +19,9 @@ assignment of its labels; reductions and `For` remove labels.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
 
 from .diagnostics import Span
 from .types import Axis, Kind, MapType, Poly, TensorType, Type
@@ -392,3 +394,30 @@ class Program:
             if p.name == name:
                 return p
         raise KeyError(name)
+
+
+# ------------------------------------------------------------------ helpers for passes
+
+
+def factors(t: Term) -> list[Term]:
+    """The top-level factors of a product: what a contraction multiplies (in its semiring)."""
+    if isinstance(t, Prim) and t.op == "mul":
+        return factors(t.args[0]) + factors(t.args[1])
+    return [t]
+
+
+def nodes(x) -> Iterator[object]:
+    """Every IR node in `x` (terms, map terms, indices), `x` itself first."""
+    if is_dataclass(x) and not isinstance(x, type):
+        yield x
+        for f in fields(x):
+            if f.name != "span":
+                yield from nodes(getattr(x, f.name))
+    elif isinstance(x, tuple):
+        for i in x:
+            yield from nodes(i)
+
+
+def source_name(unique: str) -> str:
+    """An index variable's name as written: the checker numbers repeats `j_1`, `j_2`."""
+    return re.sub(r"_\d+$", "", unique)

@@ -50,10 +50,18 @@ class LawResult:
 def check_laws(path: str | Path, name: str | None = None, sizes: dict[str, int] | None = None,
                trials: int = 3, seed: int = 0, rtol: float = 1e-4) -> list[LawResult]:
     """Check the laws of the paras of a `.para` file (or of the one named)."""
-    from .driver import _exec, _program, check_paths, compile_program
+    from .driver import _program, check_paths
 
     program = _program(check_paths([path], also=(name,) if name else ()))
-    module = _exec(compile_program(program), str(path))
+    return program_laws(program, name, sizes, trials, seed, rtol)
+
+
+def program_laws(program: ir.Program, name: str | None = None, sizes: dict[str, int] | None = None,
+                 trials: int = 3, seed: int = 0, rtol: float = 1e-4) -> list[LawResult]:
+    """`check_laws` for a program already checked."""
+    from .driver import _exec, compile_program
+
+    module = _exec(compile_program(program), program.file)
     if name is not None:
         paras = [program.get(name)]
     else:

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from conftest import STDLIB
+from conftest import STDLIB, randomise
 
 import paradsl
 
@@ -26,11 +26,6 @@ def attention():
     return paradsl.load(STDLIB / "attention.para")
 
 
-def _randomise(m, key, scale=0.5):
-    leaves, treedef = jax.tree_util.tree_flatten(eqx.filter(m, eqx.is_array))
-    keys = jax.random.split(key, len(leaves))
-    new = [scale * jax.random.normal(k, l.shape, l.dtype) for k, l in zip(keys, leaves)]
-    return eqx.combine(jax.tree_util.tree_unflatten(treedef, new), m)
 
 
 def _equinox_mha(m, d, h, k, key):
@@ -43,7 +38,7 @@ def _equinox_mha(m, d, h, k, key):
 
 @pytest.mark.parametrize("d, h, k, n", [(8, 2, 4, 5), (12, 3, 5, 9), (6, 1, 6, 1)])
 def test_multi_head_attention_equals_equinox(attention, key, d, h, k, n):
-    m = _randomise(attention.MultiHeadAttention(d, h, k, key=key), jax.random.fold_in(key, 1))
+    m = randomise(attention.MultiHeadAttention(d, h, k, key=key), jax.random.fold_in(key, 1), 0.5)
     ref = _equinox_mha(m, d, h, k, key)
     x = jax.random.normal(jax.random.fold_in(key, 2), (n, d))
     np.testing.assert_allclose(m(x), ref(x, x, x), **TOL)
@@ -53,7 +48,7 @@ def test_multi_head_attention_equals_equinox(attention, key, d, h, k, n):
 
 def test_causal_attention_equals_masked_equinox(attention, key):
     d, h, k, t = 8, 2, 4, 7
-    m = _randomise(attention.CausalAttention(d, h, k, key=key), jax.random.fold_in(key, 1))
+    m = randomise(attention.CausalAttention(d, h, k, key=key), jax.random.fold_in(key, 1), 0.5)
     ref = _equinox_mha(m, d, h, k, key)
     x = jax.random.normal(jax.random.fold_in(key, 2), (t, d))
     mask = jnp.tril(jnp.ones((t, t), bool))
@@ -73,7 +68,7 @@ def test_attention_over_a_set_is_equivariant():
 
 def test_talking_heads_by_hand(attention, key):
     d, h, k, n = 6, 3, 2, 5
-    m = _randomise(attention.TalkingHeadsAttention(d, h, k, key=key), jax.random.fold_in(key, 1))
+    m = randomise(attention.TalkingHeadsAttention(d, h, k, key=key), jax.random.fold_in(key, 1), 0.5)
     x = jax.random.normal(jax.random.fold_in(key, 2), (n, d))
     q, ks, vs = (jnp.einsum("ia,agc->igc", x, w) for w in (m.Wq, m.Wk, m.Wv))
     logits = jnp.einsum("igc,jgc->gij", q, ks) / jnp.sqrt(k)
@@ -84,7 +79,7 @@ def test_talking_heads_by_hand(attention, key):
 
 def test_transformer_block_by_hand(attention, key):
     d, h, k, f, n = 8, 2, 4, 16, 6
-    m = _randomise(attention.TransformerBlock(d, h, k, f, key=key), jax.random.fold_in(key, 1))
+    m = randomise(attention.TransformerBlock(d, h, k, f, key=key), jax.random.fold_in(key, 1), 0.5)
     x = jax.random.normal(jax.random.fold_in(key, 2), (n, d))
 
     def norm(p, v):

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from conftest import STDLIB
+from conftest import STDLIB, randomise
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import shortest_path
 
@@ -72,11 +72,6 @@ para Vec (n : set) : ([n], [n, n]) -> [n] = (d, w) => sum[MinPlus] u. d[u] * (w[
     np.testing.assert_allclose(m.Vec(key=None)((d, b)), (d[:, None] + b + 1.0).min(0), **TOL)
 
 
-def _randomise(m, key):
-    leaves, treedef = jax.tree_util.tree_flatten(eqx.filter(m, eqx.is_array))
-    keys = jax.random.split(key, len(leaves))
-    new = [0.5 * jax.random.normal(k, l.shape, l.dtype) for k, l in zip(keys, leaves)]
-    return eqx.combine(jax.tree_util.tree_unflatten(treedef, new), m)
 
 
 def _graph_inputs(key, n, d, e):
@@ -86,7 +81,7 @@ def _graph_inputs(key, n, d, e):
 
 @pytest.mark.parametrize("aggregate", ["Max", "Sum"])
 def test_mpnn_equals_hand_written(graph, key, aggregate):
-    m = _randomise(getattr(graph, f"MPNN{aggregate}")(3, 2, 4, key=key), jax.random.fold_in(key, 1))
+    m = randomise(getattr(graph, f"MPNN{aggregate}")(3, 2, 4, key=key), jax.random.fold_in(key, 1), 0.5)
     x, ef, adj = _graph_inputs(jax.random.fold_in(key, 2), 6, 3, 2)
     msg = jax.nn.relu((x @ m.Ws)[:, None, :] + (x @ m.Wt)[None, :, :] + ef @ m.We + m.b)  # [u, v, k]
     masked = jnp.where(adj[:, :, None], msg, 0.0)
@@ -96,7 +91,7 @@ def test_mpnn_equals_hand_written(graph, key, aggregate):
 
 
 def test_gat_equals_hand_written(graph, key):
-    m = _randomise(graph.GATLayer(3, 4, key=key), jax.random.fold_in(key, 1))
+    m = randomise(graph.GATLayer(3, 4, key=key), jax.random.fold_in(key, 1), 0.5)
     x, _, adj = _graph_inputs(jax.random.fold_in(key, 2), 7, 3, 1)
     z = x @ m.W
     score = jax.nn.leaky_relu((z @ m.a_src)[:, None] + (z @ m.a_dst)[None, :])  # [u, v]

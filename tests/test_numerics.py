@@ -5,6 +5,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from conftest import randomise
 
 TOL = dict(rtol=1e-5, atol=1e-5)
 
@@ -17,17 +18,11 @@ def _eqx_mlp_from(m, key):
     return eqx.tree_at(lambda r: r.layers[1].bias, ref, m.linear_1.b)
 
 
-def _randomise(m, key):
-    """Random values in every array leaf, so zero-initialised biases are exercised too."""
-    leaves, treedef = jax.tree_util.tree_flatten(eqx.filter(m, eqx.is_array))
-    keys = jax.random.split(key, len(leaves))
-    new = [jax.random.normal(k, l.shape, l.dtype) for k, l in zip(keys, leaves)]
-    return eqx.combine(jax.tree_util.tree_unflatten(treedef, new), m)
 
 
 def test_mlp_matches_equinox(nn, key):
     k1, k2, k3 = jax.random.split(key, 3)
-    m = _randomise(nn.MLP(d_in=8, d_hidden=32, d_out=3, key=k1), k2)
+    m = randomise(nn.MLP(d_in=8, d_hidden=32, d_out=3, key=k1), k2)
     ref = _eqx_mlp_from(m, k1)
     xs = jax.random.normal(k3, (16, 8))
     ours = jax.jit(jax.vmap(m))(xs)
@@ -49,7 +44,7 @@ def test_mlp_matches_equinox(nn, key):
 
 def test_layernorm_matches_equinox(nn, key):
     k1, k2, k3 = jax.random.split(key, 3)
-    m = _randomise(nn.LayerNorm(d=24, key=k1), k2)
+    m = randomise(nn.LayerNorm(d=24, key=k1), k2)
     ref = eqx.nn.LayerNorm(24, eps=1e-5)
     ref = eqx.tree_at(lambda r: r.weight, ref, m.gamma)
     ref = eqx.tree_at(lambda r: r.bias, ref, m.beta)
@@ -65,7 +60,7 @@ def test_layernorm_matches_equinox(nn, key):
 
 
 def test_linear_is_affine(nn, key):
-    m = _randomise(nn.Linear(5, 7, key=key), jax.random.key(1))
+    m = randomise(nn.Linear(5, 7, key=key), jax.random.key(1))
     x = jnp.arange(5.0)
     np.testing.assert_allclose(m(x), x @ m.W + m.b, **TOL)
 

@@ -20,7 +20,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from conftest import STDLIB
+from conftest import STDLIB, randomise
 
 import paradsl
 
@@ -32,11 +32,6 @@ def rnn():
     return paradsl.load(STDLIB / "rnn.para")
 
 
-def _randomise(m, key, scale=0.5):
-    leaves, treedef = jax.tree_util.tree_flatten(eqx.filter(m, eqx.is_array))
-    keys = jax.random.split(key, len(leaves))
-    new = [scale * jax.random.normal(k, l.shape, l.dtype) for k, l in zip(keys, leaves)]
-    return eqx.combine(jax.tree_util.tree_unflatten(treedef, new), m)
 
 
 def _scan(cell, h0, xs):
@@ -48,7 +43,7 @@ def _scan(cell, h0, xs):
 
 def test_gru_fold_equals_equinox_gru_cell(rnn, key):
     d_in, d_h, t = 5, 7, 11
-    m = _randomise(rnn.GRURNN(d_in, d_h, key=key), jax.random.fold_in(key, 1))
+    m = randomise(rnn.GRURNN(d_in, d_h, key=key), jax.random.fold_in(key, 1), 0.5)
     g = m.gru_0
     cell = eqx.nn.GRUCell(d_in, d_h, key=key)
     cell = eqx.tree_at(lambda c: (c.weight_ih, c.weight_hh, c.bias, c.bias_n), cell, (
@@ -65,7 +60,7 @@ def test_gru_fold_equals_equinox_gru_cell(rnn, key):
 
 def test_lstm_fold_equals_equinox_lstm_cell(rnn, key):
     d_in, d_h, t = 4, 6, 9
-    m = _randomise(rnn.LSTMRNN(d_in, d_h, key=key), jax.random.fold_in(key, 1))
+    m = randomise(rnn.LSTMRNN(d_in, d_h, key=key), jax.random.fold_in(key, 1), 0.5)
     c = m.lstm_0
     cell = eqx.nn.LSTMCell(d_in, d_h, key=key)
     cell = eqx.tree_at(lambda q: (q.weight_ih, q.weight_hh, q.bias), cell, (
@@ -82,21 +77,21 @@ def test_lstm_fold_equals_equinox_lstm_cell(rnn, key):
 
 def test_elman_decoder_and_mealy_against_loops(rnn, key):
     k = jax.random.split(key, 6)
-    e = _randomise(rnn.ElmanRNN(3, 5, key=k[0]), k[1])
+    e = randomise(rnn.ElmanRNN(3, 5, key=k[0]), k[1], 0.5)
     xs = jax.random.normal(k[2], (8, 3))
     h = e.elman_0.h0
     for x in xs:
         h = jnp.tanh(x @ e.elman_0.W + h @ e.elman_0.U + e.elman_0.b)
     np.testing.assert_allclose(e(xs), h, **TOL)
 
-    d = _randomise(rnn.Decoder(5, 2, 6, key=k[3]), k[4])
+    d = randomise(rnn.Decoder(5, 2, 6, key=k[3]), k[4], 0.5)
     s, outs = jax.random.normal(k[5], (5,)), []
     for _ in range(6):
         outs.append(s @ d.stream_decoder_0.Wo + d.stream_decoder_0.bo)
         s = jnp.tanh(s @ d.stream_decoder_0.U + d.stream_decoder_0.b)
     np.testing.assert_allclose(d(jax.random.normal(k[5], (5,))), jnp.stack(outs), **TOL)
 
-    q = _randomise(rnn.Seq2Seq(3, 5, 2, key=k[0]), k[1])
+    q = randomise(rnn.Seq2Seq(3, 5, 2, key=k[0]), k[1], 0.5)
     c = q.elman_mealy_0
     h, ys = c.h0, []
     for x in xs:
@@ -134,7 +129,7 @@ def _recursive(cell, tags, data, children, i):
 
 @pytest.mark.parametrize("leaves", [1, 2, 5, 12])
 def test_tree_rnn_equals_recursive_evaluation(rnn, key, leaves):
-    m = _randomise(rnn.TreeRNN(3, 4, key=key), jax.random.fold_in(key, 1))
+    m = randomise(rnn.TreeRNN(3, 4, key=key), jax.random.fold_in(key, 1), 0.5)
     rng = np.random.default_rng(leaves)
     trees = [_random_tree(rng, leaves, 3) for _ in range(3)]
     for tags, data, children in trees:
@@ -151,7 +146,7 @@ def test_tree_rnn_equals_recursive_evaluation(rnn, key, leaves):
 
 @pytest.mark.parametrize("t", [1, 2, 7, 64, 1000])
 def test_monoid_recurrence_equals_sequential_scan(rnn, key, t):
-    par = _randomise(rnn.LinearRecurrence(3, 5, key=key), jax.random.fold_in(key, 1))
+    par = randomise(rnn.LinearRecurrence(3, 5, key=key), jax.random.fold_in(key, 1), 0.5)
     seq = rnn.LinearRecurrenceSequential(3, 5, key=key)
     mon = par.diagonal_recurrence_0
     seq = eqx.tree_at(lambda s: (s.diagonal_cell_0.lam, s.diagonal_cell_0.B), seq, (mon.lam, mon.B))
@@ -168,7 +163,7 @@ def test_monoid_recurrence_equals_sequential_scan(rnn, key, t):
 
 
 def test_learnable_commutative_monoid_is_permutation_invariant(rnn, key):
-    m = _randomise(rnn.SetEncoder(3, 6, key=key), jax.random.fold_in(key, 1))
+    m = randomise(rnn.SetEncoder(3, 6, key=key), jax.random.fold_in(key, 1), 0.5)
     for n in (1, 2, 5, 16, 33):
         x = jax.random.normal(jax.random.fold_in(key, n), (n, 3))
         perm = jax.random.permutation(jax.random.fold_in(key, 100 + n), n)

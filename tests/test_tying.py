@@ -17,7 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
-from conftest import EXAMPLES, STDLIB
+from conftest import EXAMPLES, STDLIB, randomise
 
 import paradsl
 from paradsl.driver import _program, check_paths
@@ -35,11 +35,6 @@ def equivariant():
     return paradsl.load(EXAMPLES / "equivariant.para")
 
 
-def _randomise(m, key):
-    leaves, treedef = jax.tree_util.tree_flatten(eqx.filter(m, eqx.is_array))
-    keys = jax.random.split(key, len(leaves))
-    new = [jax.random.normal(k, l.shape, l.dtype) for k, l in zip(keys, leaves)]
-    return eqx.combine(jax.tree_util.tree_unflatten(treedef, new), m)
 
 
 def _scalars(m) -> int:
@@ -151,7 +146,7 @@ def test_tied_gradient_is_the_untied_gradient_pulled_back(where, key):
     hypers, shape = TIED[where]
     module = paradsl.load(path)
     k1, k2, k3 = jax.random.split(key, 3)
-    m = _randomise(getattr(module, name)(**hypers, key=k1), k2)
+    m = randomise(getattr(module, name)(**hypers, key=k1), k2)
     x = _input(shape, k3)
 
     def loss(y):
@@ -178,7 +173,7 @@ def _untied_grad(m, x, loss):
 
 def test_transpose_pullback_by_hand(tying, key):
     """r(q) = (W, W^T): the gradient of W is g_enc + g_dec^T."""
-    m = _randomise(tying.TiedAutoencoder(6, 3, key=key), jax.random.fold_in(key, 1))
+    m = randomise(tying.TiedAutoencoder(6, 3, key=key), jax.random.fold_in(key, 1))
     x = jax.random.normal(jax.random.fold_in(key, 2), (6,))
     loss = lambda y: jnp.sum(y ** 3)  # noqa: E731
     _, g = _untied_grad(m, x, loss)
@@ -190,7 +185,7 @@ def test_transpose_pullback_by_hand(tying, key):
 
 def test_copy_pullback_by_hand(tying, key):
     """The copy 2-cell Delta: l1's gradient is the sum of the three blocks' gradients."""
-    m = _randomise(tying.AlbertStack(4, 8, key=key), jax.random.fold_in(key, 1))
+    m = randomise(tying.AlbertStack(4, 8, key=key), jax.random.fold_in(key, 1))
     x = jax.random.normal(jax.random.fold_in(key, 2), (4,))
     loss = lambda y: jnp.sum(jnp.tanh(y))  # noqa: E731
     _, g = _untied_grad(m, x, loss)
@@ -262,12 +257,12 @@ para Nested(d: Nat, k: Nat) : [d] -> [d]
     path = tmp_path / "nested.para"
     module = paradsl.load(path)
     x = jax.random.normal(jax.random.fold_in(key, 1), (6,))
-    two = _randomise(module.TwoAE(6, 3, key=key), key)
+    two = randomise(module.TwoAE(6, 3, key=key), key)
     np.testing.assert_allclose(two(x), two.a(two.a(x)), **TOL)
     report = paradsl.params(path, "TwoAE")
     assert report.Q.evaluate({"d": 6, "k": 3}) == _scalars(two) == 6 * 3 + 6 + 3
     assert report.P.evaluate({"d": 6, "k": 3}) == 2 * (2 * 6 * 3 + 6 + 3)
-    nested = _randomise(module.Nested(6, 3, key=key), key)
+    nested = randomise(module.Nested(6, 3, key=key), key)
     inner = eqx.tree_at(lambda q: q.dec.b, nested.a, nested.lin.b, is_leaf=lambda v: v is None)
     np.testing.assert_allclose(nested(x), inner(jax.nn.relu(inner(x))), **TOL)
     assert [r.status for r in paradsl.params(path, "Nested").rows if r.path.startswith("a.dec")] == ["tied", "tied"]

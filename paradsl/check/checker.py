@@ -379,6 +379,7 @@ class _Decl:
         self.deps: list[tuple[DeclKey, Span]] = []
         self.use_keys: dict[str, DeclKey] = {}
         self.use_spans: dict[str, Span] = {}
+        self.use_bindings: dict[str, UseB] = {}  # every use, named or anonymous
         self.explicit: dict[str, dict[str, Axis]] = {}  # use -> callee index set -> caller axis
         self.pins: dict[str, dict[str, MetaAxis]] = {}  # use -> callee index set -> its one instance
         self.ties: list[tuple[ir.Tie, Span]] = []
@@ -444,9 +445,7 @@ class _Decl:
             self.c._deps[self.key] = self.deps
             if body is None:
                 return None
-        if body is None:
-            pass
-        else:
+        if body is not None:
             body = self._check_body_type(checker, body)
             if body is None:
                 return None
@@ -673,7 +672,7 @@ class _Decl:
             ctor = self._coalgebra_ctor
         if len(case.fields) != len(ctor.fields):
             shown = f"{ctor.name}(" + ", ".join(str(t) for t in ctor.types) + ")" if ctor.types else ctor.name
-            sink.error(Msg.PATTERN_MISMATCH, case.span.to(case.name.span) if False else case.name.span, given=len(case.fields),
+            sink.error(Msg.PATTERN_MISMATCH, case.name.span, given=len(case.fields),
                        s="" if len(case.fields) == 1 else "s", type=f"the case {shown}")
             return None
         names: list[ast.Ident] = []
@@ -1013,7 +1012,8 @@ class _Decl:
         self.uses.append(use)
         self.use_keys[name] = callee.key
         self.use_spans[name] = span or call.span
-        return UseB(use, callee)
+        self.use_bindings[name] = UseB(use, callee)
+        return self.use_bindings[name]
 
     def is_stochastic(self, use: str) -> bool:
         """Whether the para a use instantiates draws random numbers, itself or through its uses."""
@@ -1216,8 +1216,7 @@ class _Decl:
             self.sink.error(Msg.NOT_A_REPARAM, base.span, problem="`via` reparameterises a para, and this is a composite map",
                             hint="name the para on the left of `via`: `Dense(c) via Circulant(k)`")
             return None
-        b = bc._lookup(f.name) if f.name in self.env else None
-        b = b if isinstance(b, UseB) else next(UseB(u, self.c.signature(self.use_keys[u.name])) for u in self.uses if u.name == f.name)
+        b = self.use_bindings[f.name]
         if f.name not in self.pins:
             self.pins[f.name] = dict(f.index_sets)  # type: ignore[arg-type]
         if not self.apply_via(b, reparams, e.span):
@@ -1354,8 +1353,7 @@ class _Decl:
             callee = self.c.para(key)
             if callee is None or callee.is_reparam:
                 continue
-            b = UseB(use, self.c.signature(key))
-            for leaf in self.use_leaves(b) or []:
+            for leaf in self.use_leaves(self.use_bindings[use.name]) or []:
                 if leaf.abstract and not leaf.tied and leaf.path not in tied:
                     t = self.u.zonk(leaf.type)
                     runtime = next((a for a in t.axes if isinstance(a, IndexSetAxis)), None)
@@ -1440,22 +1438,8 @@ def _path_span(path: tuple[ast.Ident, ...]) -> Span:
 
 def _reads(t) -> set[tuple[str, ...]]:
     """The leaves a tie's value reads: own parameters and leaves of uses."""
-    out: set[tuple[str, ...]] = set()
-
-    def walk(x) -> None:
-        if isinstance(x, ir.ParamRef):
-            out.add((x.name,))
-        elif isinstance(x, ir.LeafRef):
-            out.add(x.path)
-        if is_dataclass(x) and not isinstance(x, type):
-            for f in fields(x):
-                walk(getattr(x, f.name))
-        elif isinstance(x, tuple):
-            for i in x:
-                walk(i)
-
-    walk(t)
-    return out
+    return ({(x.name,) for x in ir.nodes(t) if isinstance(x, ir.ParamRef)}
+            | {x.path for x in ir.nodes(t) if isinstance(x, ir.LeafRef)})
 
 
 def _source_text(source: str, span: Span) -> str:

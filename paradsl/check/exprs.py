@@ -316,25 +316,8 @@ class BodyChecker:
     def stochastic_map(self, m: ir.MapTerm) -> bool:
         """Whether a map term draws random numbers: a use of a stochastic para, or a body
         using dropout or sample (the checker marks those as it goes)."""
-        from ..check import builtins as _b
-
-        found = False
-
-        def walk(x):
-            nonlocal found
-            if isinstance(x, ir.Builtin) and x.name in _b.STOCHASTIC:
-                found = True
-            if isinstance(x, ir.UseRef) and self.host.is_stochastic(x.name):
-                found = True
-            if is_dataclass(x) and not isinstance(x, type):
-                for f in fields(x):
-                    walk(getattr(x, f.name))
-            elif isinstance(x, tuple):
-                for i in x:
-                    walk(i)
-
-        walk(m)
-        return found
+        return any((isinstance(x, ir.Builtin) and x.name in builtins.STOCHASTIC)
+                   or (isinstance(x, ir.UseRef) and self.host.is_stochastic(x.name)) for x in ir.nodes(m))
 
     def use_ref(self, b: UseB, span: Span) -> ir.UseRef | None:
         """A reference to a use, its callee's index sets instantiated for this reference."""
@@ -839,7 +822,7 @@ class BodyChecker:
         if out is None or semiring is None or semiring.name == "Real":
             return out
         want_bool = semiring.add == "or"
-        factors = _factors_of(body)
+        factors = ir.factors(body)
         for f in factors:
             is_bool = isinstance(f.type, TensorType) and f.type.dtype == "bool"
             if is_bool != want_bool:
@@ -1135,13 +1118,6 @@ class BodyChecker:
                 return None
         dtype = self._join_dtypes(args)
         return ir.Einsum(spec, tuple(args), type=TensorType(tuple(axes[c] for c in out), dtype))
-
-
-def _factors_of(t: ir.Term) -> list[ir.Term]:
-    """The top-level factors of a product: the semiring's multiplication combines them."""
-    if isinstance(t, ir.Prim) and t.op == "mul":
-        return _factors_of(t.args[0]) + _factors_of(t.args[1])
-    return [t]
 
 
 def _field_path(e: ast.Expr) -> tuple[ast.Ident, ...] | None:

@@ -25,7 +25,6 @@ exist only as leaves a 2-cell gives, and the 2-cell's own body passes this check
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .. import ir
@@ -56,10 +55,6 @@ DONE = _Reported()
 
 def _guarded(axis) -> bool:
     return isinstance(axis, IndexSetAxis) and axis.kind in (Kind.SET, Kind.CYC)
-
-
-def _source(unique: str) -> str:
-    return re.sub(r"_\d+$", "", unique)
 
 
 def check_symmetry(d: ir.ParaDef, sink: DiagnosticSink) -> bool:
@@ -145,7 +140,7 @@ class _Symmetry:
         (_, axis), = t.labels
         if not _guarded(axis):
             return None
-        return Pos(axis, 1, False, _source(t.name), t.span, True)
+        return Pos(axis, 1, False, ir.source_name(t.name), t.span, True)
 
     def _t_Var(self, t: ir.Var) -> Pos | None:
         return self.env.get(t.name)

@@ -671,7 +671,7 @@ class _ParaLowering:
         if t.semiring is not None:
             return LV(self._semiring_contract(t, out), out)
         if t.op == "sum":
-            factors = _factors(t.body)
+            factors = ir.factors(t.body)
             if len(factors) > 1 or isinstance(factors[0], ir.Sub):
                 return LV(self._einsum(factors, out), out)
         body = self.term(t.body)
@@ -691,7 +691,7 @@ class _ParaLowering:
             return letters[n]
 
         operands, specs = [], []
-        for f in _factors(t.body):
+        for f in ir.factors(t.body):
             if isinstance(f, ir.Sub) and all(isinstance(i, ir.IVar) for i in f.indices) and \
                     len({i.name for i in f.indices}) == len(f.indices):
                 operands.append(self.term(f.base).expr)
@@ -737,7 +737,7 @@ class _ParaLowering:
         b = t.body
         if isinstance(b, ir.Reduce) and b.op == "sum" and b.semiring is None:
             # A contraction straight into a tensor: one einsum with the tensor's axis order.
-            factors = _factors(b.body)
+            factors = ir.factors(b.body)
             want = list(outer) + bound
             if (len(factors) > 1 or isinstance(factors[0], ir.Sub)) and set(want) == {n for n, _ in b.labels}:
                 return LV(self._einsum(factors, tuple(want)), outer)
@@ -959,12 +959,6 @@ def _tree_at(module: pyast.expr, paths: list[tuple[str, ...]], values: list[pyas
                                                 kw_defaults=[], kwarg=None, defaults=[]),
                            body=pyast.Compare(left=py.name("v"), ops=[pyast.Is()], comparators=[py.const(None)]))
     return py.call("eqx.tree_at", where, module, py.tuple_(values), is_leaf=is_none)
-
-
-def _factors(t: ir.Term) -> list[ir.Term]:
-    if isinstance(t, ir.Prim) and t.op == "mul":
-        return _factors(t.args[0]) + _factors(t.args[1])
-    return [t]
 
 
 def _poly_expr(p, var) -> pyast.expr:

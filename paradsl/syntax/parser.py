@@ -183,19 +183,33 @@ class _Builder(Transformer):
     def import_std(self, meta, c):
         return ast.ImportStd(self._span(meta), tuple(str(t) for t in c))
 
-    def para_decl(self, meta, c, kind="para"):
-        name = self._ident(c[0])
-        rest = c[1:]
+    @staticmethod
+    def _binders(rest: list) -> tuple[tuple[ast.Binder, ...], list]:
+        """The binder groups at the head of a declaration's children, and what follows."""
         binders: list[ast.Binder] = []
         while rest and isinstance(rest[0], list):
             binders.extend(rest[0])
             rest = rest[1:]
-        dom, cod = rest[0], rest[1]
+        return tuple(binders), rest
+
+    @staticmethod
+    def _clauses(items: list) -> tuple[dict[str, list], list]:
+        """`params`, `uses`, `tie` and `init` clauses by kind, and the other items in order."""
         clauses: dict[str, list] = {"params": [], "uses": [], "tie": [], "init": []}
-        for clause in rest[2:-1]:
-            what, items = clause
-            clauses[what].extend(items)
-        return ast.ParaDecl(self._span(meta), name, tuple(binders), dom, cod, tuple(clauses["params"]),
+        others = []
+        for item in items:
+            if isinstance(item, tuple):
+                clauses[item[0]].extend(item[1])
+            else:
+                others.append(item)
+        return clauses, others
+
+    def para_decl(self, meta, c, kind="para"):
+        name = self._ident(c[0])
+        binders, rest = self._binders(c[1:])
+        dom, cod = rest[0], rest[1]
+        clauses, _ = self._clauses(rest[2:-1])
+        return ast.ParaDecl(self._span(meta), name, binders, dom, cod, tuple(clauses["params"]),
                             tuple(clauses["uses"]), rest[-1], tuple(clauses["tie"]), tuple(clauses["init"]), kind)
 
     def reparam_decl(self, meta, c):
@@ -216,21 +230,11 @@ class _Builder(Transformer):
     def algebra_decl(self, meta, c):
         kind = " ".join(str(c[0]).split())
         name = self._ident(c[1])
-        rest = c[2:]
-        binders: list[ast.Binder] = []
-        while rest and isinstance(rest[0], list):
-            binders.extend(rest[0])
-            rest = rest[1:]
-        sig, carrier, rest = rest[0], rest[1], rest[2:]
-        clauses: dict[str, list] = {"params": [], "uses": [], "tie": [], "init": []}
-        cases, body = [], None
-        for item in rest:
-            if isinstance(item, tuple):
-                clauses[item[0]].extend(item[1])
-            elif isinstance(item, ast.Case):
-                cases.append(item)
-            else:
-                body = item
+        binders, rest = self._binders(c[2:])
+        sig, carrier = rest[0], rest[1]
+        clauses, others = self._clauses(rest[2:])
+        cases = [i for i in others if isinstance(i, ast.Case)]
+        body = next((i for i in others if not isinstance(i, ast.Case)), None)
         functor = sig if isinstance(sig, ast.FunctorApp) else None
         unit = ast.TupleTypeExpr(self._span(meta), ())
         if functor is not None:
@@ -239,7 +243,7 @@ class _Builder(Transformer):
             dom, cod = sig  # a machine's input and output
         else:
             dom, cod = sig, unit  # a monoid's elements
-        return ast.ParaDecl(self._span(meta), name, tuple(binders), dom, cod, tuple(clauses["params"]),
+        return ast.ParaDecl(self._span(meta), name, binders, dom, cod, tuple(clauses["params"]),
                             tuple(clauses["uses"]), body, tuple(clauses["tie"]), tuple(clauses["init"]), kind,
                             functor, carrier, tuple(cases))
 
@@ -382,13 +386,9 @@ class _Builder(Transformer):
 
     def semiring_decl(self, meta, c):
         name = self._ident(c[0])
-        rest = c[1:]
-        binders: list[ast.Binder] = []
-        while rest and isinstance(rest[0], list):
-            binders.extend(rest[0])
-            rest = rest[1:]
+        binders, rest = self._binders(c[1:])
         (add, add_arg), (mul, _), zero, one = rest
-        return ast.SemiringDecl(self._span(meta), name, tuple(binders), add, add_arg, mul, zero, one)
+        return ast.SemiringDecl(self._span(meta), name, binders, add, add_arg, mul, zero, one)
 
     def sr_op(self, meta, c):
         return self._ident(c[0]), (self._ident(c[1]) if len(c) > 1 else None)
