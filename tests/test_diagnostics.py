@@ -1,22 +1,34 @@
 """Golden tests of the diagnostics, and of the error index `docs/errors.md`.
 
 Each `tests/golden/*.para` is a small wrong program. The diagnostics it must produce are
-written inline, on the line they are reported at:
+written inline, on the line they are reported at, and their texts on the comment lines
+directly under it:
 
     = x => x[i, j] * x[j, i]  -- error: E0202 @22; E0202 @25
+    -- message: index 'j' ranges over two different index sets: the fixed axis '8' and the set 'n'
+    -- help: use two index names, or make the two axes the same index set
+    -- message: index 'i' ranges over two different index sets: the set 'n' and the fixed axis '8'
+    -- help: use two index names, or make the two axes the same index set
 
 `-- error:` is followed by one or more `CODE @COLUMN` items separated by `;`; the line is
-the comment's own line and the column is 1-based. A file a golden program imports (kept
-under `tests/golden/imports/`) may carry expectations too: they count when it is loaded.
-The set of (file, line, column, code) reported must equal the set written down.
+the comment's own line and the column is 1-based. Under it, each item in turn has one
+`-- message:` line with the exact message text, then a `-- note:` line per note and a
+`-- help:` line where the diagnostic has a hint; no help line means no hint. Text lines
+anywhere else are malformed. Texts are as reported when the case is checked from the
+repository root, so a path in a text is relative to it. A file a golden program imports
+(kept under `tests/golden/imports/`) may carry expectations too: they count when it is
+loaded. The set of (file, line, column, code) reported must equal the set written down
+(`test_golden`), and so must the texts (`test_golden_text`, which shows a unified diff).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -40,6 +52,7 @@ UNREACHABLE: dict[str, str] = {}
 
 _EXPECT = re.compile(r"--\s*error:\s*(?P<items>.*)$")
 _ITEM = re.compile(r"^(?P<code>E\d{4})\s*@(?P<col>\d+)$")
+_TEXT = re.compile(r"^\s*--\s*(?P<kind>message|note|help):\s?(?P<text>.*)$")
 _HEADER = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): error\[(?P<code>E\d{4})\]: (?P<msg>.+)$")
 
 
@@ -53,6 +66,70 @@ def expectations(path: Path) -> set[tuple[Path, int, int, str]]:
             im = _ITEM.match(item.strip())
             assert im, f"{path.name}:{n}: malformed expectation {item.strip()!r}"
             out.add((path.resolve(), n, int(im.group("col")), im.group("code")))
+    return out
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One diagnostic a golden file expects, with its texts."""
+
+    file: Path
+    line: int
+    col: int
+    code: str
+    message: str
+    notes: tuple[str, ...] = ()
+    hint: str | None = None
+
+    def sort_key(self) -> tuple:
+        return (str(self.file), self.line, self.col, self.code, self.message)
+
+    def listing(self) -> list[str]:
+        """The lines `test_golden_text` compares, in the golden files' own notation."""
+        out = [f"{self.file.relative_to(GOLDEN)}:{self.line}:{self.col}: {self.code}", f"  message: {self.message}"]
+        out += [f"  note: {n}" for n in self.notes]
+        if self.hint is not None:
+            out.append(f"  help: {self.hint}")
+        return out
+
+
+def expected_texts(path: Path) -> list[Expected]:
+    """Every expectation of one golden file with the texts written under it."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out: list[Expected] = []
+    n = 0
+    while n < len(lines):
+        line, lineno = lines[n], n + 1
+        n += 1
+        assert not _TEXT.match(line), f"{path.name}:{lineno}: a text line must follow a `-- error:` line"
+        m = _EXPECT.search(line)
+        if not m:
+            continue
+        items = [_ITEM.match(item.strip()) for item in m.group("items").split(";")]
+        # The text lines under this one, grouped per item: a `message:` starts the next item.
+        groups: list[list[tuple[str, str]]] = []
+        while n < len(lines) and (t := _TEXT.match(lines[n])):
+            kind, text = t.group("kind"), t.group("text")
+            if kind == "message":
+                groups.append([])
+            assert groups, f"{path.name}:{n + 1}: `-- {kind}:` before the item's `-- message:`"
+            groups[-1].append((kind, text))
+            n += 1
+        assert len(groups) == len(items), (
+            f"{path.name}:{lineno}: {len(items)} expectation(s) but {len(groups)} `-- message:` line(s) under it"
+        )
+        for im, group in zip(items, groups):
+            assert im, f"{path.name}:{lineno}: malformed expectation in {m.group('items')!r}"
+            kinds = [k for k, _ in group]
+            assert kinds.count("help") <= 1 and kinds[-1:] == ["help"] or "help" not in kinds, (
+                f"{path.name}:{lineno}: at most one `-- help:` line per item, after its notes"
+            )
+            out.append(Expected(
+                path.resolve(), lineno, int(im.group("col")), im.group("code"),
+                message=group[0][1],
+                notes=tuple(t for k, t in group if k == "note"),
+                hint=next((t for k, t in group if k == "help"), None),
+            ))
     return out
 
 
@@ -107,6 +184,31 @@ def test_golden(path: Path):
     )
     assert not result.ok
     assert all(d.severity.value == "error" for d in result.diagnostics)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_golden_text(path: Path, monkeypatch):
+    """The message, note and hint texts are exactly the ones written under each expectation."""
+    monkeypatch.chdir(ROOT)  # paths inside texts are then relative to the repository root
+    result = check_paths([path.relative_to(ROOT)])
+    actual = sorted(
+        (Expected(Path(d.span.file).resolve(), d.span.line, d.span.col, d.code, d.message, d.notes, d.hint)
+         for d in result.diagnostics),
+        key=Expected.sort_key,
+    )
+    expected = sorted((e for f in golden_files(result) for e in expected_texts(f)), key=Expected.sort_key)
+    want = [line for e in expected for line in e.listing()]
+    got = [line for e in actual for line in e.listing()]
+    if want != got:
+        diff = difflib.unified_diff(want, got, "written in tests/golden", "reported by the checker", lineterm="")
+        pytest.fail("the diagnostic texts differ from the golden ones:\n" + "\n".join(diff), pytrace=False)
+
+
+def test_golden_text_format_is_strict():
+    """Every expectation in the golden tree has its texts, and none are stray."""
+    for f in sorted(GOLDEN.rglob("*.para")):
+        texts = expected_texts(f)
+        assert {(e.file, e.line, e.col, e.code) for e in texts} == expectations(f), f.name
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
