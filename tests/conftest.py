@@ -34,3 +34,60 @@ def nn():
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: builds or trains; takes several seconds (deselect with -m 'not slow')")
+
+
+# ---------------------------------------------------------------------- snapshots
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        default=False,
+        help="rewrite the stored snapshots under tests/snapshots/ with the current output",
+    )
+
+
+class Snapshots:
+    """Compares text with the stored snapshot files; rewrites them under `--update-snapshots`.
+
+    A missing or different snapshot fails the test (a unified diff shows what changed); it is
+    written only when asked, so an intended change is reviewed as a diff in the commit.
+    """
+
+    def __init__(self, root: Path, update: bool):
+        self.root = root
+        self.update = update
+
+    def check(self, name: str, actual: str) -> None:
+        import difflib
+
+        path = self.root / name
+        shown = path.relative_to(ROOT)
+        if self.update:
+            if not path.exists() or path.read_text(encoding="utf-8") != actual:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(actual, encoding="utf-8")
+            return
+        if not path.exists():
+            pytest.fail(
+                f"no snapshot {shown}; run `python -m pytest --update-snapshots tests/test_snapshots.py` "
+                "and review the new file before committing it",
+                pytrace=False,
+            )
+        stored = path.read_text(encoding="utf-8")
+        if stored != actual:
+            diff = difflib.unified_diff(
+                stored.splitlines(), actual.splitlines(), f"{shown} (stored)", f"{shown} (now)", lineterm=""
+            )
+            pytest.fail(
+                "\n".join(diff)
+                + "\n\nif the change is intended, run `python -m pytest --update-snapshots tests/test_snapshots.py`"
+                " and commit the snapshot with it",
+                pytrace=False,
+            )
+
+
+@pytest.fixture(scope="session")
+def snapshots(request) -> Snapshots:
+    return Snapshots(ROOT / "tests" / "snapshots", request.config.getoption("--update-snapshots"))
