@@ -65,10 +65,19 @@ def test_model_xla_programs_match(bench_models, cases):
 def test_model_timing_runs(bench_models, cases, capsys):
     results = [bench_models.time_case(c, repeats=2, warmup=1) for c in cases]
     for r in results:
-        assert r["compiled"] > 0 and r["hand"] > 0 and r["ratio"] > 0
+        assert r["repeats"] == 2
+        assert r["ratio_of_medians"] == pytest.approx(r["compiled"] / r["hand"])
         r["max_abs_diff"] = 0.0
     bench_models.print_table(results)
-    assert "ResMLP4" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    # Each case's row shows its own numbers, in the columns the header names.
+    for r in results:
+        (row,) = [line for line in out if line.startswith(r["name"])]
+        ms_c, ms_h, ratio, of_medians = (float(v) for v in row[len(r["name"]):].split()[:4])
+        assert ms_c == pytest.approx(1e3 * r["compiled"], abs=1e-3)
+        assert ms_h == pytest.approx(1e3 * r["hand"], abs=1e-3)
+        assert ratio == pytest.approx(r["ratio"], abs=1e-3)
+        assert of_medians == pytest.approx(r["ratio_of_medians"], abs=1e-3)
 
 
 def test_generated_programs_check(bench_check, tmp_path):
@@ -81,7 +90,10 @@ def test_generated_programs_check(bench_check, tmp_path):
 def test_scaling_rows(bench_check, tmp_path):
     rows = bench_check.scaling([60, 120], runs=1, workdir=tmp_path)
     assert [r["target"] for r in rows] == [60, 120]
-    assert all(r["seconds"] > 0 and r["paras"] > 0 for r in rows)
+    for r in rows:
+        assert r["lines"] >= r["target"]  # the generator never gives fewer lines than asked
+        assert r["us_per_line"] == pytest.approx(1e6 * r["seconds"] / r["lines"])
+    assert rows[1]["paras"] > rows[0]["paras"]
 
 
 def test_check_path_imports_no_jax(bench_check):

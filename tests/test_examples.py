@@ -10,6 +10,7 @@ import pytest
 
 import paradsl
 from paradsl.driver import check_paths, compile_path
+from paradsl.lower.pybuild import ident
 
 from conftest import EXAMPLES, STDLIB
 
@@ -29,13 +30,18 @@ def test_example_checks(path):
 
 @pytest.mark.parametrize("path", PARA_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_example_compiles_and_loads(path):
-    source = compile_path(path)
-    tree = ast.parse(source)
+    """One Equinox class per para of the checked program (the file's and those it imports), all
+    exported, and the loaded module builds exactly those."""
+    import equinox as eqx
+
+    (program,) = check_paths([path]).programs.values()
+    paras = sorted(ident(p.name) for p in program.paras)
+    tree = ast.parse(compile_path(path))
     classes = [n.name for n in tree.body if isinstance(n, ast.ClassDef)]
-    assert classes
+    assert sorted(classes) == paras
     mod = paradsl.load(path)
-    for name in classes:
-        assert hasattr(mod, name)
+    assert sorted(mod.__all__) == paras
+    assert all(issubclass(getattr(mod, name), eqx.Module) for name in paras)
 
 
 def _quickstart():

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from paradsl import driver
 from paradsl.diagnostics import CODES
+from paradsl.lower.pybuild import ident
 
 from conftest import EXAMPLES, STDLIB
 
@@ -93,8 +94,11 @@ def assert_well_formed(text: str, file: str = "mutant.para") -> driver.CheckResu
         assert (d.span.end_line, d.span.end_col) >= (d.span.line, d.span.col), d
         assert d.message and "{" not in d.message, d
     if result.ok:
+        # A clean mutant compiles to one class per para it checked to.
         program = result.programs[file]
-        pyast.parse(driver.compile_program(program))
+        tree = pyast.parse(driver.compile_program(program))
+        classes = sorted(n.name for n in tree.body if isinstance(n, pyast.ClassDef))
+        assert classes == sorted(ident(p.name) for p in program.paras), text
     else:
         assert any(d.severity.value == "error" for d in result.diagnostics)
     return result
@@ -130,7 +134,6 @@ def test_a_sample_of_clean_mutants_runs():
     import jax
     import jax.numpy as jnp
 
-    from paradsl.lower.pybuild import ident
     from paradsl.types import FixedAxis, TupleType
 
     def example(t, sizes):

@@ -112,3 +112,14 @@ def test_no_stale_snapshots(stage: str, snapshots):
             (folder / name).unlink()
         return
     assert not stale, f"snapshots without a source in {folder.relative_to(ROOT)}: {stale}; run --update-snapshots"
+
+
+def test_ir_hook_finds_the_printer(monkeypatch):
+    """Once `paradsl.ir.printer` exists, the IR snapshots use its `format_program`."""
+    import sys
+    import types
+
+    printer = types.ModuleType("paradsl.ir.printer")
+    printer.format_program = lambda program: "ir"
+    monkeypatch.setitem(sys.modules, "paradsl.ir.printer", printer)
+    assert _ir_printer() is printer.format_program
