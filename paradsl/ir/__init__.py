@@ -55,3 +55,6 @@ from .nodes import Var as Var
 from .nodes import factors as factors
 from .nodes import nodes as nodes
 from .nodes import source_name as source_name
+from .printer import format_para as format_para
+from .printer import format_program as format_program
+from .printer import short_type as short_type
