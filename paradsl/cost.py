@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ir
-from .types import FixedAxis, IndexSetAxis, Poly, TensorType, TupleType, Type
+from .types import Poly, TensorType, TupleType, Type
 from .types.sizes import poly_sum
 
 BYTES = {"f64": 8, "i64": 8, "f32": 4, "i32": 4, "u32": 4, "bf16": 2, "f16": 2, "i16": 2, "i8": 1, "u8": 1, "bool": 1}
@@ -132,7 +132,8 @@ def report(program: ir.Program, name: str) -> CostReport:
     root = program.get(name)
     pr = params_report(program, name)
     r = CostReport(name, root.signature(), pr.Q, pr.P, {n for n, _ in root.index_sets})
-    _Walker(program, r).para(root, "", {}, {})
+    walker = _Walker(program, r)
+    walker.para(walker.tree.root(name))
     return r
 
 
@@ -144,14 +145,17 @@ def cost(path: str | Path, name: str) -> CostReport:
 
 
 class _Walker:
+    """Goes through a para's body, and into each use where the body refers to it (once per
+    reference, scaled by the steps of a fold or `map` around it)."""
+
     def __init__(self, program: ir.Program, out: CostReport):
-        self.defs = {p.name: p for p in program.paras}
+        self.tree = ir.UseTree(program)
         self.out = out
 
-    def para(self, d: ir.ParaDef, prefix: str, sizes: dict[str, Poly], sets: dict[str, Poly]) -> None:
-        saved = (getattr(self, "d", None), getattr(self, "prefix", ""), getattr(self, "sizes", {}), getattr(self, "sets", {}))
-        self.d, self.prefix, self.sizes, self.sets = d, prefix, sizes, sets
+    def para(self, at: ir.Reached) -> None:
+        saved, self.at = getattr(self, "at", None), at
         try:
+            d = at.para
             if d.body is not None:
                 self.map_(d.body)
             for case in d.cases:
@@ -159,15 +163,15 @@ class _Walker:
             for tie in d.ties:
                 self.term(tie.value, "(tie " + ".".join(tie.targets[0]) + ")")
         finally:
-            self.d, self.prefix, self.sizes, self.sets = saved
+            self.at = saved
+
+    @property
+    def prefix(self) -> str:
+        return "".join(n + "." for n in self.at.path)
 
     # ------------------------------------------------------------------ sizes
     def axis(self, a) -> Poly:
-        if isinstance(a, FixedAxis):
-            return a.size.substitute(self.sizes)
-        if isinstance(a, IndexSetAxis):
-            return self.sets.get(a.name, Poly.var(a.name))
-        return Poly.const(1)  # pragma: no cover - the checker solves every axis
+        return self.at.size(a)
 
     def elements(self, t: Type, labels: ir.Labels = ()) -> Poly:
         out = Poly.const(1)
@@ -225,13 +229,9 @@ class _Walker:
                 self.out.activations[i] = Activation(a.path, f"{pretty(steps)} x {a.type}", a.elements * steps, a.bytes_per)
 
     def use(self, name: str, index_sets) -> None:
-        use = next(u for u in self.d.uses if u.name == name)
-        callee = self.defs.get(use.callee)
-        if callee is None or callee.is_reparam:
-            return
-        sizes = {h.name: a.poly.substitute(self.sizes) for h, a in zip(callee.hypers, use.args) if a.poly is not None}
-        sets = {n: self.axis(a) for n, a in index_sets}
-        self.para(callee, self.prefix + name + ".", sizes, sets)
+        callee = self.tree.enter(self.at, name, index_sets)
+        if callee is not None:
+            self.para(callee)
 
     def fold(self, m: ir.Fold) -> None:
         steps = self.axis(m.axis)

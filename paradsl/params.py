@@ -18,7 +18,6 @@ from pathlib import Path
 from . import ir
 from .types import FixedAxis, IndexSetAxis, MetaAxis, Poly, TensorType
 from .types.sizes import poly_sum
-from .types.unify import substitute_type
 
 #: free: a stored leaf of P; via: a stored leaf Q that a 2-cell introduced (not in P);
 #: tied: a leaf of P computed by a tie; abstract: declared `~ via`, given by the para's user.
@@ -92,10 +91,12 @@ class ParamReport:
 
 def report(program: ir.Program, name: str) -> ParamReport:
     root = program.get(name)
-    defs = {p.name: p for p in program.paras}
     rows: list[LeafRow] = []
-
-    def walk(d: ir.ParaDef, prefix: tuple[str, ...], sizes: dict[str, Poly], index_sets: dict, above: dict) -> None:
+    # A leaf tied from above: a tie of a para on a leaf of one of its uses, keyed by the
+    # leaf's path from the root. The walk reaches every para after the paras above it.
+    above: dict[tuple[str, ...], str] = {}
+    for at in ir.walk(program, name):
+        d, prefix = at.para, at.path
         inside = ".".join(prefix) + ": " if prefix else ""  # a tie of a use's own, seen from the root
         here = {t: inside + tie.source for tie in d.ties for t in tie.targets}
         for p in d.params:
@@ -107,22 +108,12 @@ def report(program: ir.Program, name: str) -> ParamReport:
                 status = "abstract"
             else:
                 status = "via" if p.via is not None else "free"
-            t = substitute_type(p.type, sizes, index_sets)
+            t = at.type(p.type)
             rows.append(LeafRow(".".join(path), t, _count(t), status, tie, via=p.via is not None))
-        for use in d.uses:
-            callee = defs.get(use.callee)
-            if callee is None or callee.is_reparam:
-                continue
-            sub_sizes = {h.name: a.poly.substitute(sizes) for h, a in zip(callee.hypers, use.args) if a.poly is not None}
-            sub_sets = {n: _axis(a, index_sets) for n, a in use.index_sets}
-            inner = dict(above)
-            for tie in d.ties:
-                for target in tie.targets:
-                    if target[0] == use.name:
-                        inner[prefix + target] = here[target]
-            walk(callee, prefix + (use.name,), sub_sizes, sub_sets, inner)
-
-    walk(root, (), {}, {}, {})
+        uses = {u.name for u in d.uses}
+        for target, tie in here.items():
+            if target[0] in uses:
+                above[prefix + target] = tie
     return ParamReport(name, root.signature(), tuple(rows))
 
 
@@ -131,12 +122,6 @@ def params(path: str | Path, name: str) -> ParamReport:
     from .driver import _program, check_paths
 
     return report(_program(check_paths([path], also=(name,))), name)
-
-
-def _axis(a, index_sets: dict):
-    if isinstance(a, IndexSetAxis) and a.name in index_sets:
-        return index_sets[a.name]
-    return a
 
 
 def _count(t: TensorType) -> Poly:

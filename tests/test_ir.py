@@ -13,7 +13,7 @@ import pytest
 import paradsl
 from paradsl import ir
 from paradsl.ir import printer
-from paradsl.types import FixedAxis, MapType, Poly, TensorType
+from paradsl.types import FixedAxis, IndexSetAxis, Kind, MapType, Poly, TensorType
 
 ROOT = Path(__file__).resolve().parent.parent
 NODES = importlib.import_module("paradsl.ir.nodes")  # the module; `ir.nodes` is the function
@@ -198,3 +198,48 @@ def test_the_ir_does_not_import_the_syntax():
             else:
                 continue
             assert not any("syntax" in n for n in names), f"{f.name} imports {names}"
+
+
+# ------------------------------------------------------------------ the walk over uses
+
+
+def _file_program(path: Path) -> ir.Program:
+    return next(iter(paradsl.check_paths([path]).programs.values()))
+
+
+def test_the_walk_goes_depth_first_in_declaration_order_with_sizes():
+    program = _file_program(ROOT / "examples" / "tying.para")
+    reached = [(r.path, r.para.name, {h: str(p) for h, p in r.sizes.items()})
+               for r in ir.walk(program, "TiedEmbeddingLM")]
+    assert reached == [
+        ((), "TiedEmbeddingLM", {}),
+        (("emb",), "Embedding", {"v": "v", "d": "d"}),
+        (("mix",), "ResidualMLPBlock", {"d": "d", "d_hidden": "4*d"}),
+        (("mix", "norm"), "LayerNorm", {"d": "d"}),
+        (("mix", "ff"), "MLP", {"d_in": "d", "d_hidden": "4*d", "d_out": "d"}),
+        (("mix", "ff", "linear_0"), "Linear", {"i": "d", "o": "4*d"}),
+        (("mix", "ff", "linear_1"), "Linear", {"i": "4*d", "o": "d"}),
+        (("out",), "LinearNoBias", {"i": "d", "o": "v"}),
+    ]  # the reparam `transposed_0` holds no parameters: the walk does not enter it
+    mlp = next(r for r in ir.walk(program, "TiedEmbeddingLM") if r.path == ("mix", "ff", "linear_0"))
+    assert mlp.use is not None and mlp.use.callee == "Linear"
+    assert ir.short_type(mlp.type(mlp.para.params[0].type)) == "f32[d,4*d]"
+
+
+def test_the_walk_puts_index_sets_where_a_use_fixes_them():
+    program = _file_program(ROOT / "examples" / "equivariant.para")
+    dense = [r for r in ir.walk(program, "RingNet") if r.para.name == "Dense"]
+    assert [r.path for r in dense] == [("conv1", "dense_0"), ("conv2", "dense_0")]
+    assert all(ir.short_type(r.type(r.para.params[0].type)) == "f32[c,c]" for r in dense)
+    assert dense[0].size(IndexSetAxis("m", Kind.SET)) == Poly.var("c")
+    assert dense[0].size(IndexSetAxis("other", Kind.SET)) == Poly.var("other")
+
+
+def test_entering_a_use_at_a_reference_takes_the_reference_index_sets():
+    program = _file_program(ROOT / "examples" / "transformer.para")
+    tree = ir.UseTree(program)
+    root = tree.root("TransformerBlock")
+    attn = tree.enter(root, "attn", (("t", FixedAxis(Poly.var("h") * Poly.const(2))),))
+    assert attn.path == ("attn",) and attn.sizes == {"d": Poly.var("d")}
+    assert ir.short_type(attn.type(attn.para.type)) == "f32[2*h,d] -> f32[2*h,d]"
+    assert tree.enter(root, "attn").index_sets == {}  # no tie fixes where the use's `t` is

@@ -1,8 +1,8 @@
 """The typed IR between checking and lowering: its nodes (`nodes`), a printer (`printer`),
 and a walk over a para's tree of uses (`walk`). `from paradsl import ir; ir.Fold(...)`.
 
-The function `ir.nodes` (every node of a term) takes the name of the module `ir.nodes`;
-`from paradsl.ir.nodes import ...` still reaches the module."""
+The functions `ir.nodes` (every node of a term) and `ir.walk` (the paras below a para) take
+the names of their modules; `from paradsl.ir.nodes import ...` still reaches the module."""
 
 from .nodes import AlgebraShape as AlgebraShape
 from .nodes import Apply as Apply
@@ -58,3 +58,6 @@ from .nodes import source_name as source_name
 from .printer import format_para as format_para
 from .printer import format_program as format_program
 from .printer import short_type as short_type
+from .walk import Reached as Reached
+from .walk import UseTree as UseTree
+from .walk import walk as walk
