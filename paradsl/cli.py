@@ -199,7 +199,7 @@ def _prepare(args, sizes: list[str], problem: str | None = None):
 
 
 def _params(args) -> int:
-    from .params import report
+    from .analysis.params import report
 
     program, sizes, status = _prepare(args, args.sizes)
     if program is None:
@@ -209,7 +209,7 @@ def _params(args) -> int:
 
 
 def _cost(args) -> int:
-    from .cost import report
+    from .analysis.cost import report
 
     problem = "--max-degree must be at least 1" if args.max_degree < 1 else None
     program, sizes, status = _prepare(args, args.sizes + args.more_sizes, problem)
@@ -220,7 +220,7 @@ def _cost(args) -> int:
 
 
 def _laws(args) -> int:
-    from .laws import format_results, program_laws
+    from .analysis.laws import format_results, program_laws
 
     problem = "--trials must be at least 1" if args.trials < 1 else None
     program, sizes, status = _prepare(args, args.sizes, problem)

@@ -130,7 +130,7 @@ def test_a_sample_of_clean_mutants_runs():
     import jax
     import jax.numpy as jnp
 
-    from paradsl.lower.pybuild import ident
+    from paradsl.names import ident
     from paradsl.types import FixedAxis, TupleType
 
     def example(t, sizes):
