@@ -350,8 +350,9 @@ def _parallel(m: Parallel, indent: str) -> tuple[str, int]:
 
 
 def _fold(m: Fold, indent: str) -> tuple[str, int]:
-    # The mode is how it runs, which the scheme as written does not always say.
-    return f"{m.scheme}[{m.mode}] {m.use}{_sets(m.index_sets)} over {_axis(m.axis)}", _OPEN
+    # The mode says how it runs, where the scheme as written does not (`fold[balanced]`).
+    mode = "" if m.mode == m.scheme else f"[{m.mode}]"
+    return f"{m.scheme}{mode} {m.use}{_sets(m.index_sets)} over {_axis(m.axis)}", _OPEN
 
 
 def _map_over(m: MapOver, indent: str) -> tuple[str, int]:
