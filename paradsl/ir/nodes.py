@@ -14,7 +14,8 @@ field is not obvious from its place; `?` optional; `*` a tuple):
     Tie         ::= target:path* value:term source              leaves computed from others
     AlgebraShape::= kind:ShapeKind functor? Constructor* carrier:Type elem:Type? out:Type?
     Constructor ::= name field:FieldRole* type:Type* result:Type
-    Case        ::= name pattern* body:term                     a pattern: a name or a tuple
+    Case        ::= name pattern* body:mapterm                  a pattern: a name or a tuple;
+                                                                the body a LambdaT of them
 
     term     ::= Var(name) | ParamRef(name) | LeafRef(path) | HyperRef(name) | SizeOf(axis)
                | Lit(value) | IndexValue(name)
@@ -443,7 +444,7 @@ class Case:
 
     name: str
     patterns: tuple[str | tuple, ...]
-    body: Term
+    body: MapTerm  # a LambdaT from the checker
 
 
 @dataclass(frozen=True)

@@ -191,8 +191,11 @@ def _constructor(c: Constructor) -> str:
 
 def _case(c: Case) -> str:
     # The body is a lambda over the patterns' names, which the patterns already show.
-    body = c.body.body if isinstance(c.body, LambdaT) else c.body
-    return f"case {c.name}({', '.join(_pattern(p) for p in c.patterns)}) => {term(body, _OPEN, INDENT * 2)}"
+    if isinstance(c.body, LambdaT):
+        body = term(c.body.body, _OPEN, INDENT * 2)
+    else:
+        body = map_term(c.body, _OPEN, INDENT * 2)
+    return f"case {c.name}({', '.join(_pattern(p) for p in c.patterns)}) => {body}"
 
 
 def _pattern(p: str | tuple) -> str:
