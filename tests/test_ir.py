@@ -243,3 +243,12 @@ def test_entering_a_use_at_a_reference_takes_the_reference_index_sets():
     assert attn.path == ("attn",) and attn.sizes == {"d": Poly.var("d")}
     assert ir.short_type(attn.type(attn.para.type)) == "f32[2*h,d] -> f32[2*h,d]"
     assert tree.enter(root, "attn").index_sets == {}  # no tie fixes where the use's `t` is
+
+
+def test_the_parameter_report_lists_the_leaves_the_walk_reaches():
+    from paradsl.analysis.params import report
+
+    program = _file_program(ROOT / "examples" / "tying.para")
+    for name in ("AlbertStack", "TiedEmbeddingLM", "LowRankMLP"):
+        leaves = [".".join(r.path + (p.name,)) for r in ir.walk(program, name) for p in r.para.params]
+        assert [row.path for row in report(program, name).rows] == leaves
