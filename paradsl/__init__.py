@@ -12,6 +12,8 @@ from .driver import check_source as check_source
 from .driver import compile_path as compile_path
 from .driver import load as load
 from .driver import loads as loads
+# Through their first names, `paradsl.cost` and so on (the modules of `paradsl.analysis`), so
+# that importing one of those later cannot replace the function here by the module.
 from .cost import cost as cost
 from .laws import check_laws as check_laws
 from .params import params as params

@@ -1,4 +1,4 @@
-"""The `para` command: check, compile, params, laws, cost.
+"""The `para` command: check, compile, ir, params, laws, cost.
 
 Exit status: 0 success, 1 an error in the user's program, 2 a usage error.
 """
@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
                        "Compile a .para file to a readable Python module of equinox.Module classes.")
     k.add_argument("file", metavar="FILE")
     k.add_argument("-o", "--output", metavar="OUT", help="where to write the module (default: standard output)")
+
+    i = sub.add_parser("ir", help="print the typed IR the checker makes of a file, or of one para", description=
+                       "Check a .para file and print its typed IR: each para's signature, parameters, uses, ties "
+                       "and body, callees first. Exit 1 if the file has an error or there is no para NAME.")
+    i.add_argument("file", metavar="FILE")
+    i.add_argument("name", metavar="NAME", nargs="?", help="one para (default: every para of the file's program)")
 
     r = sub.add_parser("params", help="the parameter space of a para, before and after ties", description=
                        "Report a para's parameter leaves: |P| before ties and |Q| after (what the module stores), "
@@ -68,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help(sys.stderr)
         return 2
-    return {"check": _check, "compile": _compile, "params": _params, "laws": _laws, "cost": _cost}[args.command](args)
+    commands = {"check": _check, "compile": _compile, "ir": _ir, "params": _params, "laws": _laws, "cost": _cost}
+    return commands[args.command](args)
 
 
 def _missing(files: list[str]) -> int:
@@ -118,6 +125,24 @@ def _compile(args) -> int:
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(source)
+    return 0
+
+
+def _ir(args) -> int:
+    from .ir import format_para, format_program
+
+    program, status = _checked_program(args.file, args.name)
+    if program is None:
+        return status
+    if args.name is None:
+        sys.stdout.write(format_program(program))
+        return 0
+    names = [p.name for p in program.paras]
+    if args.name not in names:
+        print(f"para: error: no para named {args.name!r} in {program.file}; the paras are: {', '.join(names)}",
+              file=sys.stderr)
+        return 1
+    print(format_para(program.get(args.name)))
     return 0
 
 
@@ -174,7 +199,7 @@ def _prepare(args, sizes: list[str], problem: str | None = None):
 
 
 def _params(args) -> int:
-    from .params import report
+    from .analysis.params import report
 
     program, sizes, status = _prepare(args, args.sizes)
     if program is None:
@@ -184,7 +209,7 @@ def _params(args) -> int:
 
 
 def _cost(args) -> int:
-    from .cost import report
+    from .analysis.cost import report
 
     problem = "--max-degree must be at least 1" if args.max_degree < 1 else None
     program, sizes, status = _prepare(args, args.sizes + args.more_sizes, problem)
@@ -195,7 +220,7 @@ def _cost(args) -> int:
 
 
 def _laws(args) -> int:
-    from .laws import format_results, program_laws
+    from .analysis.laws import format_results, program_laws
 
     problem = "--trials must be at least 1" if args.trials < 1 else None
     program, sizes, status = _prepare(args, args.sizes, problem)

@@ -51,17 +51,13 @@ LONG_CLASSES = {
     "paradsl/syntax/parser.py::_Builder": "one transformer builds every node of the AST",
 }
 #: Analyses that import private names of the driver today.
-DRIVER_PRIVATES = {
-    "paradsl.cost": "reads the checked program through `driver._program`",
-    "paradsl.laws": "reads the checked program through `driver._program` and builds with `driver._exec`",
-    "paradsl.params": "reads the checked program through `driver._program`",
-}
+DRIVER_PRIVATES: dict[str, str] = {}
 #: Classes whose methods assign attributes of `self` outside `__init__`/`__post_init__` today.
 SELF_MUTATION = {
     "paradsl/check/checker.py::_Decl": "`_coalgebra_case` records the coalgebra's constructor on self",
     "paradsl/check/exprs.py::BodyChecker": "the environment, scope and index counter are swapped on self",
     "paradsl/check/symmetry.py::_Symmetry": "`map_` swaps the environment on self",
-    "paradsl/cost.py::_Walker": "the walk swaps its context and naming on self",
+    "paradsl/analysis/cost.py::_Walker": "the walk swaps its context and naming on self",
     "paradsl/lower/lower.py::_ParaLowering": "statements, names and environment are swapped on self per function",
 }
 

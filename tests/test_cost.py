@@ -13,7 +13,7 @@ import pytest
 from conftest import EXAMPLES, STDLIB
 
 import paradsl
-from paradsl.cost import pretty
+from paradsl.analysis.cost import pretty
 from paradsl.types import Poly
 
 SIZES = dict(d=16, h=4, k=8, f=32, n=10)

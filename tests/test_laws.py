@@ -18,7 +18,7 @@ from conftest import EXAMPLES, STDLIB
 
 import paradsl
 from paradsl import ir
-from paradsl.laws import _para_laws
+from paradsl.analysis.laws import _para_laws
 from paradsl.types import IndexSetAxis, Kind, MapType, TensorType
 
 
@@ -124,13 +124,13 @@ def test_laws_catch_a_map_that_is_not_equivariant(kind):
 
 
 def test_laws_cli_exits_1_on_a_failed_law(tmp_path, monkeypatch):
-    import paradsl.laws as laws
+    import paradsl.analysis.laws as laws
 
     # Break the group action the checker uses: every equivariance law must then fail.
     script = tmp_path / "run.py"
     script.write_text(
         "import sys, jax.numpy as jnp\n"
-        "import paradsl.laws as laws\n"
+        "import paradsl.analysis.laws as laws\n"
         "laws._act = lambda value, t, n, perm: value if not hasattr(value, 'shape') or not value.shape "
         "else jnp.roll(value, 1, axis=0) * 0.5\n"
         "from paradsl.cli import main\n"

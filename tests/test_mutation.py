@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from paradsl import driver
 from paradsl.diagnostics import CODES
-from paradsl.lower.pybuild import ident
+from paradsl.names import ident
 
 from conftest import EXAMPLES, STDLIB
 

@@ -20,7 +20,7 @@ import pytest
 from conftest import EXAMPLES, STDLIB, randomise
 
 import paradsl
-from paradsl.driver import _program, check_paths
+from paradsl import api
 
 TOL = dict(rtol=1e-5, atol=1e-5)
 
@@ -112,7 +112,7 @@ def test_every_tie_in_the_stdlib_and_examples_is_covered():
     """TIED lists every para whose parameter tree has a tie (its own or a use's)."""
     found = set()
     for path in [STDLIB / "nn.para", STDLIB / "reparam.para", *sorted(EXAMPLES.glob("*.para"))]:
-        program = _program(check_paths([path]))
+        program = api.check_file(path)
         for p in program.paras:
             if p.file != program.file or p.is_reparam:
                 continue
@@ -155,7 +155,7 @@ def test_tied_gradient_is_the_untied_gradient_pulled_back(where, key):
         return jnp.sum(jnp.sin(y) * jnp.arange(1, y.size + 1).reshape(y.shape))
 
     if not hasattr(m, "untie"):  # the ties are inside a use: its own test pulls them back
-        assert any(hasattr(getattr(m, u.name), "untie") for u in _program(check_paths([path])).get(name).uses)
+        assert any(hasattr(getattr(m, u.name), "untie") for u in api.check_file(path).get(name).uses)
         return
     tied_grad = eqx.filter_grad(lambda q: loss(q(x)))(m)
     p, pullback = eqx.filter_vjp(lambda q: q.untie(x), m)

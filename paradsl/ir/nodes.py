@@ -1,32 +1,138 @@
 """The typed core IR: what the checker produces and the lowering consumes.
 
-    program  ::= ParaDef*                         callees before callers
-    ParaDef  ::= name hyper* indexset* dom cod Param* Use* Tie* body:MapTerm   (para or reparam)
-    Tie      ::= target* value:term               leaves computed from other parameters
-    term     ::= Var | ParamRef | LeafRef | HyperRef | SizeOf | Lit | IndexValue
-               | Sub(term, index*) | Prim(op, term*) | Reduce(op, (i, axis)*, term)
-               | For((i, axis)*, term) | Let(x, term, term) | TupleT(term*) | MatMul(term, term)
-               | Einsum(spec, term*) | Builtin(name, term*, over) | Apply(mapterm, term)
-    index    ::= IVar(i) | term                   an index variable, or an integer term (gather)
-    mapterm  ::= UseRef(use) | PrimMap(op) | LambdaT(x*, tupled, term)
-               | Compose(f, g) | Parallel(f, g) | Fanout(f, g) | Fold(scheme, use, mode, axis)
-               | MapOver(f, axis)
+Every node is a frozen dataclass. The grammar, with each node's fields (`name:` where a
+field is not obvious from its place; `?` optional; `*` a tuple):
+
+    Program     ::= file ParaDef*                          callees before callers
+    ParaDef     ::= name file kind:ParaKind Hyper* (name, Kind)* type:MapType Param* Use* Tie*
+                    body:mapterm stochastic shape:AlgebraShape? Case*
+    Hyper       ::= name kind:HyperKind default?
+    Param       ::= name type:TensorType Init abstract via?     a leaf of the para's own
+    Init        ::= name arg*                                   `normal(0.02)`
+    Use         ::= name callee HyperArg* anonymous (name, Axis)*
+    HyperArg    ::= poly | literal | ref                        exactly one is given
+    Tie         ::= target:path* value:term source              leaves computed from others
+    AlgebraShape::= kind:ShapeKind functor? Constructor* carrier:Type elem:Type? out:Type?
+    Constructor ::= name field:FieldRole* type:Type* result:Type
+    Case        ::= name pattern* body:mapterm                  a pattern: a name or a tuple;
+                                                                the body a LambdaT of them
+
+    term     ::= Var(name) | ParamRef(name) | LeafRef(path) | HyperRef(name) | SizeOf(axis)
+               | Lit(value) | IndexValue(name)
+               | Sub(base:term, index*) | Prim(op, term*)
+               | Reduce(op:ReduceOp, Semiring?, (i, Axis)*, body:term)
+               | For((i, Axis)*, body:term) | Let(name, value:term, body:term)
+               | TupleT(term*) | MatMul(term, term) | Einsum(spec, term*)
+               | Builtin(name, term*, over:i*) | Apply(fn:mapterm, arg:term)
+    index    ::= IVar(i, Axis) | term                  an index variable, or an integer (gather)
+    Semiring ::= name add mul zero one beta:term?
+    mapterm  ::= UseRef(use, (name, Axis)*) | PrimMap(op) | LambdaT(x*, tupled, body:term)
+               | Compose(first, second) | Parallel(left, right) | Fanout(left, right)
+               | Fold(scheme:Scheme, use, mode:FoldMode, Axis, (name, Axis)*)
+               | MapOver(fn:mapterm, Axis)
 
 Every term has a `type` (of the whole value) and `labels`: the free index variables it is
 indexed by, as (unique name, axis) pairs sorted by name. A labelled term is a scalar per
-assignment of its labels; reductions and `For` remove labels.
+assignment of its labels; reductions and `For` remove labels. Every map term has a `type`,
+a `MapType`. A term's `span` says where it was written, for passes that report on it; it
+takes no part in equality.
+
+The kinds of things (fold modes, shapes, hypers) are `StrEnum`s. A node given a plain
+string for one coerces it, so `Fold(..., mode="scan")` and `fold.mode == "scan"` both work.
 """
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
 
-from .diagnostics import Span
-from .types import Axis, Kind, MapType, Poly, TensorType, Type
+from ..diagnostics.span import Span
+from ..types import Axis, Kind, MapType, Poly, TensorType, Type
 
 Labels = tuple[tuple[str, Axis], ...]
+
+
+# ------------------------------------------------------------------ kinds
+
+
+class ParaKind(enum.StrEnum):
+    """What a declaration is: a para, a reparam (a 2-cell), or one of the algebra-like kinds."""
+
+    PARA = "para"
+    REPARAM = "reparam"
+    ALGEBRA = "algebra"
+    COALGEBRA = "coalgebra"
+    MEALY = "mealy"
+    MOORE = "moore"
+    MONOID = "monoid"
+    COMMUTATIVE_MONOID = "commutative monoid"
+
+
+class ShapeKind(enum.StrEnum):
+    """The algebra-like kinds: what an `AlgebraShape` describes."""
+
+    ALGEBRA = "algebra"
+    COALGEBRA = "coalgebra"
+    MEALY = "mealy"
+    MOORE = "moore"
+    MONOID = "monoid"
+    COMMUTATIVE_MONOID = "commutative monoid"
+
+
+class HyperKind(enum.StrEnum):
+    """The kind of a hyperparameter, as written in a signature."""
+
+    NAT = "Nat"
+    INT = "Int"
+    FLOAT = "Float"
+    BOOL = "Bool"
+
+
+class FieldRole(enum.StrEnum):
+    """What a constructor's field holds: data, the carrier, or a fixed type."""
+
+    DATA = "A"
+    CARRIER = "X"
+    FIXED = "K"
+
+
+class Scheme(enum.StrEnum):
+    """The recursion scheme as written: `fold`, `scan`, `unfold` or `run ... over t`."""
+
+    FOLD = "fold"
+    SCAN = "scan"
+    UNFOLD = "unfold"
+    RUN = "run"
+
+
+class FoldMode(enum.StrEnum):
+    """How a `Fold` runs; see `Fold`."""
+
+    SCAN = "scan"
+    ASSOC = "assoc"
+    PREFIX = "prefix"
+    BALANCED = "balanced"
+    TREE = "tree"
+    UNFOLD = "unfold"
+    MEALY = "mealy"
+    MOORE = "moore"
+
+
+class ReduceOp(enum.StrEnum):
+    """A reduction over index variables."""
+
+    SUM = "sum"
+    MAX = "max"
+    MIN = "min"
+    MEAN = "mean"
+    PROD = "prod"
+
+
+def _coerce(node: object, name: str, kind: type[enum.StrEnum]) -> None:
+    """Store the field `name` of a frozen node as the enum `kind` (it may be given as a str)."""
+    object.__setattr__(node, name, kind(getattr(node, name)))
 
 
 # ------------------------------------------------------------------ terms
@@ -88,7 +194,7 @@ class IVar:
 @dataclass(frozen=True)
 class Sub(Term):
     base: Term
-    indices: tuple["IVar | Term", ...]
+    indices: tuple[IVar | Term, ...]
 
 
 @dataclass(frozen=True)
@@ -109,15 +215,18 @@ class Semiring:
     mul: str
     zero: float | bool
     one: float | bool
-    beta: "Term | None" = None
+    beta: Term | None = None
 
 
 @dataclass(frozen=True)
 class Reduce(Term):
-    op: str  # sum | max | min | mean | prod
+    op: ReduceOp
     semiring: Semiring | None  # None: the real numbers
     indices: tuple[tuple[str, Axis], ...]
     body: Term
+
+    def __post_init__(self) -> None:
+        _coerce(self, "op", ReduceOp)
 
 
 @dataclass(frozen=True)
@@ -164,7 +273,7 @@ class Builtin(Term):
 
 @dataclass(frozen=True)
 class Apply(Term):
-    fn: "MapTerm"
+    fn: MapTerm
     arg: Term
 
 
@@ -230,11 +339,15 @@ class Fold(MapTerm):
         moore     a Moore machine: likewise
     """
 
-    scheme: str
+    scheme: Scheme
     use: str
-    mode: str
+    mode: FoldMode
     axis: Axis
     index_sets: tuple[tuple[str, Axis], ...] = ()
+
+    def __post_init__(self) -> None:
+        _coerce(self, "scheme", Scheme)
+        _coerce(self, "mode", FoldMode)
 
 
 @dataclass(frozen=True)
@@ -251,8 +364,11 @@ class MapOver(MapTerm):
 @dataclass(frozen=True)
 class Hyper:
     name: str
-    kind: str  # Nat | Int | Float | Bool
+    kind: HyperKind
     default: int | float | bool | None
+
+    def __post_init__(self) -> None:
+        _coerce(self, "kind", HyperKind)
 
 
 @dataclass(frozen=True)
@@ -313,9 +429,12 @@ class Constructor:
     result type."""
 
     name: str
-    fields: tuple[str, ...]
+    fields: tuple[FieldRole, ...]
     types: tuple[Type, ...]
     result: Type
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fields", tuple(FieldRole(f) for f in self.fields))
 
 
 @dataclass(frozen=True)
@@ -324,18 +443,24 @@ class Case:
     lambda over the flattened names."""
 
     name: str
-    patterns: tuple["str | tuple", ...]
-    body: Term
+    patterns: tuple[str | tuple, ...]
+    body: MapTerm  # a LambdaT from the checker
 
 
 @dataclass(frozen=True)
 class AlgebraShape:
-    kind: str  # algebra | coalgebra | mealy | moore | monoid | commutative monoid
+    """The cases an algebra-like declaration gives and their types. `functor` is the functor
+    as written (`ListF(f32[d])`), for an algebra or a coalgebra."""
+
+    kind: ShapeKind
     functor: str | None
     constructors: tuple[Constructor, ...]
     carrier: Type
     elem: Type | None = None  # a list algebra's or monoid's elements; a machine's input
     out: Type | None = None  # a machine's or stream coalgebra's output
+
+    def __post_init__(self) -> None:
+        _coerce(self, "kind", ShapeKind)
 
 
 @dataclass(frozen=True)
@@ -350,13 +475,16 @@ class ParaDef:
     body: MapTerm
     stochastic: bool = False
     ties: tuple[Tie, ...] = ()  # in dependency order: a tie comes after the ties it reads
-    kind: str = "para"  # para | reparam | algebra | coalgebra | mealy | moore | monoid | commutative monoid
+    kind: ParaKind = ParaKind.PARA
     shape: AlgebraShape | None = None  # for the algebra-like kinds; their body is unused
     cases: tuple[Case, ...] = ()
 
+    def __post_init__(self) -> None:
+        _coerce(self, "kind", ParaKind)
+
     @property
     def is_reparam(self) -> bool:
-        return self.kind == "reparam"
+        return self.kind is ParaKind.REPARAM
 
     def tied(self) -> set[tuple[str, ...]]:
         return {t for tie in self.ties for t in tie.targets}

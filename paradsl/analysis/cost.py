@@ -1,0 +1,324 @@
+"""Cost analysis: parameters, activation memory and contraction FLOPs, as polynomials.
+
+Every tensor type is a product of sizes, so what a para costs is known before it runs, as a
+polynomial in its hyperparameters and the sizes of its index sets:
+
+- parameters: |Q| (what the module stores) and |P| (before ties), from `paradsl.params`;
+- activations: the elements of every tensor the body materialises (each `let`, each
+  `for`, each contraction's result, each use's output), uses included, with their paths;
+- contraction FLOPs: a contraction of f factors over labels of sizes s_1 .. s_m costs
+  f * s_1 * ... * s_m (a multiply-add counts 2: `sum c. a[i, c] * b[c, j]` is 2*i*c*j), a
+  matrix product 2*m*k*n, an einsum likewise; a fold counts its cases' FLOPs once per step.
+
+A tensor whose size grows with a runtime index set to a degree at or above a threshold
+(2 by default: quadratic memory, such as attention logits) is flagged.
+
+    report = paradsl.cost("model.para", "TransformerBlock")
+    report.memory.evaluate({"n": 1024, "d": 64, "h": 8, "k": 8})
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import api, ir
+from ..types import Poly, TensorType, TupleType, Type
+from ..types.sizes import poly_sum
+
+BYTES = {"f64": 8, "i64": 8, "f32": 4, "i32": 4, "u32": 4, "bf16": 2, "f16": 2, "i16": 2, "i8": 1, "u8": 1, "bool": 1}
+
+
+def pretty(p: Poly) -> str:
+    """A size polynomial with powers: `h*n^2 + 2*d`."""
+    if not p.terms:
+        return "0"
+    parts = []
+    for m, c in sorted(p.terms, key=lambda mc: (-sum(k for _, k in mc[0]), mc[0])):
+        body = "*".join(v if k == 1 else f"{v}^{k}" for v, k in m)
+        if not body:
+            parts.append((c, str(abs(c))))
+        else:
+            parts.append((c, body if abs(c) == 1 else f"{abs(c)}*{body}"))
+    out = ("-" if parts[0][0] < 0 else "") + parts[0][1]
+    for c, text in parts[1:]:
+        out += (" - " if c < 0 else " + ") + text
+    return out
+
+
+@dataclass(frozen=True)
+class Activation:
+    path: str  # where: `attn.logits`, `ff.(result)`
+    type: str
+    elements: Poly
+    bytes_per: int
+
+
+@dataclass(frozen=True)
+class Contraction:
+    path: str
+    what: str
+    flops: Poly
+
+
+@dataclass
+class CostReport:
+    para: str
+    signature: str
+    params_free: Poly
+    params_total: Poly
+    runtime: set[str]  # the index sets, whose sizes are only known when the model runs
+    activations: list[Activation] = field(default_factory=list)
+    contractions: list[Contraction] = field(default_factory=list)
+
+    @property
+    def memory(self) -> Poly:
+        return poly_sum(a.elements for a in self.activations)
+
+    @property
+    def flops(self) -> Poly:
+        return poly_sum(c.flops for c in self.contractions)
+
+    def activation(self, path: str) -> Activation:
+        return next(a for a in self.activations if a.path == path)
+
+    def warnings(self, max_degree: int = 2) -> list[str]:
+        out = []
+        for a in self.activations:
+            for v in sorted(self.runtime):
+                degree = max((k for m, _ in a.elements.terms for name, k in m if name == v), default=0)
+                if degree >= max_degree:
+                    grows = {2: "quadratically", 3: "cubically"}.get(degree, f"as the power {degree}")
+                    out.append(f"{a.path} {a.type} has {pretty(a.elements)} elements: it grows {grows} in the "
+                               f"index set {v!r} (threshold: degree {max_degree}, `--max-degree`)")
+        return out
+
+    def format(self, sizes: dict[str, int] | None = None, max_degree: int = 2) -> str:
+        sizes = sizes or {}
+
+        def at(p: Poly) -> str:
+            if not p.variables() <= set(sizes):
+                return ""
+            return f" = {p.evaluate(sizes):,}"
+
+        lines = [self.signature]
+        lines.append(f"  parameters      {pretty(self.params_free)}{at(self.params_free)}  (free, stored)")
+        if self.params_total != self.params_free:
+            lines.append(f"                  {pretty(self.params_total)}{at(self.params_total)}  (before ties)")
+        lines.append("  activations (elements)")
+        width = max((len(a.path) for a in self.activations), default=4)
+        for a in self.activations:
+            mem = ""
+            if a.elements.variables() <= set(sizes):
+                mem = f"  ({a.elements.evaluate(sizes) * a.bytes_per:,} bytes)"
+            lines.append(f"    {a.path.ljust(width)}  {a.type:14s} {pretty(a.elements)}{at(a.elements)}{mem}")
+        lines.append(f"    {'total'.ljust(width)}  {'':14s} {pretty(self.memory)}{at(self.memory)}")
+        lines.append("  contraction FLOPs")
+        width = max((len(c.path) for c in self.contractions), default=4)
+        for c in self.contractions:
+            lines.append(f"    {c.path.ljust(width)}  {pretty(c.flops)}{at(c.flops)}   {c.what}")
+        lines.append(f"    {'total'.ljust(width)}  {pretty(self.flops)}{at(self.flops)}")
+        for w in self.warnings(max_degree):
+            lines.append(f"  warning: {w}")
+        missing = sorted((self.memory.variables() | self.flops.variables() | self.params_free.variables()) - set(sizes))
+        if missing:
+            lines.append("  give " + " ".join(f"{v}=..." for v in missing) + " for numbers")
+        return "\n".join(lines)
+
+
+def report(program: ir.Program, name: str) -> CostReport:
+    from .params import report as params_report
+
+    root = program.get(name)
+    pr = params_report(program, name)
+    r = CostReport(name, root.signature(), pr.Q, pr.P, {n for n, _ in root.index_sets})
+    walker = _Walker(program, r)
+    walker.para(walker.tree.root(name))
+    return r
+
+
+def cost(path: str | Path, name: str) -> CostReport:
+    """The cost report of the para `name` in a `.para` file."""
+    return report(api.check_file(path, also=(name,)), name)
+
+
+class _Walker:
+    """Goes through a para's body, and into each use where the body refers to it (once per
+    reference, scaled by the steps of a fold or `map` around it)."""
+
+    def __init__(self, program: ir.Program, out: CostReport):
+        self.tree = ir.UseTree(program)
+        self.out = out
+
+    def para(self, at: ir.Reached) -> None:
+        saved, self.at = getattr(self, "at", None), at
+        try:
+            d = at.para
+            if d.body is not None:
+                self.map_(d.body)
+            for case in d.cases:
+                self.map_(case.body)
+            for tie in d.ties:
+                self.term(tie.value, "(tie " + ".".join(tie.targets[0]) + ")")
+        finally:
+            self.at = saved
+
+    @property
+    def prefix(self) -> str:
+        return "".join(n + "." for n in self.at.path)
+
+    # ------------------------------------------------------------------ sizes
+    def axis(self, a) -> Poly:
+        return self.at.size(a)
+
+    def elements(self, t: Type, labels: ir.Labels = ()) -> Poly:
+        out = Poly.const(1)
+        for _, a in labels:
+            out = out * self.axis(a)
+        if isinstance(t, TensorType):
+            for a in t.axes:
+                out = out * self.axis(a)
+            return out
+        if isinstance(t, TupleType):
+            return poly_sum(self.elements(i) * out for i in t.items)
+        return Poly.const(0)
+
+    def shown(self, t: Type, labels: ir.Labels = ()) -> str:
+        def ax(a) -> str:
+            return pretty(self.axis(a))
+
+        if isinstance(t, TensorType):
+            return "[" + ", ".join([ax(a) for _, a in labels] + [ax(a) for a in t.axes]) + "]"
+        return "(" + ", ".join(self.shown(i) for i in t.items) + ")" if isinstance(t, TupleType) else str(t)
+
+    def record(self, name: str, t: Type, labels: ir.Labels = ()) -> None:
+        if not isinstance(t, (TensorType, TupleType)):
+            return
+        dtype = t.dtype if isinstance(t, TensorType) else "f32"
+        self.out.activations.append(Activation(self.prefix + name, self.shown(t, labels), self.elements(t, labels),
+                                               BYTES.get(dtype, 4)))
+
+    def flops(self, what: str, f: Poly) -> None:
+        self.out.contractions.append(Contraction(self.prefix + (self.naming or "(result)"), what, f))
+
+    # ------------------------------------------------------------------ maps
+    def map_(self, m: ir.MapTerm) -> None:
+        if isinstance(m, ir.LambdaT):
+            self.term(m.body, "(result)")
+        elif isinstance(m, ir.Compose):
+            self.map_(m.first)
+            self.map_(m.second)
+        elif isinstance(m, (ir.Parallel, ir.Fanout)):
+            self.map_(m.left)
+            self.map_(m.right)
+        elif isinstance(m, ir.UseRef):
+            self.use(m.name, m.index_sets)
+        elif isinstance(m, ir.Fold):
+            self.fold(m)
+        elif isinstance(m, ir.MapOver):
+            steps = self.axis(m.axis)
+            before_c, before_a = len(self.out.contractions), len(self.out.activations)
+            self.map_(m.fn)
+            for i in range(before_c, len(self.out.contractions)):
+                c = self.out.contractions[i]
+                self.out.contractions[i] = Contraction(c.path, c.what + f", x {pretty(steps)} elements", c.flops * steps)
+            for i in range(before_a, len(self.out.activations)):
+                a = self.out.activations[i]
+                self.out.activations[i] = Activation(a.path, f"{pretty(steps)} x {a.type}", a.elements * steps, a.bytes_per)
+
+    def use(self, name: str, index_sets) -> None:
+        callee = self.tree.enter(self.at, name, index_sets)
+        if callee is not None:
+            self.para(callee)
+
+    def fold(self, m: ir.Fold) -> None:
+        steps = self.axis(m.axis)
+        before = len(self.out.contractions)
+        self.use(m.use, m.index_sets)
+        for i in range(before, len(self.out.contractions)):
+            c = self.out.contractions[i]
+            self.out.contractions[i] = Contraction(c.path, c.what + f", x {pretty(steps)} steps", c.flops * steps)
+
+    # ------------------------------------------------------------------ terms
+    naming: str | None = None  # the `let` (or result) being computed, for the FLOPs' paths
+
+    def term(self, t: ir.Term, name: str | None = None) -> None:
+        if name is not None:
+            saved, self.naming = self.naming, name
+            try:
+                self._term(t, name)
+            finally:
+                self.naming = saved
+        else:
+            self._term(t, None)
+
+    def _term(self, t: ir.Term, name: str | None) -> None:
+        if isinstance(t, ir.Let):
+            self.term(t.value, t.name)
+            self.term(t.body, name)
+            return
+        if isinstance(t, ir.For):
+            self.term(t.body)
+            self.record(name or "(for)", t.type, t.labels)
+            return
+        if isinstance(t, ir.Reduce):
+            factors = ir.factors(t.body)
+            for f in factors:
+                self.term(f)
+            if t.op == "sum" and (len(factors) > 1 or t.semiring is not None):
+                labels = dict(t.body.labels)
+                size = Poly.const(len(factors))
+                for a in labels.values():
+                    size = size * self.axis(a)
+                semiring = f" in {t.semiring.name}" if t.semiring is not None else ""
+                self.flops(f"sum of {len(factors)} factors over " + ", ".join(ir.source_name(n) for n in labels) + semiring, size)
+            if name is not None:
+                self.record(name, t.type, t.labels)
+            return
+        if isinstance(t, ir.MatMul):
+            self.term(t.left)
+            self.term(t.right)
+            lt, rt = t.left.type, t.right.type
+            size = Poly.const(2)
+            for a in lt.axes:
+                size = size * self.axis(a)
+            for a in rt.axes[1:]:
+                size = size * self.axis(a)
+            self.flops("matrix product", size)
+            self.record(name or "(@)", t.type, t.labels)
+            return
+        if isinstance(t, ir.Einsum):
+            for a in t.args:
+                self.term(a)
+            letters: dict[str, object] = {}
+            for part, arg in zip(t.spec.split("->")[0].split(","), t.args):
+                for ch, a in zip(part, arg.type.axes):
+                    letters.setdefault(ch, a)
+            size = Poly.const(len(t.args))
+            for a in letters.values():
+                size = size * self.axis(a)
+            self.flops(f"einsum {t.spec}", size)
+            self.record(name or "(einsum)", t.type, t.labels)
+            return
+        if isinstance(t, ir.Apply):
+            self.term(t.arg)
+            self.map_(t.fn)
+            if name is not None:
+                self.record(name, t.type, t.labels)
+            return
+        for child in _children(t):
+            self.term(child)
+        if name is not None and not isinstance(t, (ir.Var, ir.ParamRef, ir.LeafRef, ir.Lit, ir.HyperRef, ir.SizeOf)):
+            self.record(name, t.type, t.labels)
+
+
+def _children(t: ir.Term) -> list[ir.Term]:
+    if isinstance(t, ir.Prim):
+        return list(t.args)
+    if isinstance(t, ir.Builtin):
+        return list(t.args)
+    if isinstance(t, ir.TupleT):
+        return list(t.items)
+    if isinstance(t, ir.Sub):
+        return [t.base] + [i for i in t.indices if isinstance(i, ir.Term)]
+    return []
