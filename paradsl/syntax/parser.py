@@ -15,7 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .. import _resources
 from ..diagnostics import DiagnosticSink, Message, Msg, Span
-from ..diagnostics.messages.syntax import TOKEN_NAMES
+from ..diagnostics.messages_syntax import TOKEN_NAMES
 from . import ast
 
 #: Keywords that start a top-level declaration; a line starting with one begins a new chunk

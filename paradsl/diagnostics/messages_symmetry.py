@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..codes import E0301, E0302, E0303, E0304, E0305, E0306, E0307, E0308, E0309
-from ..template import Message
+from .codes import E0301, E0302, E0303, E0304, E0305, E0306, E0307, E0308, E0309
+from .template import Message
 
 
 class SymmetryMsg:

@@ -9,14 +9,14 @@ several messages, one per distinct sentence; each code is documented with an exa
 
 from __future__ import annotations
 
-from ..codes import CODES as CODES
-from ..template import Message, templates_of
-from .names import NamesMsg
-from .schemes import SchemesMsg
-from .symmetry import SymmetryMsg
-from .syntax import SyntaxMsg
-from .ties import TiesMsg
-from .types import TypesMsg
+from .codes import CODES as CODES
+from .messages_names import NamesMsg
+from .messages_schemes import SchemesMsg
+from .messages_symmetry import SymmetryMsg
+from .messages_syntax import SyntaxMsg
+from .messages_ties import TiesMsg
+from .messages_types import TypesMsg
+from .template import Message, templates_of
 
 
 class Msg(SyntaxMsg, NamesMsg, TypesMsg, SymmetryMsg, TiesMsg, SchemesMsg):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..codes import E0101, E0102, E0103, E0104, E0105, E0106, E0107, E0108, E0109
-from ..template import Message
+from .codes import E0101, E0102, E0103, E0104, E0105, E0106, E0107, E0108, E0109
+from .template import Message
 
 
 class NamesMsg:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..codes import E0501, E0502, E0503, E0504, E0505, E0506, E0601
-from ..template import Message
+from .codes import E0501, E0502, E0503, E0504, E0505, E0506, E0601
+from .template import Message
 
 
 class SchemesMsg:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..codes import E0001, E0002, E0003, E0004, E0005, E0006
-from ..template import Message
+from .codes import E0001, E0002, E0003, E0004, E0005, E0006
+from .template import Message
 
 #: What a terminal of the grammar is called in "expected ..."; other terminals are shown as written.
 TOKEN_NAMES = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..codes import E0401, E0402, E0403, E0404, E0405, E0406, E0407, E0408, E0409
-from ..template import Message
+from .codes import E0401, E0402, E0403, E0404, E0405, E0406, E0407, E0408, E0409
+from .template import Message
 
 
 class TiesMsg:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..template import Text
+from .template import Text
 
 
 class CliText:

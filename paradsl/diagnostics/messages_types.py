@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..codes import E0201, E0202, E0203, E0204, E0205, E0206, E0207, E0208, E0209, E0210, E0211, E0212, E0213, E0214, E0215, E0216, E0217, E0218, E0219, E0220, E0221, E0223
-from ..template import Message
+from .codes import E0201, E0202, E0203, E0204, E0205, E0206, E0207, E0208, E0209, E0210, E0211, E0212, E0213, E0214, E0215, E0216, E0217, E0218, E0219, E0220, E0221, E0223
+from .template import Message
 
 
 class TypesMsg:
