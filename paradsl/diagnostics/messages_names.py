@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from .codes import E0101, E0102, E0103, E0104, E0105, E0106, E0107, E0108, E0109
-from .template import Message
+from .template import Message, Text
+
+#: The hint for a name that is close to a known one.
+DID_YOU_MEAN = Text("did you mean {close!r}?")
+
+_UNKNOWN_NAME = "unknown name {name!r}"
 
 
 class NamesMsg:
-    UNKNOWN_NAME = Message(E0101, "unknown name {name!r}", "{hint}")
+    UNKNOWN_NAME = Message(E0101, _UNKNOWN_NAME, "{hint}")
+    UNKNOWN_NAME_CLOSE = Message(E0101, _UNKNOWN_NAME, DID_YOU_MEAN.text)
+    UNKNOWN_SIZE_NAME = Message(
+        E0101, _UNKNOWN_NAME, "declare it as a hyperparameter `({name}: Nat)` or an index set `({name} : set)`"
+    )
     DUPLICATE_DEFINITION = Message(E0102, "{name!r} is defined twice", "the first definition is at {first}")
-    IMPORT_NOT_FOUND = Message(E0103, "cannot find {what!r} to import", "{hint}")
-    IMPORT_CYCLE = Message(E0104, "import cycle: {cycle}", "move the shared declarations into a third file")
+    IMPORT_STD_NOT_FOUND = Message(
+        E0103, "cannot find {what!r} to import", "the standard library has: {available:comma}"
+    )
+    IMPORT_FILE_NOT_FOUND = Message(E0103, "cannot find {what!r} to import", "looked for {path}")
+    IMPORT_CYCLE = Message(E0104, "import cycle: {cycle:arrow}", "move the shared declarations into a third file")
     DUPLICATE_LOCAL = Message(
         E0105, "{name!r} is declared twice in {where!r}",
         "hyperparameters, index sets, parameters and uses share one namespace; rename one",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from .codes import E0201, E0202, E0203, E0204, E0205, E0206, E0207, E0208, E0209, E0210, E0211, E0212, E0213, E0214, E0215, E0216, E0217, E0218, E0219, E0220, E0221, E0223
 from .template import Message
 
+_SIZES = "sizes are polynomials in `Nat` hyperparameters with natural coefficients"
+
 
 class TypesMsg:
     TYPE_MISMATCH = Message(E0201, "type mismatch: expected {expected}, found {found}", "{hint}")
@@ -42,6 +44,10 @@ class TypesMsg:
         E0214, "hyperparameter {name!r} of {callee!r} is {kind}, but the argument is {found}",
         "{hint}",
     )
+    BAD_HYPER_DEFAULT = Message(
+        E0214, "hyperparameter {name!r} of {callee!r} is {kind}, but the argument is {found}",
+        "give a default of the hyperparameter's kind",
+    )
     UNKNOWN_KEYWORD = Message(E0215, "{callee} has no argument named {name!r}", "{hint}")
     PATTERN_MISMATCH = Message(
         E0216, "the pattern binds {given} name{s}, but the value is {type}",
@@ -53,10 +59,10 @@ class TypesMsg:
     )
     NOT_A_TUPLE = Message(E0218, "{what} needs a tuple, found {found}", "{hint}")
     FIELD_OF_NON_USE = Message(E0219, "only a use of a para has fields; {name!r} is {kind}", "{hint}")
-    SIZE_EXPRESSION = Message(
-        E0220, "{problem}",
-        "sizes are polynomials in `Nat` hyperparameters with natural coefficients",
+    SIZE_OF_INDEX_SET = Message(
+        E0220, "the index set {name!r} is a whole axis and cannot take part in size arithmetic", _SIZES,
     )
+    NOT_A_SIZE = Message(E0220, "{name!r} is a {kind}, not a size", _SIZES)
     BAD_INDEX = Message(E0221, "{problem}", "{hint}")
     INDEX_SET_NOT_IN_INPUT = Message(
         E0223, "the index set {name!r} does not occur in the input type, so its size is unknown at run time",
