@@ -6,6 +6,7 @@ from .template import Text
 
 
 class CliText:
+    VERSION = Text("para {version}")
     USAGE_ERROR = Text("para: error: {message}")
     NO_SUCH_FILE = Text("para: error: no such file: {file}")
     BAD_SIZE = Text("para: error: a size is NAME=INTEGER, got {item!r}")
