@@ -16,10 +16,11 @@ from .messages_symmetry import SymmetryMsg
 from .messages_syntax import SyntaxMsg
 from .messages_ties import TiesMsg
 from .messages_types import TypesMsg
+from .messages_values import ValuesMsg
 from .template import Message, templates_of
 
 
-class Msg(SyntaxMsg, NamesMsg, TypesMsg, SymmetryMsg, TiesMsg, SchemesMsg):
+class Msg(SyntaxMsg, NamesMsg, TypesMsg, ValuesMsg, SymmetryMsg, TiesMsg, SchemesMsg):
     """All messages, by name: `sink.error(Msg.UNKNOWN_NAME, span, name=...)`."""
 
 
