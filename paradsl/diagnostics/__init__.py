@@ -4,6 +4,7 @@ from .codes import CODES as CODES
 from .messages import MESSAGES as MESSAGES
 from .messages import Msg as Msg
 from .messages import messages_of as messages_of
+from .messages_parts import Part as Part
 from .report import Diagnostic as Diagnostic
 from .report import DiagnosticSink as DiagnosticSink
 from .report import ParaError as ParaError

@@ -5,6 +5,14 @@ from __future__ import annotations
 from .codes import E0301, E0302, E0303, E0304, E0305, E0306, E0307, E0308, E0309
 from .template import Message
 
+_RUNTIME = " is indexed by the {kind} {index!r}, whose size is only known at run time"
+_UNALLOCATABLE = "a weight over {index!r} cannot be allocated, and {kind:breaks}; "
+_INVARIANT = "reparameterise it by a 2-cell that keeps the symmetry where it is used, `{callee}(...) via R`"
+_FOLD = "`{scheme}` of {name!r} runs along the {kind} {set!r}, but "
+_FOLD_HINT = (
+    "only a `commutative monoid` folds over a {kind} (sum, max, min, logsumexp, or one commutative by construction); "
+    "declare {set!r} a `list` to fold in order"
+)
 _ARITHMETIC = (
     "`{op}` does arithmetic on the position of {index!r} in the {kind} {set!r}, which {group} does not preserve"
 )
@@ -21,9 +29,19 @@ _CYCLIC_HINT = "on a cyc, take differences modulo its size, `(a - b) mod {set}`,
 
 
 class SymmetryMsg:
-    RUNTIME_SIZED_PARAM = Message(
-        E0301, "parameter {name} is indexed by the {kind} {index!r}, whose size is only known at run time",
-        "a weight over {index!r} cannot be allocated, and {breaks}; {fix}",
+    RUNTIME_SIZED_OWN_PARAM = Message(
+        E0301, "parameter {name!r}" + _RUNTIME,
+        _UNALLOCATABLE + "give the axis a fixed size, or declare the leaf `~ via` and give it by an invariant 2-cell "
+        "where the para is used",
+    )
+    RUNTIME_SIZED_REPARAM_INPUT = Message(
+        E0301, "parameter {name!r} (the free parameters of this 2-cell)" + _RUNTIME,
+        _UNALLOCATABLE + "give the reparam a fixed-size input Q",
+    )
+    RUNTIME_SIZED_LEAF = Message(E0301, "parameter {leaf!r} of {callee!r}" + _RUNTIME, _UNALLOCATABLE + _INVARIANT)
+    RUNTIME_SIZED_NAMED_LEAF = Message(
+        E0301, "parameter {leaf!r} of {callee!r}" + _RUNTIME,
+        _UNALLOCATABLE + _INVARIANT + ", or tie it, `tie {dotted} = ...`",
     )
     SYMMETRY_BROKEN_BY_CALL = Message(
         E0302, "{callee!r} treats its index set {param!r} as a {callee_kind}, but it is given the {kind} {index!r}",
@@ -82,4 +100,14 @@ class SymmetryMsg:
     CYCLIC_MOD_OTHER_SIZE = Message(
         E0308, "`mod` on the cyc {set!r} is not by the ring's size {set!r}, so a shift changes it", _CYCLIC_HINT,
     )
-    FOLD_ON_SET = Message(E0309, "`{scheme}` of {name!r} runs along the {kind} {set!r}, but {why}", "{hint}")
+    FOLD_ON_SET_MONOID = Message(
+        E0309, _FOLD + "a monoid that is not commutative depends on the order of its elements", _FOLD_HINT
+    )
+    FOLD_ON_SET_RUNNING = Message(E0309, _FOLD + "its running products depend on the order of the elements", _FOLD_HINT)
+    FOLD_ON_SET_IN_ORDER = Message(E0309, _FOLD + "{fold_kind:article} reads its elements in order", _FOLD_HINT)
+
+    # ---- Filled with phrases the caller composes; each goes once no call uses it.
+    RUNTIME_SIZED_PARAM = Message(
+        E0301, "parameter {name}" + _RUNTIME, "a weight over {index!r} cannot be allocated, and {breaks}; {fix}"
+    )
+    FOLD_ON_SET = Message(E0309, _FOLD + "{why}", "{hint}")

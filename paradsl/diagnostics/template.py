@@ -5,13 +5,15 @@ names the message and passes the values it is about (names, types, numbers, span
 of names), never English. Several messages may share one `ErrorCode`: the code says what
 kind of mistake it is, and `docs/errors.md` documents it under the code's title.
 
-Placeholders are `str.format` fields with two additions, so that the words around a value
+Placeholders are `str.format` fields with a few additions, so that the words around a value
 live in the template too:
 
     {n:one|many}    `one` when the value is 1, else `many`: `argument{n:|s}`, `ax{n:is|es}`
-    {xs:comma}      the items of a sequence joined by ", " (also `or`, `arrow`, `space`, `dot`)
+    {xs:comma}      the items of a sequence joined by ", " (also `or`, `arrow`, `space`, `wide`, `dot`)
     {xs:quoted comma}   the same, each item quoted as `{x!r}` quotes it
     {xs:choice}     alternatives, "a", "a or b", "a, b or c", at most six then "..."
+    {x:TABLE}       the words `words.WORDS[TABLE]` has for the value: `{kind:article}`
+    {xs:TABLE or}   each item by the table, then joined
 """
 
 from __future__ import annotations
@@ -19,14 +21,20 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
+from .words import WORDS
+
 #: How `{xs:NAME}` joins the items of a sequence.
-JOINERS = {"comma": ", ", "or": " or ", "arrow": " -> ", "space": " ", "dot": "."}
+JOINERS = {"comma": ", ", "or": " or ", "arrow": " -> ", "space": " ", "wide": "  ", "dot": "."}
 
 
 def takes_sequence(format_spec: str) -> bool:
     """Whether a placeholder with this format is filled with a sequence of items."""
-    quoted, _, joiner = format_spec.rpartition(" ")
-    return quoted in ("", "quoted") and (joiner in JOINERS or joiner == "choice")
+    words, _, joiner = format_spec.rpartition(" ")
+    return (words in ("", "quoted") or words in WORDS) and (joiner in JOINERS or joiner == "choice")
+
+
+def _word(value: object, table: str) -> str:
+    return WORDS[table].get(str(value), str(value))
 
 
 def _choice(items: list[str]) -> str:
@@ -42,9 +50,12 @@ class _Formatter(string.Formatter):
         if "|" in format_spec:
             one, many = format_spec.split("|", 1)
             return one if str(value) == "1" else many
+        if format_spec in WORDS:
+            return _word(value, format_spec)
         if takes_sequence(format_spec):
-            items = [repr(str(v)) if format_spec.startswith("quoted ") else str(v) for v in value]  # type: ignore
-            joiner = format_spec.rpartition(" ")[2]
+            words, _, joiner = format_spec.rpartition(" ")
+            items = [repr(str(v)) if words == "quoted" else _word(v, words) if words else str(v)
+                     for v in value]  # type: ignore[attr-defined]
             return _choice(items) if joiner == "choice" else JOINERS[joiner].join(items)
         return super().format_field(value, format_spec)
 
