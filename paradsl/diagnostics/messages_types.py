@@ -12,6 +12,7 @@ _VALUE = "type mismatch: expected a value, found "
 _KNOWN_INPUT = "type mismatch: expected a known input type, found "
 _NUMERIC = "type mismatch: expected a numeric tensor, found {found}"
 _ARITY = "{name!r} takes {expected} argument{expected:|s}, given {given}"
+_ARITY_RANGE = "{name!r} takes {least} to {most} arguments, given {given}"
 _COMPOSE = "composition does not meet: the left side {does} {left}, the right side takes {right}"
 _NOT_A_MAP = "{what} has type {type}, which is not a map and cannot be {used}"
 _SUBSCRIPT = "{name} has {rank} ax{rank:is|es}, but {given} ind{given:ex|ices} given"
@@ -98,11 +99,13 @@ class TypesMsg:
 
     # ---- E0203: wrong number of arguments
     ARITY_HYPERS = Message(E0203, _ARITY, "{name}({binders:comma})")
+    ARITY_HYPERS_RANGE = Message(E0203, _ARITY_RANGE, "{name}({binders:comma})")
     ARITY_HYPER_MISSING = Message(
         E0203, "{name!r} takes {expected} arguments, given {given}", "{missing!r} is missing"
     )
     ARITY_BUILTIN = Message(E0203, _ARITY)
     ARITY_INITIALISER = Message(E0203, "the initialiser " + _ARITY)
+    ARITY_INITIALISER_RANGE = Message(E0203, "the initialiser " + _ARITY_RANGE)
     ARITY_FUNCTOR = Message(E0203, "the functor " + _ARITY, "{name}({params:comma})")
     ARITY_CONSTRUCTOR = Message(E0203, "the constructor " + _ARITY, "{name}(output, next state)")
     ARITY_INDEX_SETS = Message(
