@@ -152,8 +152,7 @@ class _Call:
 def _msg_names(node: ast.expr, local: dict[str, list[ast.expr]] | None = None) -> list[str]:
     """The messages an argument names: `Msg.X`, a choice between them, or a local name given one."""
     if isinstance(node, ast.Name) and local:
-        return [n.attr for v in local.get(node.id, ()) for n in ast.walk(v)
-                if isinstance(n, ast.Attribute) and _msg_names(n)]
+        return [n for v in local.get(node.id, ()) for n in _msg_names(v)]
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "Msg":
         return [node.attr]
     if isinstance(node, ast.IfExp):

@@ -104,6 +104,7 @@ class TypesMsg:
         E0203, "{name!r} takes {expected} arguments, given {given}", "{missing!r} is missing"
     )
     ARITY_BUILTIN = Message(E0203, _ARITY)
+    ARITY_BUILTIN_RANGE = Message(E0203, _ARITY_RANGE)
     ARITY_INITIALISER = Message(E0203, "the initialiser " + _ARITY)
     ARITY_INITIALISER_RANGE = Message(E0203, "the initialiser " + _ARITY_RANGE)
     ARITY_FUNCTOR = Message(E0203, "the functor " + _ARITY, "{name}({params:comma})")
