@@ -23,11 +23,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "paradsl"
 #: Messages whose text or hint is filled with text the caller composes. They serve the
 #: calls of the files in UNCONVERTED until those name one message per sentence.
 COMPOSED_BY_CALLER = {
-    "UNKNOWN_NAME", "UNKNOWN_FIELD", "TYPE_MISMATCH", "ARITY", "COMPOSE_MISMATCH", "NOT_A_MAP",
-    "RESULT_MISMATCH", "MATMUL_MISMATCH", "DTYPE_MISMATCH", "EINSUM_SPEC", "HYPER_ARGUMENT", "UNKNOWN_KEYWORD",
-    "NOT_A_TUPLE", "FIELD_OF_NON_USE", "BAD_INDEX", "FOLD_ON_SET", "NOT_A_FREE_LEAF", "NOT_PARAMETER_ONLY",
-    "NOT_A_REPARAM", "ABSTRACT_LEAF_NOT_GIVEN", "MISSING_CASE", "UNKNOWN_CASE", "WRONG_SCHEME", "BAD_FUNCTOR",
-    "BAD_SEMIRING",
+    "ABSTRACT_LEAF_NOT_GIVEN", "ARITY", "BAD_FUNCTOR", "BAD_INDEX", "BAD_SEMIRING", "COMPOSE_MISMATCH",
+    "DTYPE_MISMATCH", "EINSUM_SPEC", "FIELD_OF_NON_USE", "FOLD_ON_SET", "HYPER_ARGUMENT", "INDEXED_WHERE_WHOLE",
+    "MATMUL_MISMATCH", "MISSING_CASE", "MIXED_INDEXING", "NOT_A_FREE_LEAF", "NOT_A_MAP", "NOT_A_REPARAM",
+    "NOT_A_TUPLE", "NOT_PARAMETER_ONLY", "PATTERN_MISMATCH", "RECURSIVE_PARA", "RESULT_MISMATCH",
+    "RUNTIME_SIZED_PARAM", "SUBSCRIPT_ARITY", "TIE_CYCLE", "TIE_TYPE", "TYPE_MISMATCH", "UNFOLD_LENGTH",
+    "UNKNOWN_CASE", "UNKNOWN_FIELD", "UNKNOWN_INITIALIZER", "UNKNOWN_KEYWORD", "UNKNOWN_NAME", "VIA_MISMATCH",
+    "WRONG_SCHEME",
 }
 
 #: Files whose calls still compose text; each entry flips to a failure once the file is converted.
@@ -113,6 +115,26 @@ def test_composed_by_caller_is_still_needed():
 
 _TEXTS = {**{f"CliText.{k}": v for k, v in templates_of(cli_texts.CliText, Text).items()},
           **{f"Part.{k}": v for k, v in templates_of(Part, Text).items()}}
+
+
+def _named_messages() -> set[str]:
+    """Every `Msg.X` a module outside the diagnostics names."""
+    used = set()
+    for rel in _sources():
+        for n in ast.walk(ast.parse((PACKAGE / rel).read_text(encoding="utf-8"))):
+            if isinstance(n, ast.Attribute) and _msg_names(n):
+                used.add(n.attr)
+    return used
+
+
+@pytest.mark.xfail(strict=True, reason="the messages written for checker.py and exprs.py wait for their calls")
+def test_every_message_is_named_by_a_pass():
+    unused = set(MESSAGES) - COMPOSED_BY_CALLER - _named_messages()
+    assert not unused, sorted(unused)
+
+
+def test_every_named_message_exists():
+    assert not _named_messages() - set(MESSAGES)
 
 
 @pytest.mark.parametrize("name", sorted(_TEXTS))
