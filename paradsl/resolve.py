@@ -82,7 +82,8 @@ class Loader:
             elif isinstance(decl, (ast.ParaDecl, ast.FunctorDecl, ast.SemiringDecl)):
                 first = unit.own.get(decl.name.name)
                 if first is not None:
-                    self.sink.error(Msg.DUPLICATE_DEFINITION, decl.name.span, name=decl.name.name, first=first.name.span)
+                    self.sink.error(Msg.DUPLICATE_DEFINITION, decl.name.span, name=decl.name.name,
+                                    first=first.name.span)
                 else:
                     unit.own[decl.name.name] = decl
         self._loading.pop()

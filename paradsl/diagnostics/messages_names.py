@@ -54,7 +54,9 @@ class NamesMsg:
         "a para's parameter space would be infinite; recursion is written as a fold (section 5)",
     )
     UNKNOWN_INIT = Message(E0107, _INIT, "known initialisers: {known:comma}")
-    UNKNOWN_INIT_OR_VIA = Message(E0107, _INIT, "known initialisers: {known:comma}, and `via` for a leaf a 2-cell gives")
+    UNKNOWN_INIT_OR_VIA = Message(
+        E0107, _INIT, "known initialisers: {known:comma}, and `via` for a leaf a 2-cell gives"
+    )
     NOT_A_PARA = Message(E0108, _NOT_A_PARA, _NOT_A_PARA_HINT)
     NOT_A_PARA_EXPRESSION = Message(E0108, _NOT_A_PARA.replace("{name!r}", "'this expression'"), _NOT_A_PARA_HINT)
     UNKNOWN_FIELD_CLOSE = Message(E0109, _FIELD, DID_YOU_MEAN.text)

@@ -135,7 +135,8 @@ class SchemesMsg:
         "semiring Log(beta: Float) = (logsumexp[beta], +, -inf, 0)",
     )
     SEMIRING_FACTOR = Message(
-        E0601, "a factor of a contraction in {semiring} is {type}", "Bool's factors are bool, the other semirings' are numbers"
+        E0601, "a factor of a contraction in {semiring} is {type}",
+        "Bool's factors are bool, the other semirings' are numbers",
     )
     SEMIRING_REDUCER = Message(
         E0601, "`{op}[{semiring}]`: a contraction in a semiring is written `sum[S]`, its addition the semiring's",

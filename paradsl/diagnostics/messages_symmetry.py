@@ -45,7 +45,8 @@ class SymmetryMsg:
     )
     SYMMETRY_BROKEN_BY_CALL = Message(
         E0302, "{callee!r} treats its index set {param!r} as a {callee_kind}, but it is given the {kind} {index!r}",
-        "a {callee_kind}-polymorphic map may use the order of {param!r}, which breaks the {group} symmetry of {index!r}",
+        "a {callee_kind}-polymorphic map may use the order of {param!r}, which breaks the {group} symmetry of "
+        "{index!r}",
     )
     POSITION_ARITHMETIC_SET = Message(E0303, _ARITHMETIC, _SET_HAS_NO_ORDER)
     POSITION_ARITHMETIC_CYC = Message(
@@ -86,7 +87,8 @@ class SymmetryMsg:
         _SUBSCRIPT_HINT,
     )
     VALUE_POSITION_SUBSCRIPT = Message(
-        E0307, "this subscript picks a position given by a value of the {kind} {set!r}, which {group} does not preserve",
+        E0307,
+        "this subscript picks a position given by a value of the {kind} {set!r}, which {group} does not preserve",
         _SUBSCRIPT_HINT,
     )
     CYCLIC_NOT_WRAPPED = Message(

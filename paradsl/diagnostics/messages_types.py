@@ -39,7 +39,8 @@ class TypesMsg:
         "a tie reads leaves, `enc.W`; `tie a = b` ties every leaf of the use a to b's",
     )
     STRING_AS_VALUE = Message(
-        E0201, "type mismatch: expected a tensor, found a string", "strings only appear as the specification of `einsum`"
+        E0201, "type mismatch: expected a tensor, found a string",
+        "strings only appear as the specification of `einsum`",
     )
     SCHEME_AS_VALUE = Message(
         E0201, _VALUE + "the map `{scheme} ...`", "apply it, `({scheme} ... over ...)(x)`, or compose it with `>>`"
@@ -115,7 +116,9 @@ class TypesMsg:
     ARITY_SEMIRING_PARAM = Message(
         E0203, "the semiring {name!r} takes 0 to 1 arguments, given {given}", "{name}({param})"
     )
-    ARITY_SEMIRING = Message(E0203, "the semiring {name!r} takes 0 arguments, given {given}", "{name} takes no arguments")
+    ARITY_SEMIRING = Message(
+        E0203, "the semiring {name!r} takes 0 arguments, given {given}", "{name} takes no arguments"
+    )
 
     # ---- E0204: compositions
     COMPOSE_THEN = Message(

@@ -39,7 +39,8 @@ class ValuesMsg:
     IF_CONDITION_NOT_BOOL = Message(E0212, "the condition of `if` needs {dtype}, found {found}", _BOOL)
     WHERE_CONDITION_NOT_BOOL = Message(E0212, "the condition of `where` needs {dtype}, found {found}", _BOOL)
     INDEX_NOT_INTEGER = Message(
-        E0212, "an index needs an integer scalar, found {found}", "index with an index variable or an integer expression"
+        E0212, "an index needs an integer scalar, found {found}",
+        "index with an index variable or an integer expression",
     )
     MOD_NOT_INTEGERS = Message(
         E0212, "`mod` needs integers, found {left} and {right}", "`mod` is index arithmetic, e.g. `(a - b) mod c`"
@@ -47,7 +48,9 @@ class ValuesMsg:
     EINSUM_NOT_STRING = Message(
         E0213, _EINSUM + "the first argument must be a string", 'write einsum("ij,jk->ik", a, b)'
     )
-    EINSUM_NO_OUTPUT = Message(E0213, _EINSUM + "the output is missing", 'name the output axes after `->`, e.g. "ij,jk->ik"')
+    EINSUM_NO_OUTPUT = Message(
+        E0213, _EINSUM + "the output is missing", 'name the output axes after `->`, e.g. "ij,jk->ik"'
+    )
     EINSUM_NOT_LETTERS = Message(E0213, _EINSUM + "{spec!r} has characters other than letters", "one letter per axis")
     EINSUM_OPERANDS = Message(
         E0213, _EINSUM + "{operands} operand{operands:|s} in the specification, {given} given",
@@ -60,7 +63,8 @@ class ValuesMsg:
         E0213, _EINSUM + "output axis {axis!r} is repeated", "each output letter appears once and in some input"
     )
     EINSUM_OUTPUT_NOT_INPUT = Message(
-        E0213, _EINSUM + "output axis {axis!r} is not an input axis", "each output letter appears once and in some input"
+        E0213, _EINSUM + "output axis {axis!r} is not an input axis",
+        "each output letter appears once and in some input",
     )
 
     # ---- E0214-E0215: arguments
