@@ -20,8 +20,8 @@ from paradsl.diagnostics.template import Text, fill, placeholders, takes_sequenc
 
 PACKAGE = Path(__file__).resolve().parent.parent / "paradsl"
 
-#: Messages whose text or hint is filled with text the caller composes. They serve the
-#: calls of the files in UNCONVERTED until those name one message per sentence.
+#: The messages the files in UNCONVERTED fill with text they compose (their modules mark
+#: them); each goes once no call uses it, and the test below says when.
 COMPOSED_BY_CALLER = {
     "ABSTRACT_LEAF_NOT_GIVEN", "ARITY", "BAD_FUNCTOR", "BAD_INDEX", "BAD_SEMIRING", "COMPOSE_MISMATCH",
     "DTYPE_MISMATCH", "EINSUM_SPEC", "FIELD_OF_NON_USE", "FOLD_ON_SET", "HYPER_ARGUMENT", "INDEXED_WHERE_WHOLE",

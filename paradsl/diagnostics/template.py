@@ -117,7 +117,7 @@ class Message:
 
 @dataclass(frozen=True)
 class Text:
-    """A line the command line prints that is not a diagnostic of a program."""
+    """Text outside a diagnostic's message: a line the command line prints, a piece of source a hint shows."""
 
     text: str
 
