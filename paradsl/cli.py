@@ -10,17 +10,19 @@ import sys
 from pathlib import Path
 
 from ._version import __version__
+from .diagnostics.messages_cli import CliText
+from .diagnostics.template import Text
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # usage errors exit 2, as argparse does, with our prefix
         self.print_usage(sys.stderr)
-        self.exit(2, f"para: error: {message}\n")
+        self.exit(2, CliText.USAGE_ERROR.format(message=message) + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="para", description="The para language: check and compile .para files to Equinox.")
-    p.add_argument("--version", action="version", version=f"para {__version__}")
+    p.add_argument("--version", action="version", version=CliText.VERSION.format(version=__version__))
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     c = sub.add_parser("check", help="type-check files and report every error", description=
@@ -81,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 def _missing(files: list[str]) -> int:
     for f in files:
         if not Path(f).is_file():
-            print(f"para: error: no such file: {f}", file=sys.stderr)
+            print(CliText.NO_SUCH_FILE.format(file=f), file=sys.stderr)
             return 2
     return 0
 
@@ -93,7 +95,7 @@ def _report(result) -> None:
         print(render(d, result.sources), file=sys.stderr)
     errors = sum(1 for d in result.diagnostics if d.severity.value == "error")
     if errors:
-        print(f"{errors} error{'s' if errors != 1 else ''}", file=sys.stderr)
+        print(CliText.ERROR_COUNT.format(errors=errors), file=sys.stderr)
 
 
 def _check(args) -> int:
@@ -106,7 +108,7 @@ def _check(args) -> int:
     if not result.ok:
         return 1
     n = sum(len([p for p in prog.paras if p.file == f]) for f, prog in result.programs.items())
-    print(f"ok: {len(args.files)} file{'s' if len(args.files) != 1 else ''}, {n} para{'s' if n != 1 else ''}")
+    print(CliText.CHECKED.format(files=len(args.files), paras=n))
     return 0
 
 
@@ -122,7 +124,7 @@ def _compile(args) -> int:
     source = compile_program(next(iter(result.programs.values())))
     if args.output:
         Path(args.output).write_text(source, encoding="utf-8")
-        print(f"wrote {args.output}", file=sys.stderr)
+        print(CliText.WROTE.format(path=args.output), file=sys.stderr)
     else:
         sys.stdout.write(source)
     return 0
@@ -155,7 +157,7 @@ def _parse_sizes(items: list[str]) -> dict[str, int] | None:
         except ValueError:
             eq = ""
         if not eq or not name.strip():
-            print(f"para: error: a size is NAME=INTEGER, got {item!r}", file=sys.stderr)
+            print(CliText.BAD_SIZE.format(item=item), file=sys.stderr)
             return None
     return out
 
@@ -176,18 +178,21 @@ def _find(program, name: str) -> bool:
     names = [p.name for p in program.paras]
     if name in names:
         return True
-    from .check.suggest import did_you_mean
+    from .check.suggest import closest
 
-    hint = did_you_mean(name, names)
-    print(f"para: error: no para named {name!r} in {program.file}" + (f"; {hint}" if hint else ""), file=sys.stderr)
+    close = closest(name, names)
+    if close:
+        print(CliText.NO_SUCH_PARA_CLOSE.format(name=name, file=program.file, close=close), file=sys.stderr)
+    else:
+        print(CliText.NO_SUCH_PARA.format(name=name, file=program.file), file=sys.stderr)
     return False
 
 
-def _prepare(args, sizes: list[str], problem: str | None = None):
+def _prepare(args, sizes: list[str], problem: Text | None = None):
     """The sizes given and the checked program holding `args.name`, or an exit status."""
     parsed = _parse_sizes(sizes)
     if problem is not None:
-        print(f"para: error: {problem}", file=sys.stderr)
+        print(problem.format(), file=sys.stderr)
     if parsed is None or problem is not None:
         return None, None, 2
     program, status = _checked_program(args.file, args.name)
@@ -211,7 +216,7 @@ def _params(args) -> int:
 def _cost(args) -> int:
     from .analysis.cost import report
 
-    problem = "--max-degree must be at least 1" if args.max_degree < 1 else None
+    problem = CliText.MAX_DEGREE_TOO_SMALL if args.max_degree < 1 else None
     program, sizes, status = _prepare(args, args.sizes + args.more_sizes, problem)
     if program is None:
         return status
@@ -222,7 +227,7 @@ def _cost(args) -> int:
 def _laws(args) -> int:
     from .analysis.laws import format_results, program_laws
 
-    problem = "--trials must be at least 1" if args.trials < 1 else None
+    problem = CliText.TRIALS_TOO_FEW if args.trials < 1 else None
     program, sizes, status = _prepare(args, args.sizes, problem)
     if program is None:
         return status
@@ -230,7 +235,7 @@ def _laws(args) -> int:
     print(format_results(results))
     checked = [r for r in results if not r.skipped]
     failed = [r for r in checked if not r.ok]
-    print(f"{len(checked)} law{'s' if len(checked) != 1 else ''} checked, {len(failed)} failed")
+    print(CliText.LAWS_CHECKED.format(checked=len(checked), failed=len(failed)))
     return 1 if failed else 0
 
 

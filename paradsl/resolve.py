@@ -82,7 +82,8 @@ class Loader:
             elif isinstance(decl, (ast.ParaDecl, ast.FunctorDecl, ast.SemiringDecl)):
                 first = unit.own.get(decl.name.name)
                 if first is not None:
-                    self.sink.error(Msg.DUPLICATE_DEFINITION, decl.name.span, name=decl.name.name, first=str(first.name.span))
+                    self.sink.error(Msg.DUPLICATE_DEFINITION, decl.name.span, name=decl.name.name,
+                                    first=first.name.span)
                 else:
                     unit.own[decl.name.name] = decl
         self._loading.pop()
@@ -92,22 +93,19 @@ class Loader:
     def _import(self, decl, base: Path, importer: str) -> "Unit | None":
         if isinstance(decl, ast.ImportStd):
             target = _resources.stdlib_dir().joinpath(*decl.module).with_suffix(".para")
-            what = ".".join(decl.module)
-            available = sorted(p.stem for p in _resources.stdlib_dir().glob("*.para"))
-            hint = "the standard library has: " + ", ".join(available)
+            if not target.is_file():
+                available = sorted(p.stem for p in _resources.stdlib_dir().glob("*.para"))
+                self.sink.error(Msg.IMPORT_STD_NOT_FOUND, decl.span, what=".".join(decl.module), available=available)
+                return None
         else:
             target = (base / decl.path).resolve()
-            what = decl.path
-            hint = f"looked for {self.display_name(target)}"
-        if not target.is_file():
-            self.sink.error(Msg.IMPORT_NOT_FOUND, decl.span, what=what, hint=hint)
-            return None
+            if not target.is_file():
+                self.sink.error(Msg.IMPORT_FILE_NOT_FOUND, decl.span, what=decl.path, path=self.display_name(target))
+                return None
         name = self.display_name(target)
         if name in self._loading:
-            cycle = " -> ".join(self._loading[self._loading.index(name):] + [name])
-            self.sink.error(Msg.IMPORT_CYCLE, decl.span, cycle=cycle)
+            self.sink.error(Msg.IMPORT_CYCLE, decl.span, cycle=self._loading[self._loading.index(name):] + [name])
             return None
         if name in self.units:
             return self.units[name]
         return self._load(name, target.read_text(encoding="utf-8"), target.parent)
-

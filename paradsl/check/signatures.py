@@ -11,7 +11,7 @@ from ..resolve import DeclKey
 from ..syntax import ast
 from ..types import FixedAxis, IndexSetAxis, Kind, MapType, Poly, TensorType, TupleType, Type
 from . import builtins
-from .suggest import did_you_mean
+from .suggest import closest
 
 
 @dataclass(frozen=True)
@@ -62,16 +62,15 @@ class TypeScope:
             if kind is not None and kind not in builtins.HYPER_KINDS:
                 pass  # its binder has an unknown kind, already reported
             elif s.name in self.index_sets:
-                self.sink.error(
-                    Msg.SIZE_EXPRESSION, s.span,
-                    problem=f"the index set {s.name!r} is a whole axis and cannot take part in size arithmetic",
-                )
+                self.sink.error(Msg.SIZE_OF_INDEX_SET, s.span, name=s.name)
             elif kind is not None:
-                self.sink.error(Msg.SIZE_EXPRESSION, s.span, problem=f"{s.name!r} is a {kind}, not a size")
+                self.sink.error(Msg.NOT_A_SIZE, s.span, name=s.name, kind=kind)
             else:
-                names = list(self.hypers) + list(self.index_sets)
-                self.sink.error(Msg.UNKNOWN_NAME, s.span, name=s.name, hint=did_you_mean(s.name, names)
-                                or "declare it as a hyperparameter `(" + s.name + ": Nat)` or an index set `(" + s.name + " : set)`")
+                close = closest(s.name, list(self.hypers) + list(self.index_sets))
+                if close:
+                    self.sink.error(Msg.UNKNOWN_NAME_CLOSE, s.span, name=s.name, close=close)
+                else:
+                    self.sink.error(Msg.UNKNOWN_SIZE_NAME, s.span, name=s.name)
             return None
         left, right = self.size(s.left), self.size(s.right)
         if left is None or right is None:
@@ -91,8 +90,8 @@ def binder_tables(decl: ast.ParaDecl, sink: DiagnosticSink) -> tuple[dict[str, s
             if b.default is not None:
                 default = b.default.value
                 if not _literal_fits(kind, default):
-                    sink.error(Msg.HYPER_ARGUMENT, b.default.span, name=b.name.name, callee=decl.name.name,
-                               kind=kind, found=_literal_text(default), hint="give a default of the hyperparameter's kind")
+                    sink.error(Msg.BAD_HYPER_DEFAULT, b.default.span, name=b.name.name, callee=decl.name.name,
+                               kind=kind, found=_literal_text(default))
                     ok = False
             hypers[b.name.name] = kind
             hyper_list.append(ir.Hyper(b.name.name, kind, default))

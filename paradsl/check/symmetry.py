@@ -76,40 +76,28 @@ class _Symmetry:
         self.env: dict[str, Pos | None] = {}
 
     # ------------------------------------------------------------------ reports
-    def _values(self, p: Pos) -> dict:
-        return {"index": p.index, "kind": p.axis.kind.value, "set": p.axis.name, "group": p.axis.kind.group}
-
     def consume(self, p, span: Span | None = None) -> None:
         """A position reaches a place where it is used as a number."""
         if p is None or p is DONE:
             return
-        where = span or p.span
+        where = p.span or span
         if p.pure or (p.wrapped and p.coeff == 1):
-            self.sink.error(Msg.POSITION_AS_VALUE, p.span or where, **self._values(p),
-                            hint=f"a positional encoding, or any use of a position as a number, needs an order: "
-                                 f"declare {p.axis.name!r} a `list`")
+            self._as_value(p, where)
         elif p.axis.kind is Kind.CYC and not p.wrapped:
-            self.sink.error(Msg.CYCLIC_DIFFERENCE, p.span or where, what="this arithmetic", set=p.axis.name,
-                            problem=f"is not taken `mod {p.axis.name}`, so it depends on where the ring is cut")
+            self.sink.error(Msg.CYCLIC_NOT_WRAPPED, where, set=p.axis.name)
         else:
-            self.sink.error(Msg.CYCLIC_DIFFERENCE, p.span or where, what="this arithmetic", set=p.axis.name,
-                            problem=f"has index coefficients summing to {p.coeff}, so a shift changes it")
+            self.sink.error(Msg.CYCLIC_NOT_INVARIANT, where, set=p.axis.name, coeff=p.coeff)
 
-    def _as_value(self, p: Pos) -> _Reported:
+    def _as_value(self, p: Pos, span: Span | None = None) -> _Reported:
         """A position combined with a number that is not an index (a float, data): an encoding."""
-        self.sink.error(Msg.POSITION_AS_VALUE, p.span, **self._values(p),
-                        hint=f"a positional encoding, or any use of a position as a number, needs an order: "
-                             f"declare {p.axis.name!r} a `list`")
+        self.sink.error(Msg.POSITION_AS_VALUE, span or p.span, index=p.index, kind=p.axis.kind.value,
+                        set=p.axis.name, group=p.axis.kind.group)
         return DONE
 
     def _arith(self, op: str, p: Pos, span: Span | None) -> _Reported:
-        if p.axis.kind is Kind.SET:
-            hint = (f"a set has no order: use an index of {p.axis.name!r} only to subscript, in a reduction, "
-                    f"or in `==` with another index of {p.axis.name!r}")
-        else:
-            hint = (f"on a cyc, arithmetic on positions is taken modulo its size, `(a - b) mod {p.axis.name}`; "
-                    f"or declare {p.axis.name!r} a `list`")
-        self.sink.error(Msg.POSITION_ARITHMETIC, span or p.span, op=op, **self._values(p), hint=hint)
+        msg = Msg.POSITION_ARITHMETIC_SET if p.axis.kind is Kind.SET else Msg.POSITION_ARITHMETIC_CYC
+        self.sink.error(msg, span or p.span, op=op, index=p.index, kind=p.axis.kind.value, set=p.axis.name,
+                        group=p.axis.kind.group)
         return DONE
 
     # ------------------------------------------------------------------ maps
@@ -208,9 +196,8 @@ class _Symmetry:
                 if p is not None:
                     self.consume(p)
                     continue
-                what = "a fixed position" if _is_constant(ix) else "a position given by a value"
-                self.sink.error(Msg.POSITION_SUBSCRIPT, ix.span or t.span, what=what, kind=axis.kind.value,
-                                set=axis.name, group=axis.kind.group)
+                msg = Msg.FIXED_POSITION_SUBSCRIPT if _is_constant(ix) else Msg.VALUE_POSITION_SUBSCRIPT
+                self.sink.error(msg, ix.span or t.span, kind=axis.kind.value, set=axis.name, group=axis.kind.group)
             else:
                 self.consume(p)
 
@@ -237,14 +224,8 @@ class _Symmetry:
         if op in ("lt", "le", "gt", "ge"):
             p = next(a for a in args if a is not None)
             sym = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op]
-            if p.axis.kind is Kind.SET:
-                hint = (f"an order on positions, such as a causal mask, needs a `list`: declare {p.axis.name!r} one; "
-                        f"`==` between two indices of {p.axis.name!r} is allowed")
-            else:
-                hint = (f"on a cyc, compare a difference taken modulo its size, `(a - b) mod {p.axis.name} < k`; "
-                        f"or declare {p.axis.name!r} a `list`")
-            self.sink.error(Msg.POSITION_COMPARISON, t.span, op=sym,
-                            what=f"positions in the {p.axis.kind.value} {p.axis.name!r}", group=p.axis.kind.group, hint=hint)
+            msg = Msg.POSITION_ORDER_SET if p.axis.kind is Kind.SET else Msg.POSITION_ORDER_CYC
+            self.sink.error(msg, t.span, op=sym, kind=p.axis.kind.value, set=p.axis.name, group=p.axis.kind.group)
             return DONE
         if op in ("div", "pow"):
             p = next(a for a in args if a is not None)
@@ -289,15 +270,13 @@ class _Symmetry:
             return self._arith("mod", left, t.span)
         size = t.args[1]
         if not (isinstance(size, ir.SizeOf) and size.axis == left.axis):
-            self.sink.error(Msg.CYCLIC_DIFFERENCE, t.span, what="`mod`", set=left.axis.name,
-                            problem=f"is not by the ring's size {left.axis.name!r}, so a shift changes it")
+            self.sink.error(Msg.CYCLIC_MOD_OTHER_SIZE, t.span, set=left.axis.name)
             return DONE
         if left.coeff == 0:
             return None  # a difference: invariant
         if left.coeff == 1:
             return Pos(left.axis, 1, True, left.index, t.span, False)  # a shifted index
-        self.sink.error(Msg.CYCLIC_DIFFERENCE, t.span, what="this arithmetic", set=left.axis.name,
-                        problem=f"has index coefficients summing to {left.coeff}, so a shift changes it")
+        self.sink.error(Msg.CYCLIC_NOT_INVARIANT, t.span, set=left.axis.name, coeff=left.coeff)
         return DONE
 
     def _equal(self, t: ir.Prim, args: list[Pos | None]):
@@ -310,21 +289,17 @@ class _Symmetry:
         if position(left) and position(right) and left.axis == right.axis:
             return None  # equality of two positions is preserved by every bijection
         p = left if left is not None else right
-        where = f"the {p.axis.kind.value} {p.axis.name!r}"
-        if left is not None and right is not None and left.axis != right.axis:
-            what = f"positions in two index sets, {left.axis.name!r} and {right.axis.name!r}"
-        elif left is None or right is None:
-            what = f"a position in {where} with a fixed value"
-        else:
-            what = f"positions in {where} after arithmetic"
         if not position(p):
             self.consume(p)
             return DONE
-        self.sink.error(Msg.POSITION_COMPARISON, t.span, op=sym, what=what, group=p.axis.kind.group,
-                        hint=f"`{sym}` between two indices of {p.axis.name!r} is allowed; comparing a position with "
-                             f"a constant singles out an element, which needs an order: declare {p.axis.name!r} a `list`")
+        kind, name, group = p.axis.kind.value, p.axis.name, p.axis.kind.group
+        if left is not None and right is not None and left.axis != right.axis:
+            self.sink.error(Msg.POSITION_EQUALS_OTHER_SET, t.span, op=sym, set=name, other=right.axis.name, group=group)
+        elif left is None or right is None:
+            self.sink.error(Msg.POSITION_EQUALS_CONSTANT, t.span, op=sym, kind=kind, set=name, group=group)
+        else:
+            self.sink.error(Msg.POSITION_EQUALS_ARITHMETIC, t.span, op=sym, kind=kind, set=name, group=group)
         return DONE
-
 
 def _is_index_like(t: ir.Term) -> bool:
     """An integer that is not data: a literal, a size, an integer hyperparameter, an index."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from .messages import Message
+from .template import Message
 from .span import Span
 
 

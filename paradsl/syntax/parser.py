@@ -14,7 +14,8 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from .. import _resources
-from ..diagnostics import DiagnosticSink, Msg, Span
+from ..diagnostics import DiagnosticSink, Message, Msg, Span
+from ..diagnostics.messages_syntax import TOKEN_NAMES
 from . import ast
 
 #: Keywords that start a top-level declaration; a line starting with one begins a new chunk
@@ -22,18 +23,6 @@ from . import ast
 DECL_KEYWORDS = ("para", "reparam", "import", "semiring", "functor", "algebra", "coalgebra", "mealy", "moore", "monoid",
                  "commutative")
 _DECL_START = re.compile(r"^(?:%s)\b" % "|".join(DECL_KEYWORDS), re.MULTILINE)
-
-_FRIENDLY = {
-    "NAME": "a name",
-    "NUMBER": "a number",
-    "INT": "an integer",
-    "STRING": "a string",
-    "DTYPE": "a dtype",
-    "REDUCER": "a reduction",
-    "CMP_OP": "a comparison",
-    "$END": "end of input",
-}
-
 
 @cache
 def _lark() -> Lark:
@@ -48,7 +37,7 @@ def _lark() -> Lark:
 
 
 class _SyntaxFailure(Exception):
-    def __init__(self, msg, span: Span, values: dict):
+    def __init__(self, msg: Message, span: Span, **values: object):
         self.msg, self.span, self.values = msg, span, values
 
 
@@ -73,7 +62,7 @@ def parse(text: str, file: str, sink: DiagnosticSink) -> ast.Module | None:
         except _SyntaxFailure as e:
             sink.error(e.msg, e.span, **e.values)
     if not sink.has_errors:  # pragma: no cover - a chunk split can only hide errors, not make them
-        sink.error(Msg.SYNTAX_UNEXPECTED_EOF, Span(file, 1, 1, 1, 2), expected="a declaration")
+        sink.error(Msg.SYNTAX_NO_DECLARATION, Span(file, 1, 1, 1, 2))
     return None
 
 
@@ -90,12 +79,13 @@ def _parse_text(text: str, file: str) -> ast.Module:
         raise
 
 
-def _describe_expected(names) -> str:
+def _describe_expected(names) -> list[str]:
+    """The terminals the parser could have taken, as a message shows them."""
     lark = _lark()
     out = []
     for name in sorted(names):
-        if name in _FRIENDLY:
-            out.append(_FRIENDLY[name])
+        if name in TOKEN_NAMES:
+            out.append(TOKEN_NAMES[name])
             continue
         try:
             pattern = lark.get_terminal(name).pattern
@@ -106,12 +96,7 @@ def _describe_expected(names) -> str:
             out.append(f"'{pattern.value}'")
         else:
             out.append(name.lower())
-    out = sorted(set(out))
-    if len(out) > 6:
-        return ", ".join(out[:6]) + ", ..."
-    if len(out) == 1:
-        return out[0]
-    return ", ".join(out[:-1]) + " or " + out[-1]
+    return sorted(set(out))
 
 
 _KEYWORDS = {
@@ -125,10 +110,11 @@ def _syntax_failure(e: UnexpectedInput, text: str, file: str) -> _SyntaxFailure:
     if isinstance(e, UnexpectedCharacters):
         char = text[e.pos_in_stream] if e.pos_in_stream < len(text) else "?"
         span = Span(file, line, col, line, col + 1)
-        hint = 'strings are written in double quotes, "ij->ji"' if char == "'" else (
-            "comments start with `--`" if char == "#" else "remove or replace it"
-        )
-        return _SyntaxFailure(Msg.SYNTAX_UNEXPECTED_CHAR, span, {"char": char, "hint": hint})
+        if char == "'":
+            return _SyntaxFailure(Msg.SYNTAX_SINGLE_QUOTE, span, char=char)
+        if char == "#":
+            return _SyntaxFailure(Msg.SYNTAX_HASH_COMMENT, span, char=char)
+        return _SyntaxFailure(Msg.SYNTAX_UNEXPECTED_CHAR, span, char=char)
     if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END"):
         expected = _describe_expected(getattr(e, "expected", None) or ["NAME"])
         code = re.sub(r"--[^\n]*", "", text).rstrip()  # the end of the last token, not of a comment
@@ -136,22 +122,19 @@ def _syntax_failure(e: UnexpectedInput, text: str, file: str) -> _SyntaxFailure:
         n = len(last)
         col = len(last[-1].rstrip()) + 1
         span = Span(file, n, col, n, col + 1)
-        return _SyntaxFailure(Msg.SYNTAX_UNEXPECTED_EOF, span, {"expected": expected})
+        return _SyntaxFailure(Msg.SYNTAX_UNEXPECTED_EOF, span, expected=expected)
     assert isinstance(e, UnexpectedToken)
     tok = e.token
     end_col = getattr(tok, "end_column", None) or col + len(str(tok))
     span = Span(file, line, col, line if tok.end_line in (None, line) else tok.end_line, end_col)
-    found = f"'{tok}'"
-    if tok.type == "NAME":
-        found = f"name '{tok}'"
-    hint = "check for a missing operator, comma or bracket before it"
+    is_name = tok.type == "NAME"
     if str(tok) in _KEYWORDS:
-        hint = f"'{tok}' is a reserved word and cannot be used as a name"
+        msg = Msg.SYNTAX_RESERVED_NAME if is_name else Msg.SYNTAX_RESERVED_WORD
     elif str(tok) == "=" and "CMP_OP" in e.expected:
-        hint = "equality is written `==`"
-    return _SyntaxFailure(
-        Msg.SYNTAX_UNEXPECTED_TOKEN, span, {"found": found, "expected": _describe_expected(e.expected), "hint": hint}
-    )
+        msg = Msg.SYNTAX_SINGLE_EQUALS
+    else:
+        msg = Msg.SYNTAX_UNEXPECTED_NAME if is_name else Msg.SYNTAX_UNEXPECTED_TOKEN
+    return _SyntaxFailure(msg, span, token=str(tok), expected=_describe_expected(e.expected))
 
 
 def _tok_span(file: str, tok: Token) -> Span:
@@ -364,7 +347,7 @@ class _Builder(Transformer):
             return ast.Lambda(self._span(meta), params, True, body)
         if isinstance(pat, ast.Unit):
             return ast.Lambda(self._span(meta), (), True, body)
-        raise _SyntaxFailure(Msg.SYNTAX_BAD_LAMBDA, pat.span, {})
+        raise _SyntaxFailure(Msg.SYNTAX_BAD_LAMBDA, pat.span)
 
     def let_(self, meta, c):
         return ast.Let(self._span(meta), self._ident(c[0]), c[1], c[2])

@@ -1,0 +1,89 @@
+"""Every error code and its one-line title, the heading of its section in `docs/errors.md`.
+
+A code names a kind of mistake; the messages of `Msg` say it, one or several per code.
+"""
+
+from __future__ import annotations
+
+from .template import ErrorCode
+
+
+# ---- E00xx: syntax
+E0001 = ErrorCode("E0001", "unexpected token")
+E0002 = ErrorCode("E0002", "unexpected character")
+E0003 = ErrorCode("E0003", "unexpected end of input")
+E0004 = ErrorCode("E0004", "bad lambda parameter")
+E0005 = ErrorCode("E0005", "bad binder kind")
+E0006 = ErrorCode("E0006", "nesting too deep")
+
+# ---- E01xx: names, imports, declarations
+E0101 = ErrorCode("E0101", "unknown name")
+E0102 = ErrorCode("E0102", "duplicate definition")
+E0103 = ErrorCode("E0103", "import not found")
+E0104 = ErrorCode("E0104", "import cycle")
+E0105 = ErrorCode("E0105", "duplicate local name")
+E0106 = ErrorCode("E0106", "recursive para")
+E0107 = ErrorCode("E0107", "unknown initialiser")
+E0108 = ErrorCode("E0108", "not a para")
+E0109 = ErrorCode("E0109", "unknown field")
+
+# ---- E02xx: types
+E0201 = ErrorCode("E0201", "type mismatch")
+E0202 = ErrorCode("E0202", "index over two index sets")
+E0203 = ErrorCode("E0203", "wrong number of arguments")
+E0204 = ErrorCode("E0204", "composition does not meet")
+E0205 = ErrorCode("E0205", "not a map")
+E0206 = ErrorCode("E0206", "wrong number of indices")
+E0207 = ErrorCode("E0207", "index range unknown")
+E0208 = ErrorCode("E0208", "reduction index unused")
+E0209 = ErrorCode("E0209", "result type mismatch")
+E0210 = ErrorCode("E0210", "indexed and whole tensor mixed")
+E0211 = ErrorCode("E0211", "matmul axes do not meet")
+E0212 = ErrorCode("E0212", "dtype mismatch")
+E0213 = ErrorCode("E0213", "bad einsum")
+E0214 = ErrorCode("E0214", "bad hyperparameter argument")
+E0215 = ErrorCode("E0215", "unknown keyword argument")
+E0216 = ErrorCode("E0216", "pattern does not match")
+E0217 = ErrorCode("E0217", "indexed value where a whole tensor is needed")
+E0218 = ErrorCode("E0218", "not a tuple")
+E0219 = ErrorCode("E0219", "field of a non-use")
+E0220 = ErrorCode("E0220", "bad size expression")
+E0221 = ErrorCode("E0221", "bad index")
+E0223 = ErrorCode("E0223", "index set not in the input")
+
+# ---- E03xx: symmetry of index sets
+E0301 = ErrorCode("E0301", "parameter over a runtime index set")
+E0302 = ErrorCode("E0302", "symmetry broken by a call")
+E0303 = ErrorCode("E0303", "arithmetic on a position")
+E0304 = ErrorCode("E0304", "comparison of positions")
+E0305 = ErrorCode("E0305", "position used as a value")
+E0306 = ErrorCode("E0306", "scan along a set")
+E0307 = ErrorCode("E0307", "subscript picks a position")
+E0308 = ErrorCode("E0308", "cyclic arithmetic not shift-invariant")
+E0309 = ErrorCode("E0309", "fold along a set")
+
+# ---- E04xx: 2-cells (reparameterisation and weight tying)
+E0401 = ErrorCode("E0401", "tie of the wrong type")
+E0402 = ErrorCode("E0402", "tie reads an input")
+E0403 = ErrorCode("E0403", "leaf tied twice")
+E0404 = ErrorCode("E0404", "cycle of ties")
+E0405 = ErrorCode("E0405", "not a free parameter")
+E0406 = ErrorCode("E0406", "2-cell is not parameter-only")
+E0407 = ErrorCode("E0407", "reparam does not fit")
+E0408 = ErrorCode("E0408", "not a reparam")
+E0409 = ErrorCode("E0409", "parameter given by no 2-cell")
+
+# ---- E05xx: functors, algebras and coalgebras
+E0501 = ErrorCode("E0501", "missing case")
+E0502 = ErrorCode("E0502", "unknown case")
+E0503 = ErrorCode("E0503", "wrong recursion scheme")
+E0504 = ErrorCode("E0504", "unfold without a length")
+E0505 = ErrorCode("E0505", "monoid not commutative by construction")
+E0506 = ErrorCode("E0506", "bad functor")
+
+# ---- E06xx: semirings
+E0601 = ErrorCode("E0601", "bad semiring")
+
+
+#: code -> its error code, for the error index and the tests.
+CODES: dict[str, ErrorCode] = {c.code: c for c in list(globals().values()) if isinstance(c, ErrorCode)}
