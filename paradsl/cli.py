@@ -141,8 +141,7 @@ def _ir(args) -> int:
         return 0
     names = [p.name for p in program.paras]
     if args.name not in names:
-        print(f"para: error: no para named {args.name!r} in {program.file}; the paras are: {', '.join(names)}",
-              file=sys.stderr)
+        print(CliText.NO_SUCH_PARA_LISTED.format(name=args.name, file=program.file, names=names), file=sys.stderr)
         return 1
     print(format_para(program.get(args.name)))
     return 0
