@@ -9,6 +9,7 @@ each para after the paras it uses; a para that uses itself is an error.
 from __future__ import annotations
 
 from collections import ChainMap
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 
 from .. import ir
@@ -35,10 +36,19 @@ _FITS = {
 }
 
 
+#: A check of one para's IR, run once it is built: reports to the sink, True if it passes.
+ParaCheck = Callable[[ir.ParaDef, DiagnosticSink], bool]
+
+
 class Checker:
-    def __init__(self, loader: Loader, sink: DiagnosticSink):
+    """Checks declarations on demand, each once, callees before their callers."""
+
+    def __init__(self, loader: Loader, sink: DiagnosticSink, checks: Sequence[ParaCheck] = ()):
+        """`checks` run on each para's IR as soon as it is built; a para that fails one
+        counts as not checked, so its users report nothing more about it."""
         self.loader = loader
         self.sink = sink
+        self.checks = tuple(checks)
         self._sigs: dict[DeclKey, Signature] = {}
         self._defs: dict[DeclKey, ir.ParaDef | None] = {}
         self._deps: dict[DeclKey, list[tuple[DeclKey, Span]]] = {}
@@ -47,9 +57,10 @@ class Checker:
         self._leaves: dict[DeclKey, list[Leaf] | None] = {}
 
     # ------------------------------------------------------------------ entry points
-    def check_unit(self, unit: Unit, also: tuple[str, ...] = ()) -> ir.Program | None:
-        """The file's paras and everything they use; `also` names imported paras to include
-        even if the file does not use them (for `para cost NAME` and the like)."""
+    def check_unit(self, unit: Unit, also: tuple[str, ...] = ()) -> list[ir.ParaDef] | None:
+        """The checked paras of the file and everything they use, callees first; `also` names
+        imported paras to include even if the file does not use them (for `para cost NAME`
+        and the like). Paras with errors are left out; None if the file did not parse."""
         if unit.module is None:
             return None
         for decl in unit.module.decls:
@@ -66,11 +77,7 @@ class Checker:
             if key is not None and key not in roots and isinstance(self.loader.units[key.file].own.get(key.name), ast.ParaDecl):
                 self.para(key)
                 roots.append(key)
-        order = self._order(roots)
-        if self.sink.has_errors:
-            return None
-        defs = [self._defs[k] for k in order]
-        return ir.Program(unit.file, tuple(self._mark_stochastic(defs)))
+        return [d for d in (self._defs[k] for k in self._order(roots)) if d is not None]
 
     def semiring_table(self, decl: ast.SemiringDecl, report: bool = False):
         """A declared semiring as (name, add, mul, zero, one, parameter), or None if it is not one."""
@@ -165,6 +172,8 @@ class Checker:
             return self._defs[key]
         self._defs[key] = None  # in progress
         d = _Decl(self, key).check()
+        if d is not None and not all([check(d, self.sink) for check in self.checks]):
+            d = None
         self._defs[key] = d
         return d
 
@@ -332,17 +341,6 @@ class Checker:
             visit(r)
         return order
 
-    @staticmethod
-    def _mark_stochastic(defs: list[ir.ParaDef]) -> list[ir.ParaDef]:
-        from dataclasses import replace
-
-        out: dict[str, ir.ParaDef] = {}
-        for d in defs:  # callees come first
-            if not d.stochastic and any(out[u.callee].stochastic for u in d.uses if u.callee in out):
-                d = replace(d, stochastic=True)
-            out[d.name] = d
-        return list(out.values())
-
 
 @dataclass(frozen=True)
 class Leaf:
@@ -463,10 +461,6 @@ class _Decl:
             cases = tuple(replace(c, body=zonk(self.u, c.body)) for c in cases)
         d = ir.ParaDef(self.where, self.key.file, sig.hypers, sig.index_sets, sig.type, params, uses, body,
                        stochastic=checker.stochastic, ties=ties, kind=decl.kind, shape=shape, cases=cases)
-        from .symmetry import check_symmetry
-
-        if not check_symmetry(d, sink):
-            return None
         return d
 
     def _check_body_type(self, checker: BodyChecker, body: ir.MapTerm) -> ir.MapTerm | None:
