@@ -24,7 +24,7 @@ class CallChecker:
         self.cx = cx
         self.bc = bc
 
-    def visit_Call(self, e: ast.Call):
+    def visit_Call(self, e: ast.Call) -> ir.Term | None:
         f = e.func
         if isinstance(f, ast.Name) and self.cx.lookup(f.name) is None and self.cx.find_index(f.name) is None:
             if builtins.is_builtin_function(f.name):

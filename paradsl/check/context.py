@@ -19,7 +19,7 @@ from .. import ir
 from ..diagnostics import DiagnosticSink, Msg, Span
 from ..resolve import DeclKey, Loader, Unit
 from ..syntax import ast
-from ..types import Axis, FixedAxis, IndexSetAxis, MetaAxis, TensorType, Type, Unifier
+from ..types import Axis, FixedAxis, IndexSetAxis, MapType, MetaAxis, TensorType, Type, Unifier
 from . import builtins
 from .bindings import Binding, CallSite, Frame, IndexInfo, UseB
 from .signatures import Signature
@@ -27,6 +27,7 @@ from .signatures import Signature
 if TYPE_CHECKING:
     from .body import BodyChecker
     from .leaves import Leaf
+    from .semirings import SemiringTable
 
 
 class Callees(Protocol):
@@ -46,7 +47,7 @@ class DeclHost(Protocol):
 
     def new_anonymous_use(self, call: ast.Call) -> UseB | None: ...
 
-    def instantiate(self, b: UseB, span: Span) -> tuple[Type, list[CallSite], tuple[tuple[str, MetaAxis], ...]]: ...
+    def instantiate(self, b: UseB, span: Span) -> tuple[MapType, list[CallSite], tuple[tuple[str, MetaAxis], ...]]: ...
 
     def is_stochastic(self, use: str) -> bool: ...
 
@@ -56,7 +57,7 @@ class DeclHost(Protocol):
 
     def leaf(self, path: tuple[ast.Ident, ...], span: Span) -> TensorType | None: ...
 
-    def semiring(self, name: ast.Ident) -> tuple | None: ...
+    def semiring(self, name: ast.Ident) -> SemiringTable | None: ...
 
 
 @dataclass(frozen=True, eq=False)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from .. import ir
 from ..diagnostics import Span
 from ..syntax import ast
-from ..types import MetaAxis, TensorType, Type
+from ..types import MapType, MetaAxis, TensorType, Type
 from . import leaves, schemes, semirings, two_cells, uses
 from .bindings import CallSite, UseB
 from .body import BodyChecker
 from .context import DeclContext
+from .semirings import SemiringTable
 
 
 class DeclarationHost:
@@ -22,7 +23,7 @@ class DeclarationHost:
     def new_anonymous_use(self, call: ast.Call) -> UseB | None:
         return uses.new_anonymous_use(self.ctx, call)
 
-    def instantiate(self, b: UseB, span: Span) -> tuple[Type, list[CallSite], tuple[tuple[str, MetaAxis], ...]]:
+    def instantiate(self, b: UseB, span: Span) -> tuple[MapType, list[CallSite], tuple[tuple[str, MetaAxis], ...]]:
         return uses.instantiate(self.ctx, b, span)
 
     def is_stochastic(self, use: str) -> bool:
@@ -37,5 +38,5 @@ class DeclarationHost:
     def leaf(self, path: tuple[ast.Ident, ...], span: Span) -> TensorType | None:
         return leaves.leaf_type(self.ctx, path, span)
 
-    def semiring(self, name: ast.Ident) -> tuple | None:
+    def semiring(self, name: ast.Ident) -> SemiringTable | None:
         return semirings.semiring(self.ctx, name)

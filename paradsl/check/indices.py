@@ -29,7 +29,7 @@ class IndexChecker:
         self.cx = cx
         self.bc = bc
 
-    def visit_Subscript(self, e: ast.Subscript):
+    def visit_Subscript(self, e: ast.Subscript) -> ir.Term | None:
         base = self.bc.values.whole(e.base, "a subscripted value")
         if base is None:
             return None
@@ -108,7 +108,7 @@ class IndexChecker:
         finally:
             self.cx.scope = saved
 
-    def visit_Reduce(self, e: ast.Reduce):
+    def visit_Reduce(self, e: ast.Reduce) -> ir.Term | None:
         semiring = None
         if e.semiring is not None:
             semiring = self.semiring(e)
@@ -178,7 +178,7 @@ class IndexChecker:
         return ir.Reduce(op, None, tuple((i.unique, i.axis) for i in infos), body,
                          type=TensorType((), dtype), labels=labels, span=span)
 
-    def visit_For(self, e: ast.For, expect: Type | None = None):
+    def visit_For(self, e: ast.For, expect: Type | None = None) -> ir.Term | None:
         infos = self.bind_indices(e.indices)
         if isinstance(expect, TensorType) and expect.rank == len(infos):
             for info, axis in zip(infos, expect.axes):

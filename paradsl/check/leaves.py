@@ -60,7 +60,8 @@ def use_leaves(ctx: DeclContext, b: UseB) -> list[Leaf] | None:
                     tied=leaf.tied, inside=callee.name if leaf.tied else False) for leaf in inner]
 
 
-def resolve_path(ctx: DeclContext, path: tuple[ast.Ident, ...], span: Span, *, for_tie: bool):
+def resolve_path(ctx: DeclContext, path: tuple[ast.Ident, ...], span: Span, *,
+                 for_tie: bool) -> tuple[Leaf | UseB | Subtree, list[Leaf] | None] | None:
     """A path to a leaf or a use: (Leaf | UseB, leaves) or None (reported)."""
     first = path[0]
     b = ctx.env.get(first.name)

@@ -27,7 +27,7 @@ class OperatorChecker:
         self.cx = cx
         self.bc = bc
 
-    def visit_Unary(self, e: ast.Unary):
+    def visit_Unary(self, e: ast.Unary) -> ir.Term | None:
         x = self.bc.value(e.operand)
         if x is None:
             return None
@@ -39,7 +39,7 @@ class OperatorChecker:
             return None
         return ir.Prim("neg", (x,), type=x.type, labels=x.labels, span=e.span)
 
-    def visit_BinOp(self, e: ast.BinOp):
+    def visit_BinOp(self, e: ast.BinOp) -> ir.Term | None:
         if e.op in (">>", "&") or (e.op == "*" and self.bc.maps.is_map_expr(e.left) and self.bc.maps.is_map_expr(e.right)):
             self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found="a composite map",
                                hint="apply it to an argument: `(f >> g)(x)`")
@@ -129,7 +129,7 @@ class OperatorChecker:
             out = "f32"
         return out or "f32"
 
-    def matmul(self, e: ast.BinOp):
+    def matmul(self, e: ast.BinOp) -> ir.Term | None:
         a, b = self.bc.values.whole(e.left, "`@`"), self.bc.values.whole(e.right, "`@`")
         if a is None or b is None:
             return None

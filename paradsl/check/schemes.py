@@ -11,7 +11,7 @@ from __future__ import annotations
 from .. import ir
 from ..diagnostics import Msg
 from ..syntax import ast
-from ..types import FixedAxis, IndexSetAxis, Kind, MapType, Poly, TensorType, TupleType
+from ..types import Axis, FixedAxis, IndexSetAxis, Kind, MapType, Poly, TensorType, TupleType, Type
 from ..types.unify import substitute_type
 from . import uses
 from .bindings import GlobalB, HyperB, IndexSetB, UseB
@@ -21,7 +21,7 @@ from .signatures import TypeScope
 from .suggest import did_you_mean
 
 
-def map_over(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom) -> ir.MapTerm | None:
+def map_over(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None) -> ir.MapTerm | None:
     """`map f over t : [t, ...A] -> [t, ...B]` for `f : A -> B`."""
     axis = fold_axis(ctx, bc, e)
     if axis is None:
@@ -66,7 +66,7 @@ def map_over(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom) -> ir.MapT
     return ir.MapOver(f, axis, type=MapType(d2, c2))
 
 
-def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom=None) -> ir.MapTerm | None:
+def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = None) -> ir.MapTerm | None:
     if e.scheme == "map":
         return map_over(ctx, bc, e, dom)
     sink = ctx.sink
@@ -186,7 +186,8 @@ def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom=None) -> ir.Map
     return ir.Fold(e.scheme, b.use.name, mode, axis, tuple(index_sets), type=t)
 
 
-def fold_axis(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr):
+def fold_axis(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr) -> Axis | None:
+    """What a scheme runs along: an index set of the input, or for `unfold` a number of steps."""
     over = e.over
     sink = ctx.sink
     if e.scheme == "unfold":

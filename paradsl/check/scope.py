@@ -14,7 +14,7 @@ from ..syntax import ast
 from ..types import IndexSetAxis, Kind, TensorType
 from ..types.unify import axes_of
 from . import builtins
-from .bindings import ErrorB, ParamB
+from .bindings import Binding, ErrorB, ParamB
 from .context import DeclContext
 from .signatures import Signature, TypeScope, binder_tables
 
@@ -26,13 +26,15 @@ BREAKS = {
 }
 
 
-def bind(ctx: DeclContext, ident: ast.Ident, b) -> None:
+def bind(ctx: DeclContext, ident: ast.Ident, b: Binding) -> None:
+    """Bind a name in the declaration's environment; a name bound twice is reported."""
     if ident.name in ctx.env:
         ctx.sink.error(Msg.DUPLICATE_LOCAL, ident.span, name=ident.name, where=ctx.where)
     ctx.env[ident.name] = b
 
 
 def reparam_clauses(ctx: DeclContext) -> None:
+    """A reparam is parameter-only: it has no parameters, uses or ties of its own, and one `init`."""
     decl = ctx.decl
     for clause, what in ((decl.params, "parameters of its own"), (decl.uses, "uses"), (decl.ties, "ties")):
         if clause:
@@ -44,8 +46,9 @@ def reparam_clauses(ctx: DeclContext) -> None:
 
 
 def params(ctx: DeclContext) -> None:
+    """Bind and record the declaration's own parameters (`params W : [d, h] ~ glorot`)."""
     scope = TypeScope(ctx.hypers, dict(ctx.sig.index_sets), ctx.sink)
-    if ctx.decl.is_reparam:  # reported by _reparam_clauses; known by name so their uses stay quiet
+    if ctx.decl.is_reparam:  # reported by reparam_clauses; known by name so their uses stay quiet
         for p in ctx.decl.params:
             bind(ctx, p.name, ErrorB())
         return
@@ -74,6 +77,7 @@ def params(ctx: DeclContext) -> None:
 
 
 def declared_init(sink: DiagnosticSink, p: ast.ParamDecl) -> ir.Init | None:
+    """A parameter's initialiser: as declared, else glorot for a matrix and zeros otherwise."""
     if p.init is None:
         return ir.Init("glorot" if _rank(p.type) >= 2 else "zeros")
     return initializer(sink, p.init, allow_via=True)
@@ -98,13 +102,15 @@ def initializer(sink: DiagnosticSink, init: ast.Initializer, allow_via: bool = F
 
 
 def check_index_sets_in_dom(sink: DiagnosticSink, decl: ast.ParaDecl, sig: Signature) -> None:
+    """Every index set a para declares is an axis of its input, which gives its size."""
     present = {a.name for a in axes_of(sig.type.dom) if isinstance(a, IndexSetAxis)}
     for b in decl.binders:
         if b.kind.name in builtins.INDEX_KINDS and b.name.name not in present:
             sink.error(Msg.INDEX_SET_NOT_IN_INPUT, b.span, name=b.name.name)
 
 
-def binder_tables_quiet(decl: ast.ParaDecl):
+def binder_tables_quiet(decl: ast.ParaDecl) -> tuple[dict[str, str], dict[str, Kind], list[ir.Hyper], bool]:
+    """`binder_tables` without reporting: the binders' errors are reported with the signature."""
     return binder_tables(decl, DiagnosticSink())
 
 

@@ -13,8 +13,11 @@ from .bindings import SemiringB
 from .context import DeclContext
 from .suggest import did_you_mean
 
+#: A semiring as (name, addition, multiplication, zero, one, the name of its parameter or None).
+SemiringTable = tuple[str, str, str, object, object, str | None]
 
-def semiring_table(decl: ast.SemiringDecl, sink: DiagnosticSink):
+
+def semiring_table(decl: ast.SemiringDecl, sink: DiagnosticSink) -> SemiringTable | None:
     """A declared semiring as (name, add, mul, zero, one, parameter), or None if it is not one."""
     add = builtins.SEMIRING_ADD.get(decl.add.name)
     mul = builtins.SEMIRING_MUL.get(decl.mul.name)
@@ -58,7 +61,7 @@ def semiring_table(decl: ast.SemiringDecl, sink: DiagnosticSink):
     return decl.name.name, add[0], mul[0], decl.zero.value, decl.one.value, param
 
 
-def semiring(ctx: DeclContext, name: ast.Ident):
+def semiring(ctx: DeclContext, name: ast.Ident) -> SemiringTable | None:
     """The semiring a contraction names: a builtin, or one declared with `semiring`."""
     g = ctx.globals.get(name.name)
     if isinstance(g, SemiringB):

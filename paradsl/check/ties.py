@@ -134,7 +134,7 @@ def _path_span(path: tuple[ast.Ident, ...]) -> Span:
     return path[0].span.to(path[-1].span)
 
 
-def _reads(t) -> set[tuple[str, ...]]:
+def _reads(t: ir.Term) -> set[tuple[str, ...]]:
     """The leaves a tie's value reads: own parameters and leaves of uses."""
     return ({(x.name,) for x in ir.nodes(t) if isinstance(x, ir.ParamRef)}
             | {x.path for x in ir.nodes(t) if isinstance(x, ir.LeafRef)})

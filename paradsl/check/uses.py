@@ -11,11 +11,12 @@ from __future__ import annotations
 from .. import ir
 from ..diagnostics import DiagnosticSink, Msg, Span
 from ..syntax import ast
-from ..types import IndexSetAxis, Kind, MetaAxis, Poly, Unifier
+from ..types import IndexSetAxis, Kind, MapType, MetaAxis, Poly, Unifier
 from ..types.unify import substitute_type
 from . import arguments, builtins
 from .bindings import CallSite, GlobalB, IndexSetB, UseB
 from .context import DeclContext
+from .signatures import Signature
 from .suggest import did_you_mean
 
 
@@ -110,7 +111,8 @@ def pin(ctx: DeclContext, b: UseB) -> dict[str, MetaAxis]:
     return ctx.pins[b.use.name]
 
 
-def instantiate(ctx: DeclContext, b: UseB, span: Span):
+def instantiate(ctx: DeclContext, b: UseB, span: Span) -> tuple[MapType, list[CallSite], tuple[tuple[str, MetaAxis], ...]]:
+    """The callee's type at one reference of a use, its index sets instantiated (or pinned)."""
     callee = b.sig
     sizes = use_sizes(callee, b.use)
     metas = ctx.pins.get(b.use.name) or fresh_metas(ctx, b)
@@ -131,7 +133,7 @@ def check_call_sites(sink: DiagnosticSink, u: Unifier, sites: list[CallSite]) ->
                        callee_kind=s.kind.value, kind=kind, index=a.name, group=a.kind.group)
 
 
-def use_sizes(callee, use: ir.Use) -> dict[str, Poly]:
+def use_sizes(callee: ir.ParaDef | Signature, use: ir.Use) -> dict[str, Poly]:
     return {h.name: a.poly for h, a in zip(callee.hypers, use.args) if a.poly is not None}
 
 

@@ -51,7 +51,7 @@ class ValueChecker:
     def visit_BoolLit(self, e: ast.BoolLit) -> ir.Term:
         return ir.Lit(e.value, type=BOOL)
 
-    def visit_String(self, e: ast.String):
+    def visit_String(self, e: ast.String) -> ir.Term | None:
         self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a tensor", found="a string",
                            hint="strings only appear as the specification of `einsum`")
         return None
@@ -59,24 +59,24 @@ class ValueChecker:
     def visit_Unit(self, e: ast.Unit) -> ir.Term:
         return ir.TupleT((), type=TupleType(()))
 
-    def visit_TupleExpr(self, e: ast.TupleExpr, expect: Type | None = None):
+    def visit_TupleExpr(self, e: ast.TupleExpr, expect: Type | None = None) -> ir.Term | None:
         expects = expect.items if isinstance(expect, TupleType) and len(expect.items) == len(e.items) else [None] * len(e.items)
         items = [self.whole(i, "a tuple component", x) for i, x in zip(e.items, expects)]
         if any(i is None for i in items):
             return None
         return ir.TupleT(tuple(items), type=TupleType(tuple(i.type for i in items)))
 
-    def visit_FoldExpr(self, e: ast.FoldExpr):
+    def visit_FoldExpr(self, e: ast.FoldExpr) -> ir.Term | None:
         self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found=f"the map `{e.scheme} ...`",
                            hint=f"apply it, `({e.scheme} ... over ...)(x)`, or compose it with `>>`")
         return None
 
-    def visit_Lambda(self, e: ast.Lambda):
+    def visit_Lambda(self, e: ast.Lambda) -> ir.Term | None:
         self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found="a lambda",
                            hint="apply it, `(x => ...)(v)`, or compose it with `>>`")
         return None
 
-    def visit_Field(self, e: ast.Field):
+    def visit_Field(self, e: ast.Field) -> ir.Term | None:
         if self.cx.mode == "tie":
             path = field_path(e)
             if path is not None and isinstance(self.cx.lookup(path[0].name), UseB):
@@ -114,7 +114,7 @@ class ValueChecker:
                            hint=f"{base!r} has no field {e.name.name!r}")
         return None
 
-    def visit_Name(self, e: ast.Name):
+    def visit_Name(self, e: ast.Name) -> ir.Term | None:
         name = e.name
         b = self.cx.lookup(name)
         info = self.cx.find_index(name) if b is None else None
@@ -151,7 +151,7 @@ class ValueChecker:
         self.cx.sink.error(Msg.UNKNOWN_NAME, e.span, name=name, hint=did_you_mean(name, self.cx.names()))
         return None
 
-    def visit_If(self, e: ast.If):
+    def visit_If(self, e: ast.If) -> ir.Term | None:
         c, a, b = self.bc.value(e.cond), self.bc.value(e.then), self.bc.value(e.other)
         if c is None or a is None or b is None:
             return None
@@ -161,7 +161,7 @@ class ValueChecker:
         return ops.elementwise("where", [c, a, b], [e.cond.span, e.then.span, e.other.span], e.span,
                                dtype=ops.join_dtypes([a, b]))
 
-    def visit_Let(self, e: ast.Let, expect: Type | None = None):
+    def visit_Let(self, e: ast.Let, expect: Type | None = None) -> ir.Term | None:
         if self.bc.maps.is_map_expr(e.value):
             f = self.bc.maps.map_(e.value, None)
             if f is None:

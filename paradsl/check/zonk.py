@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass, replace
+from typing import TypeVar
 
 from .. import ir
 from ..types import FixedAxis, IndexSetAxis, MapType, MetaAxis, TensorType, TupleType, Unifier
 
+T = TypeVar("T")
 
-def zonk(u: Unifier, x):
+
+def zonk(u: Unifier, x: T) -> T:
     """Rebuild IR with every solved meta axis replaced by its solution."""
     if isinstance(x, (MetaAxis, FixedAxis, IndexSetAxis)):
         return u.resolve(x)
