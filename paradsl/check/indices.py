@@ -30,18 +30,19 @@ class IndexChecker:
         self.bc = bc
 
     def visit_Subscript(self, e: ast.Subscript) -> ir.Term | None:
+        sink = self.cx.sink
         base = self.bc.values.whole(e.base, "a subscripted value")
         if base is None:
             return None
         if not isinstance(base.type, TensorType):
-            self.cx.sink.error(Msg.TYPE_MISMATCH, e.base.span, expected="a tensor", found=self.cx.show(base.type),
-                               hint="only tensors can be subscripted")
+            sink.error(Msg.TYPE_MISMATCH, e.base.span, expected="a tensor", found=self.cx.show(base.type),
+                       hint="only tensors can be subscripted")
             return None
         rank = base.type.rank
         if len(e.indices) > rank:
             what = repr(e.base.name) if isinstance(e.base, ast.Name) else "the value"
-            self.cx.sink.error(Msg.SUBSCRIPT_ARITY, e.span, name=what, rank=rank, es="is" if rank == 1 else "es",
-                               given=len(e.indices), ices="ex" if len(e.indices) == 1 else "ices", type=self.cx.show(base.type))
+            sink.error(Msg.SUBSCRIPT_ARITY, e.span, name=what, rank=rank, es="is" if rank == 1 else "es",
+                       given=len(e.indices), ices="ex" if len(e.indices) == 1 else "ices", type=self.cx.show(base.type))
             return None
         indices: list[ir.IVar | ir.Term] = []
         labels: list[ir.Labels] = []
@@ -58,29 +59,30 @@ class IndexChecker:
         rest = base.type.axes[len(e.indices):]
         if rest and any(isinstance(i, ir.IVar) for i in indices):
             what = repr(e.base.name) if isinstance(e.base, ast.Name) else "the value"
-            self.cx.sink.error(Msg.SUBSCRIPT_ARITY, e.span, name=what, rank=rank, es="is" if rank == 1 else "es",
-                               given=len(e.indices), ices="ex" if len(e.indices) == 1 else "ices", type=self.cx.show(base.type))
+            sink.error(Msg.SUBSCRIPT_ARITY, e.span, name=what, rank=rank, es="is" if rank == 1 else "es",
+                       given=len(e.indices), ices="ex" if len(e.indices) == 1 else "ices", type=self.cx.show(base.type))
             return None
         return ir.Sub(base, tuple(indices), type=TensorType(tuple(rest), base.type.dtype),
                       labels=merge_labels(*labels), span=e.span)
 
     def index(self, ix: ast.Expr, axis: Axis) -> ir.IVar | ir.Term | None:
+        sink = self.cx.sink
         if isinstance(ix, ast.Name) and ix.name not in self.cx.env and ix.name not in builtins.CONSTANTS:
             info = self.cx.find_index(ix.name)
             if info is None:
                 if not self.cx.frames:
-                    self.cx.sink.error(Msg.UNKNOWN_NAME, ix.span, name=ix.name, hint=did_you_mean(ix.name, self.cx.names()))
+                    sink.error(Msg.UNKNOWN_NAME, ix.span, name=ix.name, hint=did_you_mean(ix.name, self.cx.names()))
                     return None
                 info = self.cx.implicit_index(ix.name, ix.span)
             info.subscripted = True
             if not self.cx.u.unify_axis(info.axis, axis):
-                self.cx.sink.error(Msg.INDEX_TWO_SETS, ix.span, index=ix.name,
-                                   first=self.cx.show_axis(info.axis), second=self.cx.show_axis(axis))
+                sink.error(Msg.INDEX_TWO_SETS, ix.span, index=ix.name,
+                           first=self.cx.show_axis(info.axis), second=self.cx.show_axis(axis))
                 return None
             return ir.IVar(info.unique, info.axis)
         if isinstance(ix, ast.Name) and isinstance(self.cx.env.get(ix.name), IndexSetB):
-            self.cx.sink.error(Msg.BAD_INDEX, ix.span, problem=f"{ix.name!r} is an index set, not an index",
-                               hint=f"subscript with an index variable, e.g. `i`; the checker infers that it ranges over {ix.name!r}")
+            sink.error(Msg.BAD_INDEX, ix.span, problem=f"{ix.name!r} is an index set, not an index",
+                       hint=f"subscript with an index variable, e.g. `i`; the checker infers that it ranges over {ix.name!r}")
             return None
         t = self.bc.value(ix)
         if t is None:
@@ -88,8 +90,8 @@ class IndexChecker:
         if t.span is None:
             t = replace(t, span=ix.span)
         if not (isinstance(t.type, TensorType) and t.type.rank == 0 and is_int(t.type.dtype)):
-            self.cx.sink.error(Msg.DTYPE_MISMATCH, ix.span, what="an index", expected="an integer scalar", found=self.cx.show(t.type),
-                               hint="index with an index variable or an integer expression")
+            sink.error(Msg.DTYPE_MISMATCH, ix.span, what="an index", expected="an integer scalar", found=self.cx.show(t.type),
+                       hint="index with an index variable or an integer expression")
             return None
         return t
 
@@ -133,10 +135,11 @@ class IndexChecker:
         return replace(out, semiring=semiring, type=TensorType((), "bool" if want_bool else body.type.dtype))
 
     def semiring(self, e: ast.Reduce) -> ir.Semiring | None:
+        sink = self.cx.sink
         ref = e.semiring
         if e.op != "sum":
-            self.cx.sink.error(Msg.BAD_SEMIRING, e.span, problem=f"`{e.op}[{ref.name.name}]`: a contraction in a semiring "
-                               "is written `sum[S]`, its addition the semiring's", hint=f"write `sum[{ref.name.name}] ...`")
+            sink.error(Msg.BAD_SEMIRING, e.span, problem=f"`{e.op}[{ref.name.name}]`: a contraction in a semiring "
+                       "is written `sum[S]`, its addition the semiring's", hint=f"write `sum[{ref.name.name}] ...`")
             return None
         table = self.cx.host.semiring(ref.name)
         if table is None:
@@ -144,8 +147,8 @@ class IndexChecker:
         name, add, mul, zero, one, param = table
         args = [a for a in ref.args]
         if len(args) > (1 if param else 0):
-            self.cx.sink.error(Msg.ARITY, ref.span, what=f"the semiring {name!r}", expected="0 to 1" if param else "0",
-                               s="s", given=len(args), hint=f"{name}({param})" if param else f"{name} takes no arguments")
+            sink.error(Msg.ARITY, ref.span, what=f"the semiring {name!r}", expected="0 to 1" if param else "0",
+                       s="s", given=len(args), hint=f"{name}({param})" if param else f"{name} takes no arguments")
             return None
         beta = None
         if param:
@@ -154,8 +157,8 @@ class IndexChecker:
                 if beta is None:
                     return None
                 if not (isinstance(beta.type, TensorType) and beta.type.rank == 0 and beta.type.dtype != "bool"):
-                    self.cx.sink.error(Msg.TYPE_MISMATCH, args[0].span, expected="a number", found=self.cx.show(beta.type),
-                                       hint=f"{param} is a number, e.g. `[{name}(2.0)]`")
+                    sink.error(Msg.TYPE_MISMATCH, args[0].span, expected="a number", found=self.cx.show(beta.type),
+                               hint=f"{param} is a number, e.g. `[{name}(2.0)]`")
                     return None
             else:
                 beta = ir.Lit(1.0, type=TensorType((), "f32"))

@@ -46,6 +46,7 @@ class MapChecker:
 
     def map_(self, e: ast.Expr, dom: Type | None, cod: Type | None = None) -> ir.MapTerm | None:
         """Check `e` as a map, given its input type when known and its result type as a hint."""
+        sink = self.cx.sink
         if isinstance(e, ast.Lambda):
             return self.lambda_(e, dom, cod)
         if isinstance(e, ast.BinOp) and e.op == ">>":
@@ -56,8 +57,8 @@ class MapChecker:
             if g is None:
                 return None
             if not self.cx.u.unify(f.type.cod, g.type.dom):
-                self.cx.sink.error(Msg.COMPOSE_MISMATCH, e.span, left_does="gives", left=self.cx.show(f.type.cod),
-                                   right=self.cx.show(g.type.dom), hint="in `f >> g` the codomain of f must equal the domain of g")
+                sink.error(Msg.COMPOSE_MISMATCH, e.span, left_does="gives", left=self.cx.show(f.type.cod),
+                           right=self.cx.show(g.type.dom), hint="in `f >> g` the codomain of f must equal the domain of g")
                 return None
             return ir.Compose(f, g, type=MapType(f.type.dom, g.type.cod))
         if isinstance(e, ast.BinOp) and e.op == "via":
@@ -69,8 +70,8 @@ class MapChecker:
             if f is None or g is None:
                 return None
             if not self.cx.u.unify(f.type.dom, g.type.dom):
-                self.cx.sink.error(Msg.COMPOSE_MISMATCH, e.span, left_does="takes", left=self.cx.show(f.type.dom),
-                                   right=self.cx.show(g.type.dom), hint="in `f & g` both maps take the same input")
+                sink.error(Msg.COMPOSE_MISMATCH, e.span, left_does="takes", left=self.cx.show(f.type.dom),
+                           right=self.cx.show(g.type.dom), hint="in `f & g` both maps take the same input")
                 return None
             return ir.Fanout(f, g, type=MapType(f.type.dom, TupleType((f.type.cod, g.type.cod))))
         if isinstance(e, ast.BinOp) and e.op == "*":
@@ -78,8 +79,8 @@ class MapChecker:
             if isinstance(dom, TupleType) and len(dom.items) == 2:
                 parts = (dom.items[0], dom.items[1])
             elif dom is not None:
-                self.cx.sink.error(Msg.NOT_A_TUPLE, e.span, what="parallel composition `f * g`", found=self.cx.show(dom),
-                                   hint="`f * g` takes a pair and applies f to the first and g to the second")
+                sink.error(Msg.NOT_A_TUPLE, e.span, what="parallel composition `f * g`", found=self.cx.show(dom),
+                           hint="`f * g` takes a pair and applies f to the first and g to the second")
                 return None
             f, g = self.map_(e.left, parts[0]), self.map_(e.right, parts[1])
             if f is None or g is None:
@@ -104,23 +105,23 @@ class MapChecker:
                 return self.use_ref(use, e.span)
             if b is None and e.name in builtins.UNARY:
                 if dom is None:
-                    self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a known input type", found=f"the polymorphic {e.name!r}",
-                                       hint=f"apply it to a value, `{e.name}(x)`, or compose it after a map")
+                    sink.error(Msg.TYPE_MISMATCH, e.span, expected="a known input type", found=f"the polymorphic {e.name!r}",
+                               hint=f"apply it to a value, `{e.name}(x)`, or compose it after a map")
                     return None
                 if not isinstance(dom, TensorType):
-                    self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a tensor", found=self.cx.show(dom),
-                                       hint=f"{e.name!r} acts elementwise on one tensor")
+                    sink.error(Msg.TYPE_MISMATCH, e.span, expected="a tensor", found=self.cx.show(dom),
+                               hint=f"{e.name!r} acts elementwise on one tensor")
                     return None
                 return ir.PrimMap(e.name, type=MapType(dom, dom))
             if b is None and builtins.is_builtin_function(e.name):
-                self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a map", found=f"the builtin function {e.name!r}",
-                                   hint=f"only elementwise activations compose as they are; write a lambda, `z => {e.name}(z)`")
+                sink.error(Msg.TYPE_MISMATCH, e.span, expected="a map", found=f"the builtin function {e.name!r}",
+                           hint=f"only elementwise activations compose as they are; write a lambda, `z => {e.name}(z)`")
                 return None
             if b is None and self.cx.find_index(e.name) is None:
-                self.cx.sink.error(Msg.UNKNOWN_NAME, e.span, name=e.name, hint=did_you_mean(e.name, self.cx.names()))
+                sink.error(Msg.UNKNOWN_NAME, e.span, name=e.name, hint=did_you_mean(e.name, self.cx.names()))
                 return None
-            self.cx.sink.error(Msg.NOT_A_MAP, e.span, what=repr(e.name), type=self.bc.values.describe_value(e.name),
-                               used="composed", hint="only paras, uses, lambdas and activations compose")
+            sink.error(Msg.NOT_A_MAP, e.span, what=repr(e.name), type=self.bc.values.describe_value(e.name),
+                       used="composed", hint="only paras, uses, lambdas and activations compose")
             return None
         if isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and isinstance(self.cx.lookup(e.func.name), GlobalB):
             if not self.may_apply(self.cx.lookup(e.func.name).sig, e.span):
@@ -131,10 +132,10 @@ class MapChecker:
             return self.use_ref(use, e.span)
         if (isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and self.cx.lookup(e.func.name) is None
             and self.cx.find_index(e.func.name) is None and not builtins.is_builtin_function(e.func.name)):
-            self.cx.sink.error(Msg.UNKNOWN_NAME, e.func.span, name=e.func.name, hint=did_you_mean(e.func.name, self.cx.names()))
+            sink.error(Msg.UNKNOWN_NAME, e.func.span, name=e.func.name, hint=did_you_mean(e.func.name, self.cx.names()))
             return None
-        self.cx.sink.error(Msg.NOT_A_MAP, e.span, what="this expression", type="a value", used="used as a map",
-                           hint="write a lambda, `x => ...`, to turn a value into a map")
+        sink.error(Msg.NOT_A_MAP, e.span, what="this expression", type="a value", used="used as a map",
+                   hint="write a lambda, `x => ...`, to turn a value into a map")
         return None
 
     def stochastic_map(self, m: ir.MapTerm) -> bool:
@@ -154,20 +155,21 @@ class MapChecker:
     def may_apply(self, sig: Signature, span: Span) -> bool:
         """Paras are applied in bodies; reparams only in ties, reparams and `via`; algebras
         only through their recursion schemes."""
+        sink = self.cx.sink
         if sig.kind not in ("para", "reparam"):
             scheme = {"coalgebra": "unfold", "mealy": "run", "moore": "run"}.get(sig.kind, "fold")
-            self.cx.sink.error(Msg.WRONG_SCHEME, span, problem=f"{sig.key.name!r} is a {sig.kind}, not a map",
-                               hint=f"use it through its recursion scheme: `{scheme} {sig.key.name} over t`")
+            sink.error(Msg.WRONG_SCHEME, span, problem=f"{sig.key.name!r} is a {sig.kind}, not a map",
+                       hint=f"use it through its recursion scheme: `{scheme} {sig.key.name} over t`")
             return False
         if sig.kind == "reparam" and self.cx.mode == "body":
-            self.cx.sink.error(Msg.NOT_A_REPARAM, span, problem=f"{sig.key.name!r} is a reparam, a 2-cell, not a map",
-                               hint=f"apply it to a para's parameters: `f via {sig.key.name}`, or `tie leaf = {sig.key.name}(...)`")
+            sink.error(Msg.NOT_A_REPARAM, span, problem=f"{sig.key.name!r} is a reparam, a 2-cell, not a map",
+                       hint=f"apply it to a para's parameters: `f via {sig.key.name}`, or `tie leaf = {sig.key.name}(...)`")
             return False
         if sig.kind == "para" and self.cx.mode != "body":
             where = "a tie" if self.cx.mode == "tie" else "a reparam"
-            self.cx.sink.error(Msg.NOT_PARAMETER_ONLY, span,
-                               problem=f"{where} applies the para {sig.key.name!r}: its value would depend on "
-                                       f"that para's own parameters and input, so it is not a reparameterisation")
+            sink.error(Msg.NOT_PARAMETER_ONLY, span,
+                       problem=f"{where} applies the para {sig.key.name!r}: its value would depend on "
+                               f"that para's own parameters and input, so it is not a reparameterisation")
             return False
         return True
 

@@ -68,12 +68,13 @@ class OperatorChecker:
 
     def elementwise(self, op: str, args: list[ir.Term], spans: list[Span], span: Span, dtype: str | None = None) -> ir.Term | None:
         """Combine terms elementwise: equal whole types (or scalars), labels united."""
+        sink = self.cx.sink
         labels = merge_labels(*(a.labels for a in args))
         shapes = [a.type for a in args]
         if not all(isinstance(s, TensorType) for s in shapes):
             bad = next(i for i, s in enumerate(shapes) if not isinstance(s, TensorType))
-            self.cx.sink.error(Msg.TYPE_MISMATCH, spans[bad], expected="a tensor", found=self.cx.show(shapes[bad]),
-                               hint="arithmetic acts on tensors; take a tuple apart with a pattern, `(a, b) => ...`")
+            sink.error(Msg.TYPE_MISMATCH, spans[bad], expected="a tensor", found=self.cx.show(shapes[bad]),
+                       hint="arithmetic acts on tensors; take a tuple apart with a pattern, `(a, b) => ...`")
             return None
         whole = [s for s in shapes if s.rank > 0]
         if labels and whole:
@@ -81,9 +82,9 @@ class OperatorChecker:
                 info = self.cx.indices.get(a.name) if isinstance(a, ir.IndexValue) else None
                 if info is not None and info.implicit and not info.subscripted:
                     # A short unknown name, read as an index variable: more likely a typo.
-                    self.cx.sink.error(Msg.UNKNOWN_NAME, info.span, name=info.source,
-                                       hint=did_you_mean(info.source, self.cx.names()) or
-                                       "declare it, or subscript a tensor with it to use it as an index")
+                    sink.error(Msg.UNKNOWN_NAME, info.span, name=info.source,
+                               hint=did_you_mean(info.source, self.cx.names()) or
+                               "declare it, or subscript a tensor with it to use it as an index")
                     return None
             i = next(i for i, s in enumerate(shapes) if s.rank > 0)
             return self.cx.mixed(args[i], spans[i])
@@ -92,9 +93,9 @@ class OperatorChecker:
             axes = whole[0].axes
             for i, s in enumerate(shapes):
                 if s.rank > 0 and not self.cx.u.unify(TensorType(axes), TensorType(s.axes)):
-                    self.cx.sink.error(Msg.TYPE_MISMATCH, span, expected=self.cx.show(TensorType(axes)), found=self.cx.show(s),
-                                       hint="elementwise operands must have the same axes (there is no broadcasting "
-                                            "between different index sets); a scalar combines with anything")
+                    sink.error(Msg.TYPE_MISMATCH, span, expected=self.cx.show(TensorType(axes)), found=self.cx.show(s),
+                               hint="elementwise operands must have the same axes (there is no broadcasting "
+                                    "between different index sets); a scalar combines with anything")
                     return None
         if dtype is None:
             dtype = self.join_dtypes(args)

@@ -77,24 +77,25 @@ class ValueChecker:
         return None
 
     def visit_Field(self, e: ast.Field) -> ir.Term | None:
+        sink = self.cx.sink
         if self.cx.mode == "tie":
             path = field_path(e)
             if path is not None and isinstance(self.cx.lookup(path[0].name), UseB):
                 t = self.cx.host.leaf(path, e.span)
                 return None if t is None else ir.LeafRef(tuple(i.name for i in path), type=t, span=e.span)
         if not isinstance(e.base, ast.Name):
-            self.cx.sink.error(Msg.TYPE_MISMATCH, e.base.span, expected="a use of a para", found="a value",
-                               hint="only a use of a para has fields")
+            sink.error(Msg.TYPE_MISMATCH, e.base.span, expected="a use of a para", found="a value",
+                       hint="only a use of a para has fields")
             return None
         base = e.base.name
         b = self.cx.lookup(base)
         if isinstance(b, ErrorB):
             return None
         if isinstance(b, UseB):
-            self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value",
-                               found=f"the parameter {e.name.name!r} of the use {base!r}",
-                               hint=f"a use's parameters are not read in a body; call the use, `{base}(x)`, "
-                                    f"or compute a leaf from it with `tie`")
+            sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value",
+                       found=f"the parameter {e.name.name!r} of the use {base!r}",
+                       hint=f"a use's parameters are not read in a body; call the use, `{base}(x)`, "
+                            f"or compute a leaf from it with `tie`")
             return None
         if isinstance(b, InputB):
             return self.cx.reads_input(e.base)
@@ -110,11 +111,12 @@ class ValueChecker:
             kind = "a map"
         else:
             kind = "an index" if self.cx.find_index(base) else "not defined"
-        self.cx.sink.error(Msg.FIELD_OF_NON_USE, e.span, name=base, kind=kind,
-                           hint=f"{base!r} has no field {e.name.name!r}")
+        sink.error(Msg.FIELD_OF_NON_USE, e.span, name=base, kind=kind,
+                   hint=f"{base!r} has no field {e.name.name!r}")
         return None
 
     def visit_Name(self, e: ast.Name) -> ir.Term | None:
+        sink = self.cx.sink
         name = e.name
         b = self.cx.lookup(name)
         info = self.cx.find_index(name) if b is None else None
@@ -134,21 +136,21 @@ class ValueChecker:
         if isinstance(b, IndexSetB):
             return ir.SizeOf(b.axis, type=INDEX)
         if isinstance(b, (UseB, MapB, GlobalB)):
-            self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found=f"the map {name!r}",
-                               hint=f"apply it to an argument: `{name}(x)`")
+            sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found=f"the map {name!r}",
+                       hint=f"apply it to an argument: `{name}(x)`")
             return None
         if name in builtins.CONSTANTS:
             return ir.Lit(builtins.CONSTANTS[name], type=SCALAR)
         if builtins.is_builtin_function(name):
-            self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found=f"the builtin function {name!r}",
-                               hint=f"call it: `{name}(x)`")
+            sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found=f"the builtin function {name!r}",
+                       hint=f"call it: `{name}(x)`")
             return None
         if len(name) <= 2 and self.cx.frames:
             # A short unknown name in a value position is a free index variable, as in
             # `if a == b then ...`; its range must come from the result type.
             info = self.cx.implicit_index(name, e.span)
             return ir.IndexValue(info.unique, type=INDEX, labels=(label(info),), span=e.span)
-        self.cx.sink.error(Msg.UNKNOWN_NAME, e.span, name=name, hint=did_you_mean(name, self.cx.names()))
+        sink.error(Msg.UNKNOWN_NAME, e.span, name=name, hint=did_you_mean(name, self.cx.names()))
         return None
 
     def visit_If(self, e: ast.If) -> ir.Term | None:
