@@ -1,5 +1,9 @@
 """The pipeline, end to end: parse, resolve, check (no jax), then lower and emit.
 
+Checking is the checker, which builds the typed IR of each para, then the passes over that
+IR in order: the symmetry check of each para (`PARA_CHECKS`), then the marking of the
+stochastic paras of the program.
+
 `check_paths` is all `para check` needs and imports nothing from jax. `compile_path` and
 `load` share one lowering: `load` executes in-process exactly the source that
 `para compile` writes.
@@ -14,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ir
-from .check import Checker
+from .check import Checker, check_symmetry, mark_stochastic
 from .diagnostics import Diagnostic, DiagnosticSink, Msg, ParaError, Span
 from .resolve import Loader
 
@@ -65,15 +69,28 @@ def check_paths(paths: list[str | Path], also: tuple[str, ...] = ()) -> CheckRes
         return _check_paths(paths, also)
 
 
+#: Checks of each para's IR, in order, run as soon as the checker has built it. A para that
+#: fails one is not used further, so its users report nothing more about it.
+PARA_CHECKS = (check_symmetry,)
+
+
+def _checked_program(file: str, defs: list[ir.ParaDef] | None, sink: DiagnosticSink) -> ir.Program | None:
+    """The program of a file from its checked paras (callees first), effects marked; None
+    after any error."""
+    if defs is None or sink.has_errors:
+        return None
+    return ir.Program(file, mark_stochastic(defs))
+
+
 def _check_paths(paths: list[str | Path], also: tuple[str, ...] = ()) -> CheckResult:
     sink = DiagnosticSink()
     loader = Loader(sink)
-    checker = Checker(loader, sink)
+    checker = Checker(loader, sink, PARA_CHECKS)
     result = CheckResult()
     for p in paths:
         try:
             unit = loader.load(p)
-            program = checker.check_unit(unit, also)
+            program = _checked_program(unit.file, checker.check_unit(unit, also), sink)
         except RecursionError:
             _too_deep(sink, loader.display_name(Path(p)))
             continue
@@ -94,7 +111,7 @@ def _check_source(text: str, file: str) -> CheckResult:
     loader = Loader(sink)
     try:
         unit = loader.load_source(text, file)
-        program = Checker(loader, sink).check_unit(unit)
+        program = _checked_program(unit.file, Checker(loader, sink, PARA_CHECKS).check_unit(unit), sink)
     except RecursionError:
         _too_deep(sink, file)
         return CheckResult(diagnostics=sink.sorted(), sources=loader.sources)

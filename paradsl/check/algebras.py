@@ -1,0 +1,304 @@
+"""Algebra-like declarations: the cases they must give, and functor declarations.
+
+An `algebra` or `coalgebra` is of a declared polynomial functor, whose constructors give
+its cases; a monoid, a Mealy or a Moore machine has fixed cases. Each case is checked as a
+map from its fields to its result; a commutative monoid's `combine` must be symmetric as
+written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+
+from .. import ir
+from ..diagnostics import DiagnosticSink, Msg
+from ..syntax import ast
+from ..types import TupleType
+from . import builtins, ties
+from .bindings import FunctorB, GlobalB
+from .body import BodyChecker
+from .context import DeclContext
+from .signatures import TypeScope
+from .suggest import did_you_mean
+
+
+def check_functor(sink: DiagnosticSink, decl: ast.FunctorDecl) -> None:
+    """Each field is a parameter, the carrier X, or a fixed tensor type; names are unique."""
+    params = [p.name for p in decl.params]
+    for i, p in enumerate(decl.params):
+        if p.name in params[:i] or p.name == "X":
+            sink.error(Msg.BAD_FUNCTOR, p.span, problem=f"the functor parameter {p.name!r} is "
+                       + ("the carrier's name" if p.name == "X" else "declared twice"),
+                       hint="X names the carrier; give the parameters other names"
+                       if p.name == "X" else "give each parameter its own name")
+    seen: dict[str, ast.Constructor] = {}
+    for c in decl.constructors:
+        if c.name.name in seen:
+            sink.error(Msg.BAD_FUNCTOR, c.name.span, problem=f"the constructor {c.name.name!r} is declared twice",
+                       hint="each summand of a polynomial functor has its own name")
+        seen[c.name.name] = c
+        for f in c.fields:
+            if isinstance(f, ast.Ident) and f.name != "X" and f.name not in params:
+                sink.error(Msg.BAD_FUNCTOR, f.span, problem=f"the field {f.name!r} of {c.name.name!r} is neither "
+                           f"a parameter of {decl.name.name!r} nor the carrier X",
+                           hint=did_you_mean(f.name, params + ["X"]) or
+                           f"declare it, `functor {decl.name.name}({', '.join(params + [f.name])}) = ...`")
+            elif not isinstance(f, ast.Ident):
+                TypeScope({}, {}, sink).type(f)
+
+
+def algebra_shape(ctx: DeclContext) -> ir.AlgebraShape | None:
+    """The cases an algebra-like declaration must give, with their types."""
+    decl, sink = ctx.decl, ctx.sink
+    scope = TypeScope(ctx.hypers, dict(ctx.sig.index_sets), sink)
+    for b in decl.binders:
+        if b.kind.name in builtins.INDEX_KINDS:
+            sink.error(Msg.WRONG_SCHEME, b.span, problem=f"{decl.kind} {ctx.where!r} declares the index set "
+                       f"{b.name.name!r}, but a case has no input to take its size from",
+                       hint="give the carrier fixed axes; the fold supplies the index set it runs along")
+            return None
+    carrier = scope.type(decl.carrier)
+    if carrier is None:
+        return None
+    kind = decl.kind
+    if kind in ("algebra", "coalgebra"):
+        fa = decl.functor
+        if fa is None:
+            sink.error(Msg.BAD_FUNCTOR, decl.dom.span, problem=f"an {kind} is of a functor",
+                       hint=f"write `{kind} {ctx.where} : ListF([d]) on [h]`, with a functor declared by `functor`")
+            return None
+        g = ctx.globals.get(fa.name.name)
+        if not isinstance(g, FunctorB):
+            if isinstance(g, GlobalB):
+                sink.error(Msg.BAD_FUNCTOR, fa.name.span, problem=f"{fa.name.name!r} is a {g.sig.kind}, not a functor",
+                           hint="declare one: `functor ListF(A) = nil | cons(A, X)`")
+            else:
+                sink.error(Msg.UNKNOWN_NAME, fa.name.span, name=fa.name.name,
+                           hint=did_you_mean(fa.name.name, [n for n, v in ctx.globals.items() if isinstance(v, FunctorB)])
+                           or "declare it: `functor ListF(A) = nil | cons(A, X)`")
+            return None
+        fdecl = g.decl
+        if len(fa.args) != len(fdecl.params):
+            sink.error(Msg.ARITY, fa.span, what=f"the functor {fa.name.name!r}", expected=str(len(fdecl.params)),
+                       s="" if len(fdecl.params) == 1 else "s", given=len(fa.args),
+                       hint=f"{fa.name.name}(" + ", ".join(p.name for p in fdecl.params) + ")")
+            return None
+        args = [scope.type(a) for a in fa.args]
+        if any(a is None for a in args):
+            return None
+        env = {p.name: t for p, t in zip(fdecl.params, args)}
+        ctors = []
+        for c in fdecl.constructors:
+            kinds, types = [], []
+            for f in c.fields:
+                if isinstance(f, ast.Ident):
+                    if f.name == "X":
+                        kinds.append("X")
+                        types.append(carrier)
+                    elif f.name in env:
+                        kinds.append("A")
+                        types.append(env[f.name])
+                    else:
+                        return None  # reported where the functor is declared
+                else:
+                    t = TypeScope({}, {}, DiagnosticSink()).type(f)
+                    if t is None:
+                        return None
+                    kinds.append("K")
+                    types.append(t)
+            result = carrier if kind == "algebra" else TupleType(tuple(types))
+            ctors.append(ir.Constructor(c.name.name, tuple(kinds), tuple(types), result))
+        source = ctx.callees.loader.sources.get(ctx.key.file, "")
+        text = ties.source_text(source, fa.span)
+        data = {t for c in ctors for k, t in zip(c.fields, c.types) if k == "A"}
+        elem = next(iter(data)) if len(data) == 1 else None
+        out = None
+        if kind == "coalgebra":
+            if len(ctors) == 1 and ctors[0].fields != ("A", "X"):
+                sink.error(Msg.WRONG_SCHEME, fa.span, problem=f"a coalgebra unfolds a stream, and the constructor "
+                           f"{ctors[0].name!r} of {fa.name.name!r} is not an output then the carrier",
+                           hint="use a functor `functor StreamF(O) = out(O, X)`")
+                return None
+            if len(ctors) != 1:
+                sink.error(Msg.WRONG_SCHEME, fa.span, problem=f"a coalgebra unfolds a stream: {fa.name.name!r} has "
+                           f"{len(ctors)} constructors", hint="use a functor with one constructor, "
+                           "`functor StreamF(O) = out(O, X)`")
+                return None
+            out = elem
+        return ir.AlgebraShape(kind, text, tuple(ctors), carrier, elem, out)
+    elem = scope.type(decl.dom)
+    out = scope.type(decl.cod) if kind in ("mealy", "moore") else None
+    if elem is None or (kind in ("mealy", "moore") and out is None):
+        return None
+    C = ir.Constructor
+    if kind in ("monoid", "commutative monoid"):
+        ctors = (C("unit", (), (), carrier), C("lift", ("A",), (elem,), carrier),
+                 C("combine", ("X", "X"), (carrier, carrier), carrier))
+    elif kind == "mealy":
+        ctors = (C("start", (), (), carrier), C("step", ("A", "X"), (elem, carrier), TupleType((out, carrier))))
+    else:
+        ctors = (C("start", (), (), carrier), C("out", ("X",), (carrier,), out),
+                 C("step", ("A", "X"), (elem, carrier), carrier))
+    return ir.AlgebraShape(kind, None, ctors, carrier, elem, out)
+
+
+def check_cases(ctx: DeclContext, checker: BodyChecker, shape: ir.AlgebraShape) -> tuple[ir.Case, ...] | None:
+    decl, sink = ctx.decl, ctx.sink
+    cases = list(decl.cases)
+    given_as: ir.Constructor | None = None  # a coalgebra's one case, as (carrier) -> its fields
+    if decl.kind == "coalgebra":
+        found = coalgebra_case(ctx, shape)
+        if found is None:
+            return None
+        case, given_as = found
+        cases = [case]
+    elif decl.body is not None:
+        sink.error(Msg.WRONG_SCHEME, decl.body.span, problem=f"{decl.kind} {ctx.where!r} is given by cases, not a body",
+                   hint="write one case per constructor: " + "  ".join(
+                       f"| {c.name}" + (f"({', '.join('x' if k == 'A' else 'h' for k in c.fields)})" if c.fields else "")
+                       + " => ..." for c in shape.constructors))
+        return None
+    expected = {c.name: c for c in shape.constructors}
+    seen: dict[str, ast.Case] = {}
+    ok = True
+    for case in cases:
+        name = case.name.name
+        if name not in expected:
+            sink.error(Msg.UNKNOWN_CASE, case.name.span, problem=f"{name!r} is not a case of {cases_of(shape)}",
+                       hint=did_you_mean(name, list(expected)) or "its cases are " + ", ".join(expected))
+            ok = False
+        elif name in seen:
+            sink.error(Msg.UNKNOWN_CASE, case.name.span, problem=f"the case {name!r} is given twice",
+                       hint=f"the first is at {seen[name].name.span}")
+            ok = False
+        else:
+            seen[name] = case
+    for name, ctor in expected.items():
+        if name not in seen:
+            fields = ", ".join("x" if k == "A" else ("h" if k == "X" else "k") for k in ctor.fields)
+            sink.error(Msg.MISSING_CASE, decl.name.span, name=ctx.where, ctor=name,
+                       hint=f"add `| {name}{'(' + fields + ')' if fields else ''} => ...`, of type {ctor.result}")
+            ok = False
+    out = []
+    for name, case in seen.items():
+        c = check_case(ctx, checker, case, given_as or expected[name])
+        if c is None:
+            ok = False
+        else:
+            out.append(c)
+    if not ok:
+        return None
+    if checker.cx.stochastic:
+        sink.error(Msg.WRONG_SCHEME, decl.name.span, problem=f"a case of {ctx.where!r} is random (dropout)",
+                   hint="cases are deterministic; apply dropout outside the fold")
+        return None
+    order = [c.name for c in shape.constructors]
+    out.sort(key=lambda c: order.index(c.name))
+    if decl.kind == "commutative monoid" and not commutative(out):
+        case = seen["combine"]
+        sink.error(Msg.NOT_COMMUTATIVE, case.name.span, name=ctx.where)
+        return None
+    return tuple(out)
+
+
+def cases_of(shape: ir.AlgebraShape) -> str:
+    return f"the functor {shape.functor}" if shape.functor else f"a {shape.kind}"
+
+
+def coalgebra_case(ctx: DeclContext, shape: ir.AlgebraShape) -> tuple[ast.Case, ir.Constructor] | None:
+    """`s => out(o, s2)` as the case `| out(s) => (o, s2)`, and the constructor it is checked
+    against: from the carrier to the tuple of the constructor's fields."""
+    decl, sink = ctx.decl, ctx.sink
+    body = decl.body
+    (ctor,) = shape.constructors
+    if (body is None or not isinstance(body, ast.Lambda) or body.tupled or len(body.params) != 1
+            or not (isinstance(body.body, ast.Call) and isinstance(body.body.func, ast.Name))):
+        sink.error(Msg.WRONG_SCHEME, (body or decl.name).span,
+                   problem=f"a coalgebra is a map from its carrier to the functor: `= s => {ctor.name}(...)`",
+                   hint=f"give the body as a lambda applying the constructor {ctor.name!r}")
+        return None
+    call = body.body
+    if call.func.name != ctor.name:
+        sink.error(Msg.UNKNOWN_CASE, call.func.span, problem=f"{call.func.name!r} is not a constructor of the functor {shape.functor}",
+                   hint=f"its constructor is {ctor.name!r}")
+        return None
+    if len(call.args) != len(ctor.fields):
+        sink.error(Msg.ARITY, call.span, what=f"the constructor {ctor.name!r}", expected=str(len(ctor.fields)),
+                   s="" if len(ctor.fields) == 1 else "s", given=len(call.args),
+                   hint=f"{ctor.name}(output, next state)")
+        return None
+    value = call.args[0] if len(call.args) == 1 else ast.TupleExpr(call.span, tuple(call.args))
+    ident = body.params[0]
+    case_ctor = ir.Constructor(ctor.name, ("X",), (shape.carrier,), ctor.result)
+    return ast.Case(body.span, ast.Ident(call.func.span, ctor.name), (ast.Pattern(ident.span, ident),), value), case_ctor
+
+
+def check_case(ctx: DeclContext, checker: BodyChecker, case: ast.Case, ctor: ir.Constructor) -> ir.Case | None:
+    sink = ctx.sink
+    if len(case.fields) != len(ctor.fields):
+        shown = f"{ctor.name}(" + ", ".join(str(t) for t in ctor.types) + ")" if ctor.types else ctor.name
+        sink.error(Msg.PATTERN_MISMATCH, case.name.span, given=len(case.fields),
+                   s="" if len(case.fields) == 1 else "s", type=f"the case {shown}")
+        return None
+    names: list[ast.Ident] = []
+    types: list = []
+
+    def flatten(p: ast.Pattern, t) -> bool:
+        if p.name is not None:
+            names.append(p.name)
+            types.append(t)
+            return True
+        if not (isinstance(t, TupleType) and len(t.items) == len(p.items)):
+            sink.error(Msg.PATTERN_MISMATCH, p.span, given=len(p.items), s="" if len(p.items) == 1 else "s", type=str(t))
+            return False
+        return all(flatten(i, ti) for i, ti in zip(p.items, t.items))
+
+    if not all(flatten(p, t) for p, t in zip(case.fields, ctor.types)):
+        return None
+    lam = ast.Lambda(case.span, tuple(names), True, case.body)
+    f = checker.map_(lam, TupleType(tuple(types)), ctor.result)
+    if f is None:
+        return None
+    if not ctx.u.unify(f.type.cod, ctor.result):
+        sink.error(Msg.RESULT_MISMATCH, case.body.span, what=f"the case {ctor.name!r}",
+                   found="has type " + checker.cx.show(f.type.cod), expected=str(ctor.result),
+                   hint=f"the case {ctor.name!r} of {ctx.where!r} gives {ctor.result}")
+        return None
+
+    def pattern(p: ast.Pattern):
+        return p.name.name if p.name is not None else tuple(pattern(i) for i in p.items)
+
+    return ir.Case(ctor.name, tuple(pattern(p) for p in case.fields), f)
+
+
+def commutative(cases: list[ir.Case]) -> bool:
+    combine = next(c for c in cases if c.name == "combine")
+    a, b = combine.patterns
+
+    def names(p) -> list[str]:
+        return [p] if isinstance(p, str) else [n for i in p for n in names(i)]
+
+    na, nb = names(a), names(b)
+    if len(na) != len(nb):
+        return False
+    swap = {**dict(zip(na, nb)), **dict(zip(nb, na))}
+    return _canon(combine.body.body, {}) == _canon(combine.body.body, swap)
+
+
+_COMMUTATIVE_OPS = frozenset({"add", "mul", "maximum", "minimum", "and", "or", "eq", "ne"})
+
+
+def _canon(x, swap: dict[str, str]):
+    """A term as a hashable tree, operands of commutative operators sorted: two terms with
+    equal canons are equal as functions. Swapping a combine's arguments and comparing tells
+    whether it is symmetric as written."""
+    if isinstance(x, ir.Var):
+        return ("var", swap.get(x.name, x.name))
+    if isinstance(x, ir.Prim) and x.op in _COMMUTATIVE_OPS and len(x.args) == 2:
+        a, b = (_canon(y, swap) for y in x.args)
+        return ("prim", x.op, *sorted((a, b), key=repr))
+    if is_dataclass(x) and not isinstance(x, type):
+        return (type(x).__name__,) + tuple(_canon(getattr(x, f.name), swap) for f in fields(x) if f.name != "span")
+    if isinstance(x, tuple):
+        return tuple(_canon(i, swap) for i in x)
+    return x

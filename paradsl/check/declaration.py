@@ -1,0 +1,104 @@
+"""Checking one declaration (`para`, `reparam`, or one of the algebra-like kinds) to an `ir.ParaDef`.
+
+Its binders, parameters, uses and ties are bound into one environment, in that order; its
+body (or its cases) is checked against the declared `dom -> cod`; then the call sites'
+symmetry, the order of the ties and the free leaves are checked, and the result zonked.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from dataclasses import replace
+
+from .. import ir
+from ..diagnostics import Msg
+from ..types import IndexSetAxis, Kind
+from . import algebras, builtins, leaves, scope, ties, two_cells, uses
+from .bindings import ErrorB, HyperB, IndexSetB
+from .body import BodyChecker
+from .context import BodyContext, DeclContext
+from .host import DeclarationHost
+from .zonk import zonk
+
+
+def check_declaration(ctx: DeclContext) -> ir.ParaDef | None:
+    """The declaration's IR, or None if it has an error (reported)."""
+    decl, sig, sink = ctx.decl, ctx.sig, ctx.sink
+    for b in decl.binders:
+        if b.kind.name in builtins.HYPER_KINDS:
+            scope.bind(ctx, b.name, HyperB(b.kind.name))
+        elif b.kind.name in builtins.INDEX_KINDS:
+            scope.bind(ctx, b.name, IndexSetB(IndexSetAxis(b.name.name, Kind(b.kind.name))))
+    if decl.is_reparam:
+        scope.reparam_clauses(ctx)
+    elif decl.inits:
+        sink.error(Msg.NOT_A_REPARAM, decl.inits[0].span,
+                   problem="`init` belongs to a reparam, where it initialises the free parameters Q",
+                   hint="a para initialises each parameter where it declares it: `params W : [d, d] ~ glorot`")
+    scope.params(ctx)
+    for ud in decl.uses:
+        base, reparams = two_cells.via_chain(ud.expr)
+        b = uses.make_use(ctx, ud.name.name, base, False, ud.span)
+        scope.bind(ctx, ud.name, b if b is not None else ErrorB())
+        if b is not None and reparams:
+            two_cells.apply_via(ctx, b, reparams, ud.expr.span)
+    for td in () if decl.is_reparam else decl.ties:
+        ties.tie(ctx, td)
+
+    checker = BodyChecker(BodyContext(sink, ctx.u, ChainMap(ctx.env, ctx.globals), ctx.where, DeclarationHost(ctx),
+                                      mode="reparam" if decl.is_reparam else "body", call_sites=ctx.call_sites))
+    if not sig.ok:
+        return None
+    shape, cases = None, ()
+    if decl.is_algebra:
+        shape = algebras.algebra_shape(ctx)
+        cases = algebras.check_cases(ctx, checker, shape) if shape is not None else None
+        if cases is None:
+            return None
+        body = None
+    else:
+        if not decl.is_reparam:
+            scope.check_index_sets_in_dom(sink, decl, sig)
+        body = checker.map_(decl.body, sig.type.dom, sig.type.cod)
+        if body is None:
+            return None
+    if body is not None:
+        body = check_body_type(ctx, checker, body)
+        if body is None:
+            return None
+    uses.check_call_sites(sink, ctx.u, ctx.call_sites)
+    ordered = ties.order_ties(ctx)
+    if ordered is None:
+        return None
+    params = tuple(replace(p, type=ctx.u.zonk(p.type)) for p in ctx.params)
+    pinned = tuple(replace(use, index_sets=tuple((n, ctx.u.resolve(m)) for n, m in ctx.pins.get(use.name, {}).items()))
+                   for use in ctx.uses)
+    if not leaves.check_free_leaves(ctx, params, ordered):
+        return None
+    if shape is not None:
+        shape = zonk(ctx.u, shape)
+        cases = tuple(replace(c, body=zonk(ctx.u, c.body)) for c in cases)
+    return ir.ParaDef(ctx.where, ctx.key.file, sig.hypers, sig.index_sets, sig.type, params, pinned, body,
+                      stochastic=checker.cx.stochastic, ties=ordered, kind=decl.kind, shape=shape, cases=cases)
+
+
+def check_body_type(ctx: DeclContext, checker: BodyChecker, body: ir.MapTerm) -> ir.MapTerm | None:
+    """The body zonked, once its type is the declared one."""
+    decl, sig, sink = ctx.decl, ctx.sig, ctx.sink
+    what = "the reparam's body" if decl.is_reparam else "the body"
+    if not ctx.u.unify(body.type.cod, sig.type.cod):
+        sink.error(Msg.RESULT_MISMATCH, decl.body.span, what=what, found="has type " + checker.cx.show(body.type.cod),
+                   expected=str(sig.type.cod), hint=f"the declaration says {ctx.where} : {arrow(ctx)}")
+        return None
+    if not ctx.u.unify(body.type.dom, sig.type.dom):
+        sink.error(Msg.TYPE_MISMATCH, decl.body.span, expected=str(sig.type.dom), found=checker.cx.show(body.type.dom),
+                   hint=f"the body takes {checker.cx.show(body.type.dom)} as input, "
+                   f"but the declaration says {ctx.where} : {arrow(ctx)}")
+        return None
+    return zonk(ctx.u, body)
+
+
+def arrow(ctx: DeclContext) -> str:
+    """The declared type as written: `Q => P` for a reparam."""
+    t = ctx.sig.type
+    return f"{t.dom} => {t.cod}" if ctx.decl.is_reparam else str(t)

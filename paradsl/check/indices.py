@@ -1,0 +1,205 @@
+"""Index notation: subscripts `x[i, j]`, reductions `sum j.` (in a semiring, `sum[S] j.`) and `for i.`.
+
+An index variable is a fresh meta axis, unified with every axis it subscripts; a term's
+labels are the index variables it still depends on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .. import ir
+from ..diagnostics import Msg, Span
+from ..syntax import ast
+from ..types import Axis, MetaAxis, TensorType, Type, is_int
+from . import builtins
+from .bindings import IndexInfo, IndexSetB
+from .context import BodyContext, is_scalar, merge_labels
+from .suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from .body import BodyChecker
+
+
+class IndexChecker:
+    """Checks index notation: what binds, ranges over and removes index variables."""
+
+    def __init__(self, cx: BodyContext, bc: BodyChecker):
+        self.cx = cx
+        self.bc = bc
+
+    def visit_Subscript(self, e: ast.Subscript) -> ir.Term | None:
+        sink = self.cx.sink
+        base = self.bc.values.whole(e.base, "a subscripted value")
+        if base is None:
+            return None
+        if not isinstance(base.type, TensorType):
+            sink.error(Msg.TYPE_MISMATCH, e.base.span, expected="a tensor", found=self.cx.show(base.type),
+                       hint="only tensors can be subscripted")
+            return None
+        rank = base.type.rank
+        if len(e.indices) > rank:
+            what = repr(e.base.name) if isinstance(e.base, ast.Name) else "the value"
+            sink.error(Msg.SUBSCRIPT_ARITY, e.span, name=what, rank=rank, es="is" if rank == 1 else "es",
+                       given=len(e.indices), ices="ex" if len(e.indices) == 1 else "ices", type=self.cx.show(base.type))
+            return None
+        indices: list[ir.IVar | ir.Term] = []
+        labels: list[ir.Labels] = []
+        ok = True
+        for ix, axis in zip(e.indices, base.type.axes):
+            r = self.index(ix, axis)
+            if r is None:
+                ok = False
+                continue
+            indices.append(r)
+            labels.append(((r.name, r.axis),) if isinstance(r, ir.IVar) else r.labels)
+        if not ok:
+            return None
+        rest = base.type.axes[len(e.indices):]
+        if rest and any(isinstance(i, ir.IVar) for i in indices):
+            what = repr(e.base.name) if isinstance(e.base, ast.Name) else "the value"
+            sink.error(Msg.SUBSCRIPT_ARITY, e.span, name=what, rank=rank, es="is" if rank == 1 else "es",
+                       given=len(e.indices), ices="ex" if len(e.indices) == 1 else "ices", type=self.cx.show(base.type))
+            return None
+        return ir.Sub(base, tuple(indices), type=TensorType(tuple(rest), base.type.dtype),
+                      labels=merge_labels(*labels), span=e.span)
+
+    def index(self, ix: ast.Expr, axis: Axis) -> ir.IVar | ir.Term | None:
+        sink = self.cx.sink
+        if isinstance(ix, ast.Name) and ix.name not in self.cx.env and ix.name not in builtins.CONSTANTS:
+            info = self.cx.find_index(ix.name)
+            if info is None:
+                if not self.cx.frames:
+                    sink.error(Msg.UNKNOWN_NAME, ix.span, name=ix.name, hint=did_you_mean(ix.name, self.cx.names()))
+                    return None
+                info = self.cx.implicit_index(ix.name, ix.span)
+            info.subscripted = True
+            if not self.cx.u.unify_axis(info.axis, axis):
+                sink.error(Msg.INDEX_TWO_SETS, ix.span, index=ix.name,
+                           first=self.cx.show_axis(info.axis), second=self.cx.show_axis(axis))
+                return None
+            return ir.IVar(info.unique, info.axis)
+        if isinstance(ix, ast.Name) and isinstance(self.cx.env.get(ix.name), IndexSetB):
+            sink.error(Msg.BAD_INDEX, ix.span, problem=f"{ix.name!r} is an index set, not an index",
+                       hint=f"subscript with an index variable, e.g. `i`; the checker infers that it ranges over {ix.name!r}")
+            return None
+        t = self.bc.value(ix)
+        if t is None:
+            return None
+        if t.span is None:
+            t = replace(t, span=ix.span)
+        if not (isinstance(t.type, TensorType) and t.type.rank == 0 and is_int(t.type.dtype)):
+            sink.error(Msg.DTYPE_MISMATCH, ix.span, what="an index", expected="an integer scalar", found=self.cx.show(t.type),
+                       hint="index with an index variable or an integer expression")
+            return None
+        return t
+
+    def bind_indices(self, idents: tuple[ast.Ident, ...]) -> list[IndexInfo]:
+        infos = []
+        for ident in idents:
+            info = self.cx.fresh_index(ident.name, ident.span, implicit=False)
+            infos.append(info)
+        return infos
+
+    def with_indices(self, infos: list[IndexInfo], body: ast.Expr) -> ir.Term | None:
+        saved = self.cx.scope
+        self.cx.scope = {**self.cx.scope, **{i.source: i.unique for i in infos}}
+        try:
+            return self.bc.value(body)
+        finally:
+            self.cx.scope = saved
+
+    def visit_Reduce(self, e: ast.Reduce) -> ir.Term | None:
+        semiring = None
+        if e.semiring is not None:
+            semiring = self.semiring(e)
+            if semiring is None:
+                return None
+        infos = self.bind_indices(e.indices)
+        body = self.with_indices(infos, e.body)
+        if body is None:
+            return None
+        out = self.reduce(e.op, infos, body, e.span, e.indices)
+        if out is None or semiring is None or semiring.name == "Real":
+            return out
+        want_bool = semiring.add == "or"
+        factors = ir.factors(body)
+        for f in factors:
+            is_bool = isinstance(f.type, TensorType) and f.type.dtype == "bool"
+            if is_bool != want_bool:
+                self.cx.sink.error(Msg.BAD_SEMIRING, f.span or e.span,
+                                   problem=f"a factor of a contraction in {semiring.name} is {self.cx.show(f.type)}",
+                                   hint="Bool's factors are bool, the other semirings' are numbers")
+                return None
+        return replace(out, semiring=semiring, type=TensorType((), "bool" if want_bool else body.type.dtype))
+
+    def semiring(self, e: ast.Reduce) -> ir.Semiring | None:
+        sink = self.cx.sink
+        ref = e.semiring
+        if e.op != "sum":
+            sink.error(Msg.BAD_SEMIRING, e.span, problem=f"`{e.op}[{ref.name.name}]`: a contraction in a semiring "
+                       "is written `sum[S]`, its addition the semiring's", hint=f"write `sum[{ref.name.name}] ...`")
+            return None
+        table = self.cx.host.semiring(ref.name)
+        if table is None:
+            return None
+        name, add, mul, zero, one, param = table
+        args = [a for a in ref.args]
+        if len(args) > (1 if param else 0):
+            sink.error(Msg.ARITY, ref.span, what=f"the semiring {name!r}", expected="0 to 1" if param else "0",
+                       s="s", given=len(args), hint=f"{name}({param})" if param else f"{name} takes no arguments")
+            return None
+        beta = None
+        if param:
+            if args:
+                beta = self.bc.values.whole(args[0], f"the {param} of {name}")
+                if beta is None:
+                    return None
+                if not (isinstance(beta.type, TensorType) and beta.type.rank == 0 and beta.type.dtype != "bool"):
+                    sink.error(Msg.TYPE_MISMATCH, args[0].span, expected="a number", found=self.cx.show(beta.type),
+                               hint=f"{param} is a number, e.g. `[{name}(2.0)]`")
+                    return None
+            else:
+                beta = ir.Lit(1.0, type=TensorType((), "f32"))
+        return ir.Semiring(name, add, mul, zero, one, beta)
+
+    def reduce(self, op: str, infos: list[IndexInfo], body: ir.Term, span: Span, idents) -> ir.Term | None:
+        present = {n for n, _ in body.labels}
+        for info, ident in zip(infos, idents):
+            if info.unique not in present:
+                self.cx.sink.error(Msg.UNUSED_REDUCTION_INDEX, ident.span, op=op, index=info.source)
+                return None
+            if not info.implicit and not info.subscripted and isinstance(self.cx.u.resolve(info.axis), MetaAxis):
+                self.cx.sink.error(Msg.INDEX_RANGE_UNKNOWN, ident.span, index=info.source)
+                return None
+        if not (isinstance(body.type, TensorType) and body.type.rank == 0):
+            return self.cx.mixed(body, span)
+        bound = {i.unique for i in infos}
+        labels = tuple(l for l in body.labels if l[0] not in bound)
+        dtype = "f32" if op == "mean" else body.type.dtype
+        return ir.Reduce(op, None, tuple((i.unique, i.axis) for i in infos), body,
+                         type=TensorType((), dtype), labels=labels, span=span)
+
+    def visit_For(self, e: ast.For, expect: Type | None = None) -> ir.Term | None:
+        infos = self.bind_indices(e.indices)
+        if isinstance(expect, TensorType) and expect.rank == len(infos):
+            for info, axis in zip(infos, expect.axes):
+                self.cx.u.unify_axis(info.axis, axis)
+        body = self.with_indices(infos, e.body)
+        if body is None:
+            return None
+        for info, ident in zip(infos, e.indices):
+            if isinstance(self.cx.u.resolve(info.axis), MetaAxis):
+                self.cx.sink.error(Msg.INDEX_RANGE_UNKNOWN, ident.span, index=info.source)
+                return None
+        if not isinstance(body.type, TensorType):
+            self.cx.sink.error(Msg.TYPE_MISMATCH, e.body.span, expected="a tensor", found=self.cx.show(body.type),
+                               hint="the body of `for` gives one entry of a tensor")
+            return None
+        if not is_scalar(body.type):
+            return self.cx.mixed(body, e.body.span)
+        bound = {i.unique for i in infos}
+        labels = tuple(l for l in body.labels if l[0] not in bound)
+        return ir.For(tuple((i.unique, i.axis) for i in infos), body,
+                      type=TensorType(tuple(i.axis for i in infos), body.type.dtype), labels=labels)

@@ -1,0 +1,178 @@
+"""Parameter leaves: every tensor a para allocates or is given, at its path (`dec.W`).
+
+A para's leaves are its own parameters and, under each use's name, the leaves of the
+callee, sizes substituted; a leaf tied here or inside the callee is computed, not free.
+A leaf declared `~ via` is abstract: the para's user must give it by a tie or a 2-cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from .. import ir
+from ..diagnostics import Msg, Span
+from ..resolve import DeclKey
+from ..syntax import ast
+from ..types import IndexSetAxis, MetaAxis, TensorType
+from ..types.unify import substitute_type
+from . import scope, uses
+from .bindings import ErrorB, ParamB, UseB
+from .context import Callees, DeclContext
+from .suggest import did_you_mean
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One parameter leaf of a para, at a path from it: `("dec", "W")`."""
+
+    path: tuple[str, ...]
+    type: TensorType
+    abstract: bool  # declared `~ via`: given by a 2-cell of the para's user
+    tied: bool  # computed by a tie (here or inside a use): not a free parameter
+    inside: str | bool = False  # the para inside which it is tied, if not here
+    via: bool = False  # a free parameter Q introduced by `f via r`
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path)
+
+
+@dataclass(frozen=True)
+class Subtree:
+    """A path to a use or to a use inside it: every leaf under it."""
+
+    path: tuple[str, ...]
+
+
+def use_leaves(ctx: DeclContext, b: UseB) -> list[Leaf] | None:
+    """The leaves of a use, in this para's names (its index sets pinned)."""
+    key = ctx.use_keys.get(b.use.name)
+    if key is None:
+        return None
+    inner = ctx.callees.leaves(key)
+    callee = ctx.callees.para(key)
+    if inner is None or callee is None:
+        return None
+    sizes = uses.use_sizes(callee, b.use)
+    metas = uses.pin(ctx, b)
+    return [replace(leaf, path=(b.use.name, *leaf.path), type=substitute_type(leaf.type, sizes, metas),
+                    tied=leaf.tied, inside=callee.name if leaf.tied else False) for leaf in inner]
+
+
+def resolve_path(ctx: DeclContext, path: tuple[ast.Ident, ...], span: Span, *,
+                 for_tie: bool) -> tuple[Leaf | UseB | Subtree, list[Leaf] | None] | None:
+    """A path to a leaf or a use: (Leaf | UseB, leaves) or None (reported)."""
+    first = path[0]
+    b = ctx.env.get(first.name)
+    if isinstance(b, ErrorB):
+        return None
+    if isinstance(b, ParamB) and len(path) == 1:
+        p = next(p for p in ctx.params if p.name == first.name)
+        return Leaf((p.name,), p.type, p.abstract, False, via=p.via is not None), None
+    if not isinstance(b, UseB):
+        options = [n for n, v in ctx.env.items() if isinstance(v, (ParamB, UseB))]
+        ctx.sink.error(Msg.UNKNOWN_FIELD, first.span, owner=ctx.where, name=first.name,
+                       hint=did_you_mean(first.name, options) or
+                       ("its parameters and uses are " + ", ".join(options) if options else f"{ctx.where!r} has no parameters or uses"))
+        return None
+    leaves = use_leaves(ctx, b)
+    if leaves is None:
+        return None
+    want = tuple(i.name for i in path)
+    if len(path) == 1:
+        return b, leaves
+    exact = next((leaf for leaf in leaves if leaf.path == want), None)
+    if exact is not None:
+        if exact.tied:
+            ctx.sink.error(Msg.NOT_A_FREE_LEAF, span, target=".".join(want), owner=exact.inside,
+                           hint="tie a leaf that it leaves free" if for_tie else "read the leaves it is computed from")
+            return None
+        return exact, None
+    if any(leaf.path[:len(want)] == want for leaf in leaves):
+        return Subtree(want), [leaf for leaf in leaves if leaf.path[:len(want)] == want]
+    # Name the first step that does not exist.
+    for i in range(1, len(path)):
+        prefix = want[:i + 1]
+        if not any(leaf.path[:i + 1] == prefix for leaf in leaves):
+            options = sorted({leaf.path[i] for leaf in leaves if leaf.path[:i] == want[:i] and len(leaf.path) > i})
+            owner = ".".join(want[:i])
+            ctx.sink.error(Msg.UNKNOWN_FIELD, path[i].span, owner=owner, name=path[i].name,
+                           hint=did_you_mean(path[i].name, options) or ("it has " + ", ".join(options) if options
+                                                                          else f"{owner!r} has no parameters"))
+            return None
+    return None  # pragma: no cover - some step above is missing
+
+
+def leaf_type(ctx: DeclContext, path: tuple[ast.Ident, ...], span: Span) -> TensorType | None:
+    """The type of a leaf read by a tie (`enc.W`)."""
+    r = resolve_path(ctx, path, span, for_tie=False)
+    if r is None:
+        return None
+    found, _ = r
+    if not isinstance(found, Leaf):
+        ctx.sink.error(Msg.TYPE_MISMATCH, span, expected="a parameter leaf", found=f"the use {'.'.join(i.name for i in path)!r}",
+                       hint="a tie reads leaves, `enc.W`; `tie a = b` ties every leaf of the use a to b's")
+        return None
+    return found.type
+
+
+def check_free_leaves(ctx: DeclContext, params: tuple[ir.Param, ...], ties: tuple[ir.Tie, ...]) -> bool:
+    """Every leaf a 2-cell must give is given, and every free leaf can be allocated."""
+    tied = {t for tie in ties for t in tie.targets}
+    ok = True
+    for p in params:
+        if p.via is not None and (p.name,) not in tied:
+            runtime = next((a for a in p.type.axes if isinstance(a, IndexSetAxis)), None)
+            if runtime is not None or any(isinstance(a, MetaAxis) for a in p.type.axes):
+                if runtime is None:
+                    ctx.sink.error(Msg.INDEX_RANGE_UNKNOWN, ctx.via_spans[p.name], index=p.name)
+                else:
+                    ctx.sink.error(Msg.RUNTIME_SIZED_PARAM, ctx.via_spans[p.name], name=f"{p.name!r} (the free "
+                                   f"parameters of this 2-cell)", kind=runtime.kind.value, index=runtime.name,
+                                   breaks=scope.BREAKS[runtime.kind], fix="give the reparam a fixed-size input Q")
+                ok = False
+    for use in ctx.uses:
+        key = ctx.use_keys[use.name]
+        callee = ctx.callees.para(key)
+        if callee is None or callee.is_reparam:
+            continue
+        for leaf in use_leaves(ctx, ctx.use_bindings[use.name]) or []:
+            if leaf.abstract and not leaf.tied and leaf.path not in tied:
+                t = ctx.u.zonk(leaf.type)
+                runtime = next((a for a in t.axes if isinstance(a, IndexSetAxis)), None)
+                inner = ".".join(leaf.path[1:])
+                fix = f"reparameterise it where it is used, `{callee.name}(...) via R`"
+                if not use.anonymous:
+                    fix += f", or tie it, `tie {leaf.dotted} = ...`"
+                if runtime is not None:
+                    ctx.sink.error(Msg.RUNTIME_SIZED_PARAM, ctx.use_spans[use.name],
+                                   name=f"{inner!r} of {callee.name!r}", kind=runtime.kind.value, index=runtime.name,
+                                   breaks=scope.BREAKS[runtime.kind],
+                                   fix=fix.replace("reparameterise it", "reparameterise it by a 2-cell that keeps the symmetry"))
+                else:
+                    ctx.sink.error(Msg.ABSTRACT_LEAF_NOT_GIVEN, ctx.use_spans[use.name],
+                                   target=inner if use.anonymous else leaf.dotted, callee=callee.name, fix=fix)
+                ok = False
+    return ok
+
+
+def leaves_of(d: ir.ParaDef, use_keys: Mapping[str, DeclKey], callees: Callees) -> list[Leaf]:
+    """Every parameter leaf of a checked para, its own and its uses', with the tied ones
+    marked; types in the para's own names."""
+    tied = d.tied()
+    out = [Leaf((p.name,), p.type, p.abstract, (p.name,) in tied, via=p.via is not None) for p in d.params]
+    for use in d.uses:
+        callee_key = use_keys[use.name]
+        callee = callees.para(callee_key)
+        inner = callees.leaves(callee_key)
+        if callee is None or inner is None or callee.is_reparam:
+            continue
+        sizes = uses.use_sizes(callee, use)
+        index_sets = dict(use.index_sets)
+        for leaf in inner:
+            path = (use.name, *leaf.path)
+            t = substitute_type(leaf.type, sizes, index_sets)
+            out.append(Leaf(path, t, leaf.abstract, leaf.tied or path in tied, inside=leaf.tied and callee.name,
+                            via=leaf.via))
+    return out

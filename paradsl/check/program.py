@@ -1,0 +1,148 @@
+"""Checking a program: a file's paras, and every para they use, to typed IR.
+
+Declarations are checked on demand, each once, so a para is checked before the paras that
+use it need its IR; the program lists each para after the paras it uses, and a para that
+uses itself is an error. The per-para checks the driver hands over run on each para as
+soon as it is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from .. import ir
+from ..diagnostics import DiagnosticSink, Msg, Span
+from ..resolve import DeclKey, Loader, Unit
+from ..syntax import ast
+from . import algebras, semirings
+from .bindings import Binding, FunctorB, GlobalB, SemiringB
+from .context import DeclContext
+from .declaration import check_declaration
+from .leaves import Leaf, leaves_of
+from .scope import binder_tables_quiet
+from .signatures import Signature, signature
+
+#: A check of one para's IR, run once it is built: reports to the sink, True if it passes.
+ParaCheck = Callable[[ir.ParaDef, DiagnosticSink], bool]
+
+
+class Checker:
+    """Checks declarations on demand, each once, callees before their callers."""
+
+    def __init__(self, loader: Loader, sink: DiagnosticSink, checks: Sequence[ParaCheck] = ()):
+        """`checks` run on each para's IR as soon as it is built; a para that fails one
+        counts as not checked, so its users report nothing more about it."""
+        self.loader = loader
+        self.sink = sink
+        self.checks = tuple(checks)
+        self._sigs: dict[DeclKey, Signature] = {}
+        self._defs: dict[DeclKey, ir.ParaDef | None] = {}
+        self._deps: dict[DeclKey, list[tuple[DeclKey, Span]]] = {}
+        self._globals: dict[str, dict[str, Binding]] = {}  # per file: its scope, as bindings
+        self._use_keys: dict[DeclKey, dict[str, DeclKey]] = {}  # per para: each use's callee
+        self._leaves: dict[DeclKey, list[Leaf] | None] = {}
+
+    def check_unit(self, unit: Unit, also: tuple[str, ...] = ()) -> list[ir.ParaDef] | None:
+        """The checked paras of the file and everything they use, callees first; `also` names
+        imported paras to include even if the file does not use them (for `para cost NAME`
+        and the like). Paras with errors are left out; None if the file did not parse."""
+        if unit.module is None:
+            return None
+        for decl in unit.module.decls:
+            if isinstance(decl, ast.FunctorDecl) and unit.own.get(decl.name.name) is decl:
+                algebras.check_functor(self.sink, decl)
+            elif isinstance(decl, ast.SemiringDecl) and unit.own.get(decl.name.name) is decl:
+                semirings.semiring_table(decl, self.sink)
+        for decl in unit.module.decls:
+            if isinstance(decl, ast.ParaDecl) and unit.own.get(decl.name.name) is decl:
+                self.para(DeclKey(unit.file, decl.name.name))
+        roots = [DeclKey(unit.file, n) for n, d in unit.own.items() if isinstance(d, ast.ParaDecl)]
+        for name in also:
+            key = unit.scope.get(name)
+            if key is not None and key not in roots and isinstance(self.loader.units[key.file].own.get(key.name), ast.ParaDecl):
+                self.para(key)
+                roots.append(key)
+        return [d for d in (self._defs[k] for k in self._order(roots)) if d is not None]
+
+    def signature(self, key: DeclKey) -> Signature:
+        if key not in self._sigs:
+            self._sigs[key] = signature(key, self.loader.decl(key), self.sink)
+        return self._sigs[key]
+
+    def _unit_globals(self, unit: Unit) -> dict[str, Binding]:
+        if unit.file not in self._globals:
+            scope: dict[str, Binding] = {}
+            for name, sub in unit.scope.items():
+                decl = self.loader.units[sub.file].own[sub.name]
+                if isinstance(decl, ast.FunctorDecl):
+                    scope[name] = FunctorB(sub, decl)
+                elif isinstance(decl, ast.SemiringDecl):
+                    scope[name] = SemiringB(sub, decl)
+                else:
+                    scope[name] = GlobalB(self.signature(sub))
+            self._globals[unit.file] = scope
+        return self._globals[unit.file]
+
+    # ------------------------------------------------------------------ Callees
+    def para(self, key: DeclKey) -> ir.ParaDef | None:
+        """The IR of a para, checked on first request; None if it has an error or is being checked."""
+        if key in self._defs:
+            return self._defs[key]
+        self._defs[key] = None  # in progress
+        decl = self.loader.decl(key)
+        unit = self.loader.units[key.file]
+        ctx = DeclContext(self, key, decl, unit, self.signature(key), self.sink, self._unit_globals(unit),
+                          binder_tables_quiet(decl)[0])
+        self._use_keys[key] = ctx.use_keys
+        self._deps[key] = ctx.deps
+        d = check_declaration(ctx)
+        if d is not None and not all([check(d, self.sink) for check in self.checks]):
+            d = None
+        self._defs[key] = d
+        return d
+
+    def leaves(self, key: DeclKey) -> list[Leaf] | None:
+        """Every parameter leaf of a checked para, its own and its uses', with the tied ones
+        marked; types in the para's own names. None if the para did not check."""
+        if key in self._leaves:
+            return self._leaves[key]
+        d = self.para(key)
+        if d is None:
+            return None
+        out = leaves_of(d, self._use_keys[key], self)
+        self._leaves[key] = out
+        return out
+
+    def uses_of(self, key: DeclKey) -> Mapping[str, DeclKey]:
+        """The callee of each use of a para, as far as it is checked."""
+        return self._use_keys.get(key, {})
+
+    # ------------------------------------------------------------------ the program
+    def _order(self, roots: list[DeclKey]) -> list[DeclKey]:
+        """Callees first; reports a para that uses itself."""
+        order: list[DeclKey] = []
+        state: dict[DeclKey, int] = {}
+        stack: list[DeclKey] = []
+
+        def visit(k: DeclKey) -> None:
+            if state.get(k) == 2:
+                return
+            if state.get(k) == 1:
+                cycle = stack[stack.index(k):] + [k]
+                span = next((s for d, s in self._deps.get(stack[-1], []) if d == k), self.loader.decl(k).name.span)
+                self.sink.error(Msg.RECURSIVE_PARA, span, name=k.name, path=" -> ".join(c.name for c in cycle))
+                return
+            if k not in self._defs:
+                self.para(k)
+            state[k] = 1
+            stack.append(k)
+            for d, _ in self._deps.get(k, []):
+                visit(d)
+            stack.pop()
+            state[k] = 2
+            if self._defs.get(k) is not None:
+                order.append(k)
+
+        for r in roots:
+            visit(r)
+        return order

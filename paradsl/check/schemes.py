@@ -1,0 +1,239 @@
+"""Recursion schemes: `fold`, `scan`, `unfold` and `run` of an algebra along an index set,
+and `map f over t`.
+
+Each scheme takes the kinds of declaration it can run; a `set` or a `cyc` has no order, so
+only a commutative monoid folds over one.
+"""
+
+from __future__ import annotations
+
+
+from .. import ir
+from ..diagnostics import Msg
+from ..syntax import ast
+from ..types import Axis, FixedAxis, IndexSetAxis, Kind, MapType, Poly, TensorType, TupleType, Type
+from ..types.unify import substitute_type
+from . import uses
+from .bindings import GlobalB, HyperB, IndexSetB, UseB
+from .body import BodyChecker
+from .context import DeclContext
+from .signatures import TypeScope
+from .suggest import did_you_mean
+
+
+def map_over(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None) -> ir.MapTerm | None:
+    """`map f over t : [t, ...A] -> [t, ...B]` for `f : A -> B`."""
+    axis = fold_axis(ctx, bc, e)
+    if axis is None:
+        return None
+
+    def peel(t):
+        if isinstance(t, TensorType) and t.axes and ctx.u.unify_axis(t.axes[0], axis):
+            return TensorType(t.axes[1:], t.dtype)
+        if isinstance(t, TupleType):
+            items = [peel(i) for i in t.items]
+            return None if any(i is None for i in items) else TupleType(tuple(items))
+        return None
+
+    inner = None
+    if dom is not None:
+        inner = peel(dom)
+        if inner is None:
+            ctx.sink.error(Msg.TYPE_MISMATCH, e.span, expected=f"a tensor whose first axis is {axis}",
+                           found=bc.cx.show(dom), hint=f"`map f over {axis}` applies f along the leading axis {axis}")
+            return None
+    f = bc.map_(e.target, inner)
+    if f is None:
+        return None
+    if bc.maps.stochastic_map(f) and not isinstance(f, ir.UseRef):
+        ctx.sink.error(Msg.WRONG_SCHEME, e.target.span, problem="a random map written in place (a lambda or "
+                       "composite using dropout or sample) cannot be mapped over an index set",
+                       hint="make it a para and map that, `map Dropout(d) over t`: each element gets its own key")
+        return None
+
+    def along(t):
+        if isinstance(t, TensorType):
+            return TensorType((axis,) + t.axes, t.dtype)
+        if isinstance(t, TupleType) and all(isinstance(i, TensorType) for i in t.items):
+            return TupleType(tuple(along(i) for i in t.items))
+        return None
+
+    d2, c2 = along(f.type.dom), along(f.type.cod)
+    if d2 is None or c2 is None:
+        ctx.sink.error(Msg.TYPE_MISMATCH, e.target.span, expected="a map between tensors (or tuples of them)",
+                       found=bc.cx.show(f.type), hint="`map` stacks each input and output along the index set")
+        return None
+    return ir.MapOver(f, axis, type=MapType(d2, c2))
+
+
+def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = None) -> ir.MapTerm | None:
+    if e.scheme == "map":
+        return map_over(ctx, bc, e, dom)
+    sink = ctx.sink
+    target = e.target
+    b = None
+    if isinstance(target, ast.Name) and isinstance(bc.cx.lookup(target.name), UseB):
+        b = bc.cx.lookup(target.name)
+    elif isinstance(target, (ast.Name, ast.Call)):
+        fname = target.name if isinstance(target, ast.Name) else getattr(target.func, "name", None)
+        g = ctx.globals.get(fname) if fname else None
+        if isinstance(g, GlobalB):
+            b = uses.new_anonymous_use(ctx, target if isinstance(target, ast.Call) else ast.Call(target.span, target, ()))
+            if b is None:
+                return None
+        elif fname is not None and bc.cx.lookup(fname) is None:
+            sink.error(Msg.UNKNOWN_NAME, target.span if isinstance(target, ast.Name) else target.func.span, name=fname,
+                       hint=did_you_mean(fname, list(ctx.globals)))
+            return None
+    if b is None:
+        sink.error(Msg.WRONG_SCHEME, target.span, problem=f"`{e.scheme}` takes an algebra, a coalgebra or a machine",
+                   hint=f"`{e.scheme} Elman(d, h) over t`, or a use of one")
+        return None
+    callee = ctx.callees.para(ctx.use_keys[b.use.name])
+    kind = b.sig.kind
+    allowed = {"fold": ("algebra", "monoid", "commutative monoid"), "scan": ("monoid", "commutative monoid"),
+               "unfold": ("coalgebra",), "run": ("mealy", "moore")}[e.scheme]
+    if kind not in allowed:
+        suggestion = {"algebra": "fold", "monoid": "fold", "commutative monoid": "fold", "coalgebra": "unfold",
+                      "mealy": "run", "moore": "run"}.get(kind)
+        sink.error(Msg.WRONG_SCHEME, target.span, problem=f"{b.sig.key.name!r} is {_a(kind)}, and `{e.scheme}` takes "
+                   + " or ".join(_a(k) for k in allowed),
+                   hint=f"write `{suggestion} {b.sig.key.name} over ...`" if suggestion else
+                   "a para is applied, or composed with `>>`")
+        return None
+    if callee is None or callee.shape is None:
+        return None
+    shape = callee.shape
+    _, sites, index_sets = uses.instantiate(ctx, b, target.span)
+    ctx.call_sites.extend(sites)
+    sizes = uses.use_sizes(callee, b.use)
+
+    def inst(t):
+        return substitute_type(t, sizes, dict(index_sets)) if t is not None else None
+
+    carrier, elem, out = inst(shape.carrier), inst(shape.elem), inst(shape.out)
+    axis = fold_axis(ctx, bc, e)
+    if axis is None:
+        return None
+    name = b.sig.key.name
+
+    def along(t, a):
+        if not isinstance(t, TensorType):
+            return None
+        return TensorType((a,) + t.axes, t.dtype)
+
+    def one_tensor(t, what) -> bool:
+        if isinstance(t, TensorType):
+            return True
+        sink.error(Msg.WRONG_SCHEME, target.span, problem=f"the {what} of {name!r} is {t}, not one tensor",
+                   hint=f"`{e.scheme}` stacks them along {axis}; pack them into one tensor")
+        return False
+
+    guarded = isinstance(axis, IndexSetAxis) and axis.kind in (Kind.SET, Kind.CYC)
+    if guarded and not (e.scheme == "fold" and kind == "commutative monoid"):
+        why = {"monoid": "a monoid that is not commutative depends on the order of its elements",
+               "commutative monoid": "its running products depend on the order of the elements"}.get(
+            kind, f"{_a(kind)} reads its elements in order")
+        sink.error(Msg.FOLD_ON_SET, e.span, scheme=e.scheme, name=name, kind=axis.kind.value, set=axis.name, why=why,
+                   hint=f"only a `commutative monoid` folds over a {axis.kind.value} (sum, max, min, logsumexp, or "
+                        f"one commutative by construction); declare {axis.name!r} a `list` to fold in order")
+        return None
+    if e.scheme == "unfold":
+        if not one_tensor(out, "output"):
+            return None
+        mode, t = "unfold", MapType(carrier, along(out, axis))
+    elif e.scheme == "run":
+        if not (one_tensor(elem, "input") and one_tensor(out, "output")):
+            return None
+        mode, t = kind, MapType(along(elem, axis), TupleType((along(out, axis), carrier)))
+    elif kind in ("monoid", "commutative monoid"):
+        if not one_tensor(elem, "element type"):
+            return None
+        if e.scheme == "scan":
+            items = carrier.items if isinstance(carrier, TupleType) else (carrier,)
+            if not all(isinstance(i, TensorType) for i in items):
+                return None
+            scanned = tuple(along(i, axis) for i in items)
+            mode, t = "prefix", MapType(along(elem, axis), TupleType(scanned) if isinstance(carrier, TupleType) else scanned[0])
+        else:
+            mode = "balanced" if guarded else "assoc"
+            t = MapType(along(elem, axis), carrier)
+    else:
+        ctors = shape.constructors
+        if _is_list_functor(ctors):
+            if not one_tensor(elem, "element type"):
+                return None
+            mode, t = "scan", MapType(along(elem, axis), carrier)
+        else:
+            if elem is None or not isinstance(elem, TensorType):
+                sink.error(Msg.WRONG_SCHEME, target.span, problem=f"the functor {shape.functor} stores "
+                           "data of more than one type, or none", hint="a tree fold takes one data tensor per node")
+                return None
+            odd = next((c for c in ctors if c.fields.count("A") > 1 or "K" in c.fields), None)
+            if odd is not None:
+                sink.error(Msg.WRONG_SCHEME, target.span, problem=f"the constructor {odd.name!r} of {shape.functor} "
+                           "has more than one data field, or a fixed one, and a tree fold stores one data tensor "
+                           "per node", hint="give each constructor at most one data field, `node(A, X, X)`; "
+                                            "pack several into one tensor")
+                return None
+            if not any("X" not in c.fields for c in ctors):
+                sink.error(Msg.WRONG_SCHEME, target.span, problem=f"the functor {shape.functor} has no constructor "
+                           "without X, so no finite term to fold", hint="add a leaf: `leaf(A)`")
+                return None
+            k = max(c.fields.count("X") for c in ctors)
+            dom = TupleType((TensorType((axis,), "i32"), along(elem, axis), TensorType((axis, FixedAxis(Poly.const(k))), "i32")))
+            mode, t = "tree", MapType(dom, carrier)
+    return ir.Fold(e.scheme, b.use.name, mode, axis, tuple(index_sets), type=t)
+
+
+def fold_axis(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr) -> Axis | None:
+    """What a scheme runs along: an index set of the input, or for `unfold` a number of steps."""
+    over = e.over
+    sink = ctx.sink
+    if e.scheme == "unfold":
+        if isinstance(over, ast.SizeInt):
+            return FixedAxis(Poly.const(over.value))
+        if isinstance(over, ast.SizeName):
+            v = ctx.env.get(over.name)
+            if isinstance(v, IndexSetB):
+                return v.axis
+            if isinstance(v, HyperB) and v.kind in ("Nat", "Int"):
+                return FixedAxis(Poly.var(over.name))
+            if v is None and over.name not in ctx.globals:
+                sink.error(Msg.UNKNOWN_NAME, over.span, name=over.name,
+                           hint=did_you_mean(over.name, [n for n, x in ctx.env.items() if isinstance(x, (IndexSetB, HyperB))])
+                           or "`unfold` runs for a `Nat` hyperparameter's number of steps, or along an index set of the input")
+                return None
+        else:
+            size = TypeScope(ctx.hypers, dict(ctx.sig.index_sets), sink).size(over)
+            if size is not None:
+                return FixedAxis(size)
+            return None
+        sink.error(Msg.UNFOLD_LENGTH, over.span, what=repr(getattr(over, "name", "this")))
+        return None
+    v = ctx.env.get(over.name)
+    if isinstance(v, IndexSetB):
+        return v.axis
+    if v is None and over.name not in ctx.globals:
+        sink.error(Msg.UNKNOWN_NAME, over.span, name=over.name,
+                   hint=did_you_mean(over.name, [n for n, x in ctx.env.items() if isinstance(x, IndexSetB)])
+                   or f"`{e.scheme}` runs along an index set of the input, declared `({over.name} : list)`")
+        return None
+    sink.error(Msg.WRONG_SCHEME, over.span, problem=f"`{e.scheme}` runs along an index set, and {over.name!r} is not one",
+               hint=f"declare the axis an index set, `({over.name} : list)`, and give the input that axis")
+    return None
+
+
+def _a(kind: str) -> str:
+    """A declaration kind with its article, for messages: 'an algebra', 'a Mealy machine'."""
+    return {"algebra": "an algebra", "coalgebra": "a coalgebra", "mealy": "a Mealy machine", "moore": "a Moore machine",
+            "monoid": "a monoid", "commutative monoid": "a commutative monoid", "para": "a para",
+            "reparam": "a reparam"}.get(kind, f"a {kind}")
+
+
+def _is_list_functor(ctors: tuple[ir.Constructor, ...]) -> bool:
+    """`nil | cons(A, X)` up to names and field order."""
+    if len(ctors) != 2:
+        return False
+    shapes = sorted(tuple(sorted(c.fields)) for c in ctors)
+    return shapes == [(), ("A", "X")]

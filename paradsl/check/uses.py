@@ -1,0 +1,146 @@
+"""Uses of paras: `uses enc : Dense(d, h)`, and the anonymous uses a body applies in place.
+
+A use instantiates its callee's hyperparameters by its arguments and the callee's index
+sets by fresh meta axes, one instance per reference (or one for all, once a tie or `via`
+pins it); each instance is a call site whose solved axis must fit the callee's symmetry.
+"""
+
+from __future__ import annotations
+
+
+from .. import ir
+from ..diagnostics import DiagnosticSink, Msg, Span
+from ..syntax import ast
+from ..types import IndexSetAxis, Kind, MapType, MetaAxis, Poly, Unifier
+from ..types.unify import substitute_type
+from . import arguments, builtins
+from .bindings import CallSite, GlobalB, IndexSetB, UseB
+from .context import DeclContext
+from .signatures import Signature
+from .suggest import did_you_mean
+
+
+#: Which callee index-set kinds may be given which caller axes without breaking symmetry.
+#: A callee polymorphic over a `set` is S_n-equivariant and fits any axis; one over a
+#: `list` may use order, so it must not be given a `set` or a `cyc`.
+_FITS = {
+    Kind.SET: {"set", "cyc", "list", "fixed"},
+    Kind.CYC: {"cyc", "list", "fixed"},
+    Kind.LIST: {"list", "fixed"},
+}
+
+
+def make_use(ctx: DeclContext, name: str, call: ast.Expr, anonymous: bool, span: Span | None = None) -> UseB | None:
+    sink = ctx.sink
+    if isinstance(call, ast.Name):
+        call = ast.Call(call.span, call, ())
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+        sink.error(Msg.NOT_A_PARA, call.span, name=arguments.text(call))
+        return None
+    target = ctx.globals.get(call.func.name)
+    if not isinstance(target, GlobalB):
+        if call.func.name in ctx.env or builtins.is_builtin_function(call.func.name):
+            sink.error(Msg.NOT_A_PARA, call.func.span, name=call.func.name)
+        else:
+            sink.error(Msg.UNKNOWN_NAME, call.func.span, name=call.func.name,
+                       hint=did_you_mean(call.func.name, list(ctx.globals)))
+        return None
+    callee = target.sig
+    # Index sets may be given by name after the hyperparameters: `Dense(c)`.
+    given = [a for a in call.args if isinstance(a, ast.Name) and isinstance(ctx.env.get(a.name), IndexSetB)]
+    if given and callee.index_sets:
+        if len(given) > len(callee.index_sets):
+            sink.error(Msg.ARITY, given[len(callee.index_sets)].span, what=f"the index sets of {callee.key.name!r}",
+                       expected=str(len(callee.index_sets)), s="" if len(callee.index_sets) == 1 else "s",
+                       given=len(given), hint=f"{callee.key.name} is polymorphic over "
+                       + ", ".join(f"({n} : {k.value})" for n, k in callee.index_sets))
+            return None
+        ctx.explicit[name] = {n: ctx.env[a.name].axis for (n, _), a in zip(callee.index_sets, given)}
+        call = ast.Call(call.span, call.func, tuple(a for a in call.args if not any(a is g for g in given)))
+    args = arguments.hyper_args(ctx.sink, callee, call, ctx.hypers)
+    if args is None:
+        return None
+    use = ir.Use(name, callee.key.name, tuple(args), anonymous)
+    ctx.deps.append((callee.key, call.span))
+    ctx.uses.append(use)
+    ctx.use_keys[name] = callee.key
+    ctx.use_spans[name] = span or call.span
+    ctx.use_bindings[name] = UseB(use, callee)
+    return ctx.use_bindings[name]
+
+
+def new_anonymous_use(ctx: DeclContext, call: ast.Call) -> UseB | None:
+    base = _snake(call.func.name)
+    n = ctx.anon_counter.get(base, 0)
+    while f"{base}_{n}" in ctx.env:
+        n += 1
+    ctx.anon_counter[base] = n + 1
+    return make_use(ctx, f"{base}_{n}", call, True)
+
+
+def is_stochastic(ctx: DeclContext, use: str) -> bool:
+    """Whether the para a use instantiates draws random numbers, itself or through its uses."""
+    todo, seen = [ctx.use_keys[use]] if use in ctx.use_keys else [], set()
+    while todo:
+        k = todo.pop()
+        if k in seen:
+            continue
+        seen.add(k)
+        d = ctx.callees.para(k)
+        if d is not None and d.stochastic:
+            return True
+        todo.extend(ctx.callees.uses_of(k).values())
+    return False
+
+
+def fresh_metas(ctx: DeclContext, b: UseB) -> dict[str, MetaAxis]:
+    metas = {}
+    for name, _ in b.sig.index_sets:
+        m = ctx.u.fresh(name)
+        given = ctx.explicit.get(b.use.name, {}).get(name)
+        if given is not None:
+            ctx.u.unify_axis(m, given)
+        metas[name] = m
+    return metas
+
+
+def pin(ctx: DeclContext, b: UseB) -> dict[str, MetaAxis]:
+    """One instance of a use's index sets, shared by its ties and every reference to it."""
+    if b.use.name not in ctx.pins:
+        ctx.pins[b.use.name] = fresh_metas(ctx, b)
+    return ctx.pins[b.use.name]
+
+
+def instantiate(ctx: DeclContext, b: UseB, span: Span) -> tuple[MapType, list[CallSite], tuple[tuple[str, MetaAxis], ...]]:
+    """The callee's type at one reference of a use, its index sets instantiated (or pinned)."""
+    callee = b.sig
+    sizes = use_sizes(callee, b.use)
+    metas = ctx.pins.get(b.use.name) or fresh_metas(ctx, b)
+    sites = [CallSite(metas[name], callee.key.name, name, kind, span) for name, kind in callee.index_sets]
+    t = substitute_type(callee.type, sizes, metas)
+    return t, sites, tuple(metas.items())
+
+
+def check_call_sites(sink: DiagnosticSink, u: Unifier, sites: list[CallSite]) -> None:
+    for s in sites:
+        a = u.resolve(s.meta)
+        if isinstance(a, MetaAxis):
+            continue
+        kind = a.kind.value if isinstance(a, IndexSetAxis) else "fixed"
+        if kind not in _FITS[s.kind]:
+            assert isinstance(a, IndexSetAxis)
+            sink.error(Msg.SYMMETRY_BROKEN_BY_CALL, s.span, callee=s.callee, param=s.param,
+                       callee_kind=s.kind.value, kind=kind, index=a.name, group=a.kind.group)
+
+
+def use_sizes(callee: ir.ParaDef | Signature, use: ir.Use) -> dict[str, Poly]:
+    return {h.name: a.poly for h, a in zip(callee.hypers, use.args) if a.poly is not None}
+
+
+def _snake(name: str) -> str:
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and (not name[i - 1].isupper() or (i + 1 < len(name) and name[i + 1].islower())):
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
