@@ -47,18 +47,64 @@ def emit(module: LoweredModule) -> str:
     return text
 
 
-IMPORTS = """\
-from __future__ import annotations
-
-import equinox as eqx
-import jax
-import jax.numpy as jnp
-from jaxtyping import Array, Bool, Float, Int
-"""
+#: The module-level names the lowering may use (`pybuild.RESERVED` keeps user names off them)
+#: and the import that binds each, grouped and ordered as isort orders them.
+STDLIB_IMPORTS = {"math": "import math"}
+THIRD_PARTY_IMPORTS = {"eqx": "import equinox as eqx", "jax": "import jax", "jnp": "import jax.numpy as jnp"}
+JAXTYPING_NAMES = ("Array", "Bool", "Float", "Int", "PRNGKeyArray")
 
 
 def _imports(module: LoweredModule) -> str:
-    return IMPORTS
+    """The import block: only what the module uses, in isort's sections, so that nothing
+    is imported unused; `from __future__ import annotations` only where an annotation names
+    a class defined later (or the class it is in)."""
+    used = _used_names(module.classes)
+    future = ["from __future__ import annotations\n"] if _forward_reference(module.classes) else []
+    stdlib = [line + "\n" for name, line in STDLIB_IMPORTS.items() if name in used]
+    third = [line + "\n" for name, line in THIRD_PARTY_IMPORTS.items() if name in used]
+    typing = [n for n in JAXTYPING_NAMES if n in used]
+    if typing:
+        third.append(f"from jaxtyping import {', '.join(typing)}\n")
+    ours = [f"from paradsl.runtime import {', '.join(sorted(module.runtime))}\n"] if module.runtime else []
+    return "\n".join("".join(section) for section in (future, stdlib, third, ours) if section)
+
+
+def _used_names(statements: tuple[pyast.stmt, ...]) -> set[str]:
+    """The names the statements read and the module itself does not bind."""
+    bound = {n for s in statements for n in _bound_at_top(s)}
+    return {n.id for s in statements for n in pyast.walk(s)
+            if isinstance(n, pyast.Name) and isinstance(n.ctx, pyast.Load)} - bound
+
+
+def _bound_at_top(stmt: pyast.stmt) -> set[str]:
+    if isinstance(stmt, (pyast.ClassDef, pyast.FunctionDef, pyast.AsyncFunctionDef)):
+        return {stmt.name}
+    targets = stmt.targets if isinstance(stmt, pyast.Assign) else [getattr(stmt, "target", None)]
+    return {n.id for t in targets if t is not None for n in pyast.walk(t) if isinstance(n, pyast.Name)}
+
+
+def _forward_reference(statements: tuple[pyast.stmt, ...]) -> bool:
+    """Whether an annotation names a module-level definition not yet made where Python would
+    evaluate it: a class defined further down, or the class whose body it is in. (Annotations
+    written as strings, `-> 'CircConv'`, are never evaluated and do not count.)"""
+    later = {n for s in statements for n in _bound_at_top(s)}
+    for stmt in statements:
+        for node in pyast.walk(stmt):
+            for ann in _annotations(node):
+                if any(isinstance(n, pyast.Name) and n.id in later for n in pyast.walk(ann)):
+                    return True
+        later -= _bound_at_top(stmt)
+    return False
+
+
+def _annotations(node: pyast.AST) -> list[pyast.expr]:
+    if isinstance(node, pyast.AnnAssign):
+        return [node.annotation]
+    if isinstance(node, pyast.arg):
+        return [node.annotation] if node.annotation is not None else []
+    if isinstance(node, (pyast.FunctionDef, pyast.AsyncFunctionDef)):
+        return [node.returns] if node.returns is not None else []
+    return []
 
 
 def _unparse(stmt: pyast.stmt) -> str:
