@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast as pyast
 import copy
 import functools
-import textwrap
 
 import black
 
