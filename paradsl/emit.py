@@ -49,7 +49,11 @@ def emit(module: LoweredModule) -> str:
 #: The module-level names the lowering may use (`pybuild.RESERVED` keeps user names off them)
 #: and the import that binds each, grouped and ordered as isort orders them.
 STDLIB_IMPORTS = {"math": "import math"}
-THIRD_PARTY_IMPORTS = {"eqx": "import equinox as eqx", "jax": "import jax", "jnp": "import jax.numpy as jnp"}
+THIRD_PARTY_IMPORTS = {
+    "eqx": "import equinox as eqx",
+    "jax": "import jax",
+    "jnp": "import jax.numpy as jnp",
+}
 JAXTYPING_NAMES = ("Array", "Bool", "Float", "Int", "PRNGKeyArray")
 
 
@@ -64,7 +68,8 @@ def _imports(module: LoweredModule) -> str:
     typing = [n for n in JAXTYPING_NAMES if n in used]
     if typing:
         third.append(f"from jaxtyping import {', '.join(typing)}\n")
-    ours = [f"from paradsl.runtime import {', '.join(sorted(module.runtime))}\n"] if module.runtime else []
+    runtime = sorted(set(module.runtime))
+    ours = [f"from paradsl.runtime import {', '.join(runtime)}\n"] if runtime else []
     return "\n".join("".join(section) for section in (future, stdlib, third, ours) if section)
 
 
