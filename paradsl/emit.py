@@ -154,8 +154,8 @@ def _long_docstrings(node: pyast.AST, depth: int, rewrap: bool = False) -> bool:
 
 def _wrap(line: str, width: int) -> list[str]:
     """A line broken at spaces to `width`, continuation lines indented as the line is. It breaks
-    outside brackets where it can, before a `:` or an arrow first, so that a signature breaks
-    between its parts; a word longer than `width` (a long path) stays whole."""
+    outside brackets where it can, before a `:` or an arrow first, else after a comma, so that a
+    signature breaks between its parts; a word longer than `width` (a long path) stays whole."""
     indent = line[: len(line) - len(line.lstrip())]
     out = []
     while len(line) > width:
@@ -169,7 +169,8 @@ def _wrap(line: str, width: int) -> list[str]:
             break
         outside = [i for i, d in spaces if d == 0 and i in fits and i > width // 3]
         parts = [i for i in outside if line[i + 1 : i + 3] in (": ", "->")]
-        cut = (parts or outside or fits)[-1]
+        commas = [i for i in fits if line[i - 1] == "," and i > width // 3]
+        cut = (parts or outside or commas or fits)[-1]
         out.append(line[:cut].rstrip())
         line = indent + line[cut:].lstrip()
     return [*out, line]

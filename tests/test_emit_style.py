@@ -195,3 +195,14 @@ def test_a_long_signature_breaks_between_its_parts(emitted):
     cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "GraphClassifier")
     first, second = ast.get_docstring(cls).splitlines()
     assert first.endswith("(n : set)") and second.startswith(": (")
+
+
+def test_rewrapping_a_docstring_leaves_the_lowered_tree_alone():
+    signature = "P(" + ", ".join(f"d{i}: Nat" for i in range(20)) + ") : [d0] -> [d0]"
+    module = lowered(f'class P(eqx.Module):\n    """{signature}"""\n')
+    first, again = emit(module), emit(module)
+    assert first == again
+    assert ast.get_docstring(module.classes[0]) == signature  # the caller's tree, unwrapped
+    doc = ast.get_docstring(next(n for n in ast.parse(first).body if isinstance(n, ast.ClassDef)))
+    assert " ".join(doc.split()) == signature
+    assert [line.rsplit(" ", 1)[-1] for line in doc.splitlines()[:-1]] == ["Nat,", "Nat,"]  # between hypers
