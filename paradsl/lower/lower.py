@@ -44,6 +44,7 @@ class LoweredModule:
     source_file: str
     classes: tuple[pyast.stmt, ...]
     class_names: tuple[str, ...]
+    runtime: tuple[str, ...] = ()  # helpers the module imports from paradsl.runtime
 
 
 @dataclass(frozen=True)
