@@ -32,6 +32,8 @@ def emit(module: LoweredModule) -> str:
     header = HEADER.format(source=module.source_file.replace('"', "'").replace("\\", "/"), version=__version__)
     pyast.parse(header)  # the header is ours, but it goes through the same gate
     parts = [header]
+    if module.runtime:
+        parts.append(f"\nfrom paradsl.runtime import {', '.join(module.runtime)}\n")
     for cls in module.classes:
         node = pyast.fix_missing_locations(pyast.Module(body=[cls], type_ignores=[]))
         parts.append("\n\n" + pyast.unparse(node) + "\n")

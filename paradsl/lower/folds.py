@@ -52,13 +52,13 @@ def fold(b: Body, m: ir.Fold, arg: LV) -> LV:
                                     COMBINE=method("combine"), LIFT=method("lift"), XS=xs, OUT=py.name(out))
         return LV(py.name(out))
     if m.mode == "balanced":
-        b.facts.runtime.add("_fold_balanced")
-        b.state.stmts += template("OUT = _fold_balanced(COMBINE, UNIT(), jax.vmap(LIFT)(XS))",
+        b.facts.runtime.add("fold_balanced")
+        b.state.stmts += template("OUT = fold_balanced(COMBINE, UNIT(), jax.vmap(LIFT)(XS))",
                                 COMBINE=method("combine"), UNIT=method("unit"), LIFT=method("lift"), XS=xs,
                                 OUT=py.name(out))
         return LV(py.name(out))
     if m.mode == "tree":
-        b.facts.runtime.add("_fold_tree")
+        b.facts.runtime.add("fold_tree")
         branches = []
         for c in shape.constructors:
             kids = iter(range(len(c.fields)))
@@ -70,7 +70,7 @@ def fold(b: Body, m: ir.Fold, arg: LV) -> LV:
                                body=py.call(method(c.name), *call_args))
             branches.append(lam)
         base = next(i for i, c in enumerate(shape.constructors) if "X" not in c.fields)
-        b.state.stmts += template("OUT = _fold_tree(BRANCHES, BASE, *XS)", BRANCHES=pyast.List(elts=branches, ctx=pyast.Load()),
+        b.state.stmts += template("OUT = fold_tree(BRANCHES, BASE, *XS)", BRANCHES=pyast.List(elts=branches, ctx=pyast.Load()),
                                 BASE=py.const(base), XS=xs, OUT=py.name(out))
         return LV(py.name(out))
     if m.mode == "unfold":

@@ -97,7 +97,7 @@ def prim(b: Body, t: ir.Prim) -> LV:
 def reduce(b: Body, t: ir.Reduce) -> LV:
     out = tuple(n for n, _ in t.labels)
     if t.semiring is not None:
-        return LV(semiring_contract(b, t, out), out)
+        return LV(semiring_reduce(b, t, out), out)
     if t.op == "sum":
         factors = ir.factors(t.body)
         if len(factors) > 1 or isinstance(factors[0], ir.Sub):
@@ -109,9 +109,9 @@ def reduce(b: Body, t: ir.Reduce) -> LV:
     return LV(py.call(REDUCE_FN[t.op], body.expr, axis=axis), out)
 
 
-def semiring_contract(b: Body, t: ir.Reduce, out: tuple[str, ...]) -> pyast.expr:
+def semiring_reduce(b: Body, t: ir.Reduce, out: tuple[str, ...]) -> pyast.expr:
     """`sum[S] i. a * b`: the factors and their index letters, contracted by the helper in S."""
-    b.facts.runtime.add("_semiring_contract")
+    b.facts.runtime.add("semiring_contract")
     letter = _Letters()
     operands, specs = [], []
     for f in ir.factors(t.body):
@@ -125,7 +125,7 @@ def semiring_contract(b: Body, t: ir.Reduce, out: tuple[str, ...]) -> pyast.expr
         specs.append(letter.spec(lv.labels))
     sr = t.semiring
     kw = {"beta": b.term(sr.beta).expr} if sr.beta is not None else {}
-    return py.call("_semiring_contract", py.const(sr.add), py.const(sr.mul), py.const(sr.zero),
+    return py.call("semiring_contract", py.const(sr.add), py.const(sr.mul), py.const(sr.zero),
                    py.const(",".join(specs) + "->" + letter.spec(out)), *operands, **kw)
 
 
