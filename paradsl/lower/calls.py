@@ -9,7 +9,7 @@ from .. import ir
 from ..types import TensorType
 from . import pybuild as py
 from .context import LV
-from .prims import REDUCE_FN, SCAN_FN
+from .prims import NORMALISE_FN, REDUCE_FN, SCAN_FN, SELECTIONS
 
 if TYPE_CHECKING:
     from .body import Body
@@ -59,17 +59,16 @@ def builtin(b: Body, t: ir.Builtin) -> LV:
         out = tuple(n for n, _ in t.labels)
     else:
         axis, out = None, ()
-    if t.name in ("softmax", "log_softmax", "hardmax", "sample") or t.name in SCAN_FN:
-        fn = SCAN_FN.get(t.name, f"jax.nn.{t.name}")
+    if t.name in NORMALISE_FN or t.name in SELECTIONS or t.name in SCAN_FN:
         if axis is None:  # the last axis; lax's scans take no negative axis
             rank = t.args[0].type.rank if isinstance(t.args[0].type, TensorType) else 1
             axis = py.const(rank - 1 if t.name in SCAN_FN else -1)
         expr = x.expr
         if len(t.args) > 1:  # an inverse temperature
             expr = py.binop("*", b.term(t.args[1]).expr, expr)
-        if t.name in ("hardmax", "sample"):
+        if t.name in SELECTIONS:
             return LV(selection(b, t.name, expr, axis), out or x.labels)
-        return LV(py.call(fn, expr, axis=axis), out or x.labels)
+        return LV(py.call(NORMALISE_FN.get(t.name) or SCAN_FN[t.name], expr, axis=axis), out or x.labels)
     fn = REDUCE_FN[t.name]
     if axis is None:
         return LV(py.call(fn, x.expr))

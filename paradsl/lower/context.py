@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .. import ir
 from . import pybuild as py
+from .prims import DETERMINISTIC_INIT
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,6 @@ class ProgramFacts:
             reparams=frozenset(p.name for p in program.paras if p.is_reparam),
             algebras={p.name: p.shape for p in program.paras if p.shape is not None},
         )
-
-
-#: Initialisers that draw no random numbers, so need no key.
-DETERMINISTIC_INIT = frozenset({"zeros", "ones", "const"})
 
 
 def needs_key(program: ir.Program) -> dict[str, bool]:

@@ -9,14 +9,12 @@ from .. import ir
 from ..types import FixedAxis
 from . import methods
 from . import pybuild as py
-from .context import DETERMINISTIC_INIT, ProgramFacts
+from .context import ProgramFacts
 from .methods import tree_at
-from .prims import DTYPE
+from .prims import DETERMINISTIC_INIT, DTYPE, INIT_FN
 from .shapes import annotation, poly_expr
 
 _HYPER_TYPE = {"Nat": "int", "Int": "int", "Float": "float", "Bool": "bool"}
-_INITIALIZER = {"glorot": "glorot_uniform", "glorot_normal": "glorot_normal", "he": "he_normal",
-                "lecun": "lecun_normal"}
 
 
 class ParaLowering:
@@ -131,11 +129,10 @@ class ParaLowering:
         if name == "uniform":
             scale = float(args[0]) if args else 1.0
             return py.call("jax.random.uniform", key, shape, dtype, minval=py.const(-scale), maxval=py.const(scale))
-        init = _INITIALIZER[name]
+        init = py.call(INIT_FN[name])  # a jax.nn.initializers factory
         if t.rank < 2:  # fan-in and fan-out need two axes; a vector is initialised as a row
-            return py.call("jnp.reshape", py.call(py.call(f"jax.nn.initializers.{init}"), key,
-                                                  py.tuple_([py.const(1), *shape.elts]), dtype), shape)
-        return py.call(py.call(f"jax.nn.initializers.{init}"), key, shape, dtype)
+            return py.call("jnp.reshape", py.call(init, key, py.tuple_([py.const(1), *shape.elts]), dtype), shape)
+        return py.call(init, key, shape, dtype)
 
 
 def _init_size(a) -> pyast.expr:
