@@ -143,7 +143,12 @@ class Body:
         return py.call(UNARY_FN[op], x)
 
     # ------------------------------------------------------------------ terms
-    def term(self, t: ir.Term) -> LV:
+    def term(self, t: ir.Term, prefer: tuple[str, ...] = ()) -> LV:
+        """`t` lowered; `prefer` is the label order its consumer would keep, which a term free
+        to choose its axis order (a contraction, a broadcast) follows to spare a transpose."""
+        ordered = _ORDERED.get(type(t))
+        if ordered is not None:
+            return ordered(self, t, prefer)
         return _TERMS[type(t)](self, t)
 
     def _var(self, t: ir.Var) -> LV:
@@ -171,13 +176,13 @@ class Body:
     def _lit(self, t: ir.Lit) -> LV:
         return LV(py.const(t.value))
 
-    def _let(self, t: ir.Let) -> LV:
+    def _let(self, t: ir.Let, prefer: tuple[str, ...]) -> LV:
         v = self.term(t.value)
         n = self.fresh(t.name)
         self.emit(py.assign(n, v.expr))
         with self.state.scope():
             self.state.env[t.name] = LV(py.name(n), v.labels)
-            return self.term(t.body)
+            return self.term(t.body, prefer)
 
     def _tuple(self, t: ir.TupleT) -> LV:
         return LV(py.tuple_(self.term(i).expr for i in t.items))
@@ -194,10 +199,14 @@ class Body:
 
 _TERMS: dict[type, Callable[[Body, ir.Term], LV]] = {
     ir.Var: Body._var, ir.ParamRef: Body._param_ref, ir.LeafRef: Body._leaf_ref, ir.HyperRef: Body._hyper_ref,
-    ir.SizeOf: Body._size_of, ir.Lit: Body._lit, ir.Let: Body._let, ir.TupleT: Body._tuple,
+    ir.SizeOf: Body._size_of, ir.Lit: Body._lit, ir.TupleT: Body._tuple,
     ir.MatMul: Body._matmul, ir.Einsum: Body._einsum, ir.Apply: Body._apply,
-    ir.IndexValue: index.index_value, ir.Sub: index.sub, ir.Prim: index.prim, ir.Reduce: index.reduce,
-    ir.For: index.for_, ir.Builtin: calls.builtin,
+    ir.IndexValue: index.index_value, ir.Sub: index.sub,
+}
+
+#: The terms that take the order their consumer prefers into account.
+_ORDERED: dict[type, Callable[[Body, ir.Term, tuple[str, ...]], LV]] = {
+    ir.Let: Body._let, ir.Prim: index.prim, ir.Reduce: index.reduce, ir.For: index.for_, ir.Builtin: calls.builtin,
 }
 
 

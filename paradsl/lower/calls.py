@@ -47,16 +47,16 @@ def dropout(b: Body, t: ir.Builtin) -> LV:
     return LV(pyast.IfExp(test=_is_none(k), body=x, orelse=dropped))
 
 
-def builtin(b: Body, t: ir.Builtin) -> LV:
+def builtin(b: Body, t: ir.Builtin, prefer: tuple[str, ...] = ()) -> LV:
     if t.name == "dropout":
         return dropout(b, t)
-    x = b.term(t.args[0])
+    x = b.term(t.args[0], prefer + tuple(n for n in t.over if n not in prefer))
     if t.name == "transpose":
         return LV(pyast.Attribute(value=x.expr, attr="T", ctx=pyast.Load()))
     if t.over:
         axes = tuple(x.labels.index(n) for n in t.over)
         axis = py.const(axes[0]) if len(axes) == 1 else py.tuple_(py.const(a) for a in axes)
-        out = tuple(n for n, _ in t.labels)
+        out = tuple(n for n in x.labels if n not in t.over)  # for a reduction; the rest keep the shape
     else:
         axis, out = None, ()
     if t.name in NORMALISE_FN or t.name in SELECTIONS or t.name in SCAN_FN:
@@ -67,8 +67,8 @@ def builtin(b: Body, t: ir.Builtin) -> LV:
         if len(t.args) > 1:  # an inverse temperature
             expr = py.binop("*", b.term(t.args[1]).expr, expr)
         if t.name in SELECTIONS:
-            return LV(selection(b, t.name, expr, axis), out or x.labels)
-        return LV(py.call(NORMALISE_FN.get(t.name) or SCAN_FN[t.name], expr, axis=axis), out or x.labels)
+            return LV(selection(b, t.name, expr, axis), x.labels)
+        return LV(py.call(NORMALISE_FN.get(t.name) or SCAN_FN[t.name], expr, axis=axis), x.labels)
     fn = REDUCE_FN[t.name]
     if axis is None:
         return LV(py.call(fn, x.expr))
