@@ -15,7 +15,7 @@ from .prims import DETERMINISTIC_INIT
 
 @dataclass(frozen=True)
 class LV:
-    """A lowered value: a Python expression and the labels of its leading axes (sorted)."""
+    """A lowered value: a Python expression and the labels of its leading axes, in that order."""
 
     expr: pyast.expr
     labels: tuple[str, ...] = ()

@@ -48,6 +48,15 @@ def _ordered(names: tuple[str, ...], prefer: tuple[str, ...]) -> tuple[str, ...]
     return tuple(n for n in prefer if n in names) + tuple(n for n in names if n not in prefer)
 
 
+def _leading(orders, prefer: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Of label orders, the one an elementwise operation keeps: a widest one, one in
+    `prefer`'s order if there is such."""
+    orders = list(orders)
+    width = max((len(o) for o in orders), default=0)
+    widest = [o for o in orders if len(o) == width]
+    return next((o for o in widest if _follows(o, prefer)), widest[0]) if widest else ()
+
+
 def _follows(labels: tuple[str, ...], prefer: tuple[str, ...]) -> bool:
     """Whether `labels` are all in `prefer` and in its order."""
     return all(n in prefer for n in labels) and [n for n in prefer if n in labels] == list(labels)
@@ -90,6 +99,9 @@ def _take(b: Body, base: pyast.expr, t: ir.Sub) -> LV | None:
     integer index depends on: `E[tokens]` for `E[tokens[s], e]`. The integer indices are
     broadcast against each other; their labels stand where they are when they are adjacent,
     else first, as numpy places them. None when an index variable is also in an index."""
+    ivars = tuple(i.name for i in t.indices if isinstance(i, ir.IVar))
+    if any(n in ivars for i in t.indices if not isinstance(i, ir.IVar) for n, _ in i.labels):
+        return None
     items: list[pyast.expr] = []
     positions, groups = [], []
     for pos, i in enumerate(t.indices):
@@ -100,10 +112,7 @@ def _take(b: Body, base: pyast.expr, t: ir.Sub) -> LV | None:
         positions.append(pos)
         groups.append(lv)
         items.append(lv.expr)
-    ivars = tuple(i.name for i in t.indices if isinstance(i, ir.IVar))
     gathered = union(*(lv.labels for lv in groups))
-    if set(gathered) & set(ivars):
-        return None
     for pos, lv in zip(positions, groups):
         items[pos] = align(lv, gathered)
     while items and items[-1] is py.SLICE:
@@ -129,29 +138,32 @@ def permute(x: pyast.expr, have: list[str], want: list[str], rank: int = 0) -> p
 
 def align(lv: LV, labels: tuple[str, ...], rank: int = 0) -> pyast.expr:
     """`lv` made to broadcast against values labelled `labels` (which hold all its labels):
-    its axes put in that order if the program permuted them, and new axes inserted."""
+    its axes put in that order if the program permuted them, and new axes inserted where
+    broadcasting would not line its axes up by itself."""
     if lv.labels == labels or not lv.labels:
         return lv.expr
     order = [n for n in labels if n in lv.labels]
     expr = permute(lv.expr, list(lv.labels), order, rank)
-    if order == list(labels):
-        return expr
-    return py.subscript(expr, [py.SLICE if n in lv.labels else None for n in labels])
+    items = [py.SLICE if n in lv.labels else None for n in labels]
+    # Broadcasting aligns trailing axes, so leading new axes and trailing slices go unsaid.
+    while items and items[0] is None:
+        items.pop(0)
+    while items and items[-1] is py.SLICE:
+        items.pop()
+    return py.subscript(expr, items) if items else expr
 
 
 def prim(b: Body, t: ir.Prim, prefer: tuple[str, ...] = ()) -> LV:
     """Elementwise: the operands broadcast over the union of their labels, in the order the
     consumer prefers if the widest operand has it, else in the widest operand's order, so
     that the largest value is the one left as it is."""
-    fixed = [f for f in (fixed_order(b, a) for a in t.args) if f]
-    if fixed:  # an operand whose order is set: the others follow it if the consumer's order cannot be had
-        first = max(fixed, key=len)
-        if not _follows(first, prefer):
-            prefer = _ordered(union(first, prefer), first)
+    fixed = _leading((fixed_order(b, a, prefer) for a in t.args), prefer)
+    if fixed and not _follows(fixed, prefer):  # the operands whose order is set cannot have the consumer's
+        prefer = _ordered(union(fixed, prefer), fixed)
     lvs = [b.term(a, prefer) for a in t.args]
-    widest = max(lvs, key=lambda lv: len(lv.labels))
-    labels = union(widest.labels, *(lv.labels for lv in lvs))
-    if _follows(widest.labels, prefer):
+    widest = _leading((lv.labels for lv in lvs), prefer)
+    labels = union(widest, *(lv.labels for lv in lvs))
+    if _follows(widest, prefer):
         labels = _ordered(labels, prefer)
     args = [align(lv, labels, _rank(a)) for lv, a in zip(lvs, t.args)]
     op = t.op
@@ -164,7 +176,7 @@ def prim(b: Body, t: ir.Prim, prefer: tuple[str, ...] = ()) -> LV:
     return LV(b.unary(op, args[0]), labels)
 
 
-def fixed_order(b: Body, t: ir.Term) -> tuple[str, ...]:
+def fixed_order(b: Body, t: ir.Term, prefer: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The labels of `t` in the order its lowering will give them whatever its consumer
     prefers (a subscript keeps the order written, a variable the order it was bound with),
     as far as they are set; () when the order is free. Nothing is lowered."""
@@ -174,12 +186,12 @@ def fixed_order(b: Body, t: ir.Term) -> tuple[str, ...]:
     if isinstance(t, ir.Var):
         return b.state.env[t.name].labels
     if isinstance(t, ir.Prim):
-        return max((fixed_order(b, a) for a in t.args), key=len, default=())
+        return _leading((fixed_order(b, a, prefer) for a in t.args), prefer)
     if isinstance(t, ir.Builtin) and t.args and not t.over:
-        return fixed_order(b, t.args[0])
+        return fixed_order(b, t.args[0], prefer)
     if isinstance(t, ir.Reduce) and t.semiring is None and t.op != "sum":
         reduced = {n for n, _ in t.indices}
-        return tuple(n for n in fixed_order(b, t.body) if n not in reduced)
+        return tuple(n for n in fixed_order(b, t.body, prefer) if n not in reduced)
     return ()
 
 

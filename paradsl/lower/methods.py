@@ -33,6 +33,12 @@ def _input_arg(pl: ParaLowering, arg_name: str) -> pyast.arg:
     return pyast.arg(arg=arg_name, annotation=annotation(pl.p.type.dom) if pl.p.shape is None else None)
 
 
+def optional_key() -> pyast.arg:
+    """`key: PRNGKeyArray | None`: a key that may be left out (for inference, or when
+    nothing random is drawn)."""
+    return pyast.arg(arg="key", annotation=py.ann("PRNGKeyArray | None"))
+
+
 def _arguments(args: list[pyast.arg], kwonly: list[pyast.arg] = (), kw_defaults: list = ()) -> pyast.arguments:
     return pyast.arguments(posonlyargs=[], args=args, vararg=None, kwonlyargs=list(kwonly),
                            kw_defaults=list(kw_defaults), kwarg=None, defaults=[])
@@ -57,7 +63,7 @@ def call_def(pl: ParaLowering, name: str = "__call__") -> pyast.FunctionDef:
         prologue.append(py.assign("keys", pyast.IfExp(
             test=pyast.Compare(left=py.name("key"), ops=[pyast.Is()], comparators=[py.const(None)]),
             body=none, orelse=split)))
-    kwonly = [pyast.arg(arg="key", annotation=None)] if p.stochastic else []
+    kwonly = [optional_key()] if p.stochastic else []
     defaults: list[pyast.expr | None] = [py.const(None)] * len(kwonly)
     if p.is_reparam:
         kwonly += [pyast.arg(arg=py.ident(n), annotation=py.name("int")) for n, _ in p.index_sets]
@@ -99,7 +105,7 @@ def tied_call_def(pl: ParaLowering) -> pyast.FunctionDef:
     kw = {"key": py.name("key")} if p.stochastic else {}
     forward = py.call(pyast.Attribute(value=py.call(py.attr("self.untie"), py.name(arg_name)), attr="forward",
                                       ctx=pyast.Load()), py.name(arg_name), **kw)
-    kwonly = [pyast.arg(arg="key", annotation=None)] if p.stochastic else []
+    kwonly = [optional_key()] if p.stochastic else []
     fn_args = _arguments([pyast.arg(arg="self"), _input_arg(pl, arg_name)], kwonly, [py.const(None)] * len(kwonly))
     return pyast.FunctionDef(name="__call__", args=fn_args, body=[py.ret(forward)], decorator_list=[],
                              returns=annotation(p.type.cod), type_params=[])

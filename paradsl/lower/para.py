@@ -56,7 +56,8 @@ class ParaLowering:
     # ------------------------------------------------------------------ __init__
     def init_def(self) -> pyast.FunctionDef:
         p = self.p
-        args = [pyast.arg(arg="self")] + [pyast.arg(arg=py.ident(h.name)) for h in p.hypers]
+        args = [pyast.arg(arg="self")] + [pyast.arg(arg=py.ident(h.name), annotation=py.name(_HYPER_TYPE[h.kind]))
+                                          for h in p.hypers]
         defaults = [py.const(h.default) for h in p.hypers if h.default is not None]
         # Python needs defaults at the end; the checker's order is kept, so defaults only
         # apply when they are trailing.
@@ -91,8 +92,12 @@ class ParaLowering:
             if inner:  # its tied leaves are not stored either
                 made = tree_at(made, inner, [py.const(None)] * len(inner))
             stmts.append(py.assign_attr(py.ident(use.name), made))
-        fn_args = pyast.arguments(posonlyargs=[], args=args, vararg=None, kwonlyargs=[pyast.arg(arg="key")],
-                                  kw_defaults=[None], kwarg=None, defaults=defaults)
+        if self.facts.needs_key.get(p.name, True):
+            key, key_default = pyast.arg(arg="key", annotation=py.name("PRNGKeyArray")), None
+        else:  # nothing here draws random numbers: the key may be left out
+            key, key_default = methods.optional_key(), py.const(None)
+        fn_args = pyast.arguments(posonlyargs=[], args=args, vararg=None, kwonlyargs=[key],
+                                  kw_defaults=[key_default], kwarg=None, defaults=defaults)
         return pyast.FunctionDef(name="__init__", args=fn_args, body=stmts or [pyast.Pass()], decorator_list=[],
                                  returns=None, type_params=[])
 

@@ -26,7 +26,13 @@ def dims(t: Type) -> str:
 
 
 def annotation(t: Type) -> pyast.expr | None:
-    """`Float[Array, "n d"]` for a tensor type; None for anything else."""
+    """`Float[Array, "n d"]` for a tensor type, `tuple[...]` of those for a tuple; None for
+    anything else."""
+    if isinstance(t, TupleType):
+        items = [annotation(i) for i in t.items]
+        if not items or any(i is None for i in items):
+            return None
+        return pyast.Subscript(value=py.name("tuple"), slice=py.tuple_(items), ctx=pyast.Load())
     if not isinstance(t, TensorType):
         return None
     kind = "Float" if t.dtype in ("f32", "f64", "f16", "bf16") else JAXTYPING.get(t.dtype, "Int")
