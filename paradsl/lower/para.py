@@ -86,8 +86,8 @@ class ParaLowering:
             stmts.append(py.assign_attr(py.ident(prm.name), value))
         for use, k in zip(p.uses, item_keys[len(p.params):]):
             call_args = [self.hyper_expr(a) for a in use.args]
-            # A use that draws nothing at initialisation is given no key.
-            made = py.call(py.name(py.ident(use.callee)), *call_args, key=k if k is not None else py.const(None))
+            # A use that draws nothing at initialisation is given no key (its own is optional).
+            made = py.call(py.name(py.ident(use.callee)), *call_args, **({"key": k} if k is not None else {}))
             inner = [t[1:] for t in sorted(self.tied) if t[0] == use.name and len(t) > 1]
             if inner:  # its tied leaves are not stored either
                 made = tree_at(made, inner, [py.const(None)] * len(inner))
