@@ -9,6 +9,7 @@ import keyword
 RESERVED = frozenset({
     "jax", "jnp", "eqx", "Array", "Float", "Int", "Bool", "PRNGKeyArray", "self", "key", "keys",
     "annotations", "math",
+    "fold_balanced", "fold_tree", "semiring_contract",  # from paradsl.runtime
 })
 
 

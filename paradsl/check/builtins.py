@@ -1,80 +1,59 @@
-"""The prelude: builtin functions, constants and initialisers, as data.
+"""The checker's view of the prelude: the sets of builtin names by how they are typed.
 
-The checker reads these tables to type calls; the lowering has its own table saying
-which `jax`/`jnp` function each one becomes. Nothing here imports jax.
+Every set here is derived from `paradsl.prelude`, the one table of builtins that the
+lowering reads too. Nothing here imports jax.
 """
 
 from __future__ import annotations
 
+from .. import prelude
+from ..prelude import Kind
+
 #: Elementwise maps on floating tensors. Each is also usable point-free: `Linear(4, 8) >> relu`.
-UNARY = frozenset({
-    "relu", "gelu", "tanh", "sigmoid", "exp", "log", "sqrt", "rsqrt", "abs", "softplus",
-    "silu", "sin", "cos", "square", "sign", "log1p", "id", "elu", "leaky_relu", "erf",
-    "sinh", "cosh", "asinh", "atanh", "expm1",
-})
+UNARY = prelude.names(Kind.UNARY)
 
 #: Reductions, written `sum j. e` or called as `sum(x)` (all axes) or `sum(e, over j)`.
-REDUCERS = frozenset({"sum", "max", "min", "mean", "prod"})
+REDUCERS = prelude.names(Kind.REDUCER)
 
 #: Called-only reductions over a whole tensor or `over` labels.
-CALL_REDUCERS = frozenset({"var", "logsumexp"})
+CALL_REDUCERS = prelude.names(Kind.CALL_REDUCER)
 
 #: Normalisations along one axis: the last axis of a whole tensor, or `over` a label.
-NORMALISERS = frozenset({"softmax", "log_softmax"})
+NORMALISERS = prelude.names(Kind.NORMALISER)
 
 #: Scans along one axis (the last, or `over` a label): they use the axis's order, so the
 #: symmetry checker accepts them on a `list` only.
-SCANS = frozenset({"cumsum", "cumprod", "cummax", "cummin"})
+SCANS = prelude.names(Kind.SCAN)
 
-#: Selections along one axis that are not smooth: `hardmax` (one-hot of the first maximum,
-#: ties broken by the lowest index, as classical algorithms break them) and `sample` (one-hot
-#: of a draw from the softmax, given a key; the hardmax without one).
-SELECTIONS = frozenset({"hardmax", "sample"})
+#: Selections along one axis that are not smooth: `hardmax` and `sample`.
+SELECTIONS = prelude.names(Kind.SELECTION)
 
 #: Along one axis, keeping the shape: normalisations, selections and scans.
 ALONG_AXIS = NORMALISERS | SCANS | SELECTIONS
 
-OTHER = frozenset({"where", "dropout", "einsum", "transpose"})
+OTHER = prelude.names(Kind.OTHER)
 
 #: Builtin functions that are stochastic: they take a key when training.
-STOCHASTIC = frozenset({"dropout", "sample"})
+STOCHASTIC = frozenset(b.name for b in prelude.BUILTINS if b.stochastic)
 
-CONSTANTS = {"inf": float("inf"), "pi": 3.141592653589793}
+CONSTANTS = prelude.CONSTANTS
 
 #: name -> (min number of arguments, max number of arguments)
-INITIALIZERS = {
-    "glorot": (0, 0),
-    "glorot_normal": (0, 0),
-    "he": (0, 0),
-    "lecun": (0, 0),
-    "normal": (0, 1),
-    "uniform": (0, 1),
-    "zeros": (0, 0),
-    "ones": (0, 0),
-    "const": (1, 1),
-}
+INITIALIZERS = {i.name: i.arity for i in prelude.INITIALIZERS}
 
 HYPER_KINDS = ("Nat", "Int", "Float", "Bool")
 INDEX_KINDS = ("set", "list", "cyc")
 
 
 def is_builtin_function(name: str) -> bool:
-    return name in UNARY or name in REDUCERS or name in CALL_REDUCERS or name in ALONG_AXIS or name in OTHER
+    return name in prelude.BY_NAME
 
 
 def all_names() -> list[str]:
-    return sorted(UNARY | REDUCERS | CALL_REDUCERS | ALONG_AXIS | OTHER | set(CONSTANTS))
+    return sorted(set(prelude.BY_NAME) | set(CONSTANTS))
 
 
-#: The semirings every file knows: name -> (addition, multiplication, zero, one, parameter).
-#: `sum[S] i. a * b` adds with S's addition and multiplies with S's multiplication.
-SEMIRINGS = {
-    "Real": ("sum", "mul", 0.0, 1.0, None),
-    "MinPlus": ("min", "add", float("inf"), 0.0, None),
-    "MaxPlus": ("max", "add", float("-inf"), 0.0, None),
-    "Log": ("logsumexp", "add", float("-inf"), 0.0, "beta"),
-    "Bool": ("or", "and", False, True, None),
-}
+SEMIRINGS = prelude.SEMIRINGS
 
 #: Written operation -> (its name in the IR, its unit).
 SEMIRING_ADD = {"min": ("min", float("inf")), "max": ("max", float("-inf")), "+": ("sum", 0.0),

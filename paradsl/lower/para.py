@@ -1,0 +1,155 @@
+"""One para as one `eqx.Module` class: its fields, its `__init__`, and its methods (written
+by `methods`)."""
+
+from __future__ import annotations
+
+import ast as pyast
+
+from .. import ir
+from ..types import FixedAxis
+from . import methods
+from . import pybuild as py
+from .context import ProgramFacts
+from .methods import tree_at
+from .prims import DETERMINISTIC_INIT, DTYPE, INIT_FN
+from .shapes import annotation, poly_expr
+
+_HYPER_TYPE = {"Nat": "int", "Int": "int", "Float": "float", "Bool": "bool"}
+
+
+class ParaLowering:
+    """Lowers `para` to a class definition; `facts` says what it needs of the other paras."""
+
+    def __init__(self, para: ir.ParaDef, facts: ProgramFacts) -> None:
+        self.p = para
+        self.facts = facts
+        self.cls = py.ident(para.name)
+        self.tied = para.tied()
+
+    def class_def(self) -> pyast.ClassDef:
+        p = self.p
+        body: list[pyast.stmt] = [pyast.Expr(value=pyast.Constant(value=docstring(p)))]
+        for prm in p.params:
+            body.append(pyast.AnnAssign(target=py.store(py.ident(prm.name)), annotation=annotation(prm.type),
+                                        value=None, simple=1))
+        for use in p.uses:
+            body.append(pyast.AnnAssign(target=py.store(py.ident(use.name)), annotation=py.name(py.ident(use.callee)),
+                                        value=None, simple=1))
+        for h in p.hypers:
+            body.append(pyast.AnnAssign(
+                target=py.store(py.ident(h.name)), annotation=py.name(_HYPER_TYPE[h.kind]),
+                value=py.call("eqx.field", static=py.const(True)), simple=1))
+        body.append(self.init_def())
+        if p.shape is not None:  # an algebra, coalgebra, monoid or machine: one method per case
+            if p.ties:
+                body.append(methods.untie_def(self))
+            body.extend(methods.case_def(self, c) for c in p.cases)
+        elif p.ties:
+            body.append(methods.untie_def(self))
+            body.append(methods.tied_call_def(self))
+            body.append(methods.call_def(self, "forward"))
+        else:
+            body.append(methods.call_def(self))
+        return pyast.ClassDef(name=self.cls, bases=[py.attr("eqx.Module")], keywords=[], body=body,
+                              decorator_list=[], type_params=[])
+
+    # ------------------------------------------------------------------ __init__
+    def init_def(self) -> pyast.FunctionDef:
+        p = self.p
+        args = [pyast.arg(arg="self")] + [pyast.arg(arg=py.ident(h.name), annotation=py.name(_HYPER_TYPE[h.kind]))
+                                          for h in p.hypers]
+        defaults = [py.const(h.default) for h in p.hypers if h.default is not None]
+        # Python needs defaults at the end; the checker's order is kept, so defaults only
+        # apply when they are trailing.
+        n_trailing = 0
+        for h in reversed(p.hypers):
+            if h.default is None:
+                break
+            n_trailing += 1
+        defaults = defaults[len(defaults) - n_trailing:] if n_trailing else []
+        stmts: list[pyast.stmt] = [py.assign_attr(py.ident(h.name), py.name(py.ident(h.name))) for h in p.hypers]
+        # Keys are split only among the parameters and uses that draw random numbers.
+        random = [self.drawn(prm) for prm in p.params]
+        random += [self.facts.needs_key.get(u.callee, True) for u in p.uses]
+        n_keys = sum(random)
+        keys: list[pyast.expr] = []
+        if n_keys == 1:
+            keys = [py.name("key")]
+        elif n_keys > 1:
+            stmts.append(py.assign("keys", py.call("jax.random.split", py.name("key"), py.const(n_keys))))
+            keys = [py.subscript(py.name("keys"), [py.const(i)]) for i in range(n_keys)]
+        it = iter(keys)
+        item_keys = [next(it) if r else None for r in random]
+        for prm, k in zip(p.params, item_keys):
+            # A leaf that a 2-cell gives is not stored: it is computed in `untie`.
+            value = self.init_expr(prm, k) if self.drawn(prm) or self.stored(prm) else py.const(None)
+            stmts.append(py.assign_attr(py.ident(prm.name), value))
+        for use, k in zip(p.uses, item_keys[len(p.params):]):
+            call_args = [self.hyper_expr(a) for a in use.args]
+            # A use that draws nothing at initialisation is given no key (its own is optional).
+            made = py.call(py.name(py.ident(use.callee)), *call_args, **({"key": k} if k is not None else {}))
+            inner = [t[1:] for t in sorted(self.tied) if t[0] == use.name and len(t) > 1]
+            if inner:  # its tied leaves are not stored either
+                made = tree_at(made, inner, [py.const(None)] * len(inner))
+            stmts.append(py.assign_attr(py.ident(use.name), made))
+        if self.facts.needs_key.get(p.name, True):
+            key, key_default = pyast.arg(arg="key", annotation=py.name("PRNGKeyArray")), None
+        else:  # nothing here draws random numbers: the key may be left out
+            key, key_default = methods.optional_key(), py.const(None)
+        fn_args = pyast.arguments(posonlyargs=[], args=args, vararg=None, kwonlyargs=[key],
+                                  kw_defaults=[key_default], kwarg=None, defaults=defaults)
+        return pyast.FunctionDef(name="__init__", args=fn_args, body=stmts or [pyast.Pass()], decorator_list=[],
+                                 returns=None, type_params=[])
+
+    def hyper_expr(self, a: ir.HyperArg) -> pyast.expr:
+        if a.poly is not None:
+            return poly_expr(a.poly, lambda v: py.name(py.ident(v)))
+        if a.ref is not None:
+            return py.name(py.ident(a.ref))
+        return py.const(a.literal)
+
+    def stored(self, prm: ir.Param) -> bool:
+        """Whether the module stores `prm`: not when a 2-cell gives it or a tie computes it."""
+        return not prm.abstract and (prm.name,) not in self.tied
+
+    def drawn(self, prm: ir.Param) -> bool:
+        """Whether initialising `prm` draws random numbers (so takes a key)."""
+        return self.stored(prm) and prm.init.name not in DETERMINISTIC_INIT
+
+    def init_expr(self, prm: ir.Param, key: pyast.expr | None) -> pyast.expr:
+        t = prm.type
+        shape = py.tuple_(_init_size(a) for a in t.axes)
+        dtype = py.attr(DTYPE[t.dtype])
+        name, args = prm.init.name, prm.init.args
+        if name == "zeros":
+            return py.call("jnp.zeros", shape, dtype)
+        if name == "ones":
+            return py.call("jnp.ones", shape, dtype)
+        if name == "const":
+            return py.call("jnp.full", shape, py.const(args[0]), dtype)
+        assert key is not None
+        if name == "normal":
+            std = args[0] if args else 1.0
+            return py.binop("*", py.const(float(std)), py.call("jax.random.normal", key, shape, dtype))
+        if name == "uniform":
+            scale = float(args[0]) if args else 1.0
+            return py.call("jax.random.uniform", key, shape, dtype, minval=py.const(-scale), maxval=py.const(scale))
+        init = py.call(INIT_FN[name])  # a jax.nn.initializers factory
+        if t.rank < 2:  # fan-in and fan-out need two axes; a vector is initialised as a row
+            return py.call("jnp.reshape", py.call(init, key, py.tuple_([py.const(1), *shape.elts]), dtype), shape)
+        return py.call(init, key, shape, dtype)
+
+
+def _init_size(a) -> pyast.expr:
+    assert isinstance(a, FixedAxis)
+    return poly_expr(a.size, lambda v: py.name(py.ident(v)))
+
+
+def docstring(p: ir.ParaDef) -> str:
+    lines = [p.signature()]
+    if p.ties:
+        lines += ["", "Tied leaves (None when stored; computed by `untie`):", ""] + [f"    {t.source}" for t in p.ties]
+    abstract = [prm.name for prm in p.params if prm.abstract]
+    if abstract:
+        lines += ["", "Given by a 2-cell where it is used (None until then): " + ", ".join(abstract)]
+    return "\n".join(lines) + ("\n" if len(lines) > 1 else "")

@@ -1,0 +1,128 @@
+"""The runtime: functions that compiled modules import (`from paradsl.runtime import
+semiring_contract`) where the construct they lower has no single `jax` counterpart.
+
+Each acts on arrays (or pytrees of arrays) and is traceable under `jax.jit` and
+`jax.vmap`; none keeps state between calls.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+from jaxtyping import Array, ArrayLike, Int
+
+__all__ = ["fold_balanced", "fold_tree", "semiring_contract"]
+
+PyTree = Any
+
+
+def fold_balanced(combine: Callable[[PyTree, PyTree], PyTree], unit: PyTree, ms: PyTree) -> PyTree:
+    """The product `m_0 * m_1 * ... * m_{n-1}` of the elements stacked along axis 0 of `ms`,
+    combined pairwise as a balanced tree of depth ceil(log2 n); `unit` for n = 0.
+
+    `combine` acts on single elements and must be associative with `unit` as its unit: odd
+    levels are padded with it, and the order of the elements is kept.
+    """
+    n = jax.tree.leaves(ms)[0].shape[0]
+    if n == 0:
+        return unit
+    while n > 1:
+        if n % 2:
+            ms = jax.tree.map(lambda m, u: jnp.concatenate([m, u[None]]), ms, unit)
+            n += 1
+        ms = jax.vmap(combine)(jax.tree.map(lambda m: m[0::2], ms), jax.tree.map(lambda m: m[1::2], ms))
+        n //= 2
+    return jax.tree.map(lambda m: m[0], ms)
+
+
+def fold_tree(branches: Sequence[Callable[[PyTree, list[PyTree]], PyTree]], base: int, tags: Int[Array, " n"],
+              data: Array, children: Int[Array, "n k"]) -> PyTree:
+    """Fold a term stored as arrays in topological order: node i is built by constructor
+    `tags[i]`, whose branch is given `data[i]` and the values of its children
+    `children[i]` (earlier nodes); the value of the root, the last node, is returned.
+
+    `branches[base]` is a constructor without children; it gives the shape of a value.
+    One `lax.scan` over the nodes, no Python recursion.
+    """
+    n = tags.shape[0]
+    proto = jax.eval_shape(branches[base], data[0], [])
+    values = jax.tree.map(lambda s: jnp.zeros((n,) + s.shape, s.dtype), proto)
+
+    def node(values, j):
+        return jax.tree.map(lambda v: v[j], values)
+
+    def step(values, i):
+        kids = [node(values, children[i, j]) for j in range(children.shape[1])]
+        value = jax.lax.switch(tags[i], branches, data[i], kids)
+        return jax.tree.map(lambda v, x: v.at[i].set(x), values, value), None
+
+    values, _ = jax.lax.scan(step, values, jnp.arange(n))
+    return jax.tree.map(lambda v: v[-1], values)
+
+
+_COMBINE = {"add": jnp.add, "mul": jnp.multiply, "and": jnp.logical_and}
+_REDUCE = {"min": jnp.min, "max": jnp.max, "sum": jnp.sum, "or": jnp.any}
+
+
+def semiring_contract(add: str, mul: str, zero: float | bool, spec: str, *operands: ArrayLike,
+                      beta: ArrayLike = 1.0, block: int = 64) -> Array:
+    """An einsum in a semiring: `spec` names the operands' axes (`"ij,jk->ik"`); the factors
+    are combined with `mul` (add | mul | and) and the letters not in the output reduced with
+    `add` (min | max | sum | or | logsumexp at inverse temperature `beta`), whose unit is
+    `zero`: the result of an empty reduction.
+
+    The first reduced letter is taken `block` at a time, each block broadcast and reduced
+    in one fused loop and folded into the result: memory is the operands', the output's and
+    one block's, never the whole broadcast product.
+    """
+    ins, out = spec.split("->")
+    specs = ins.split(",")
+    reduced = [c for c in dict.fromkeys("".join(specs)) if c not in out]
+    # Reduced letters sit between the output's leading letters and its last one, so the
+    # innermost loop runs along an output axis.
+    order = list(out[:-1]) + reduced + list(out[-1:])
+    sizes = {c: n for s, x in zip(specs, operands) for c, n in zip(s, jnp.shape(x))}
+
+    def aligned(x, s):
+        x = jnp.transpose(x, sorted(range(len(s)), key=lambda i: order.index(s[i])))
+        have = sorted(s, key=order.index)
+        return jnp.reshape(x, [sizes[c] if c in have else 1 for c in order])
+
+    xs = [aligned(jnp.asarray(x), s) for x, s in zip(operands, specs)]
+    combine = _COMBINE[mul]
+    merge = {"min": jnp.minimum, "max": jnp.maximum, "sum": jnp.add, "or": jnp.logical_or,
+             "logsumexp": lambda a, b: jnp.logaddexp(beta * a, beta * b) / beta}[add]
+    axes = tuple(order.index(c) for c in reduced)
+
+    def reduce(ys):
+        y = functools.reduce(combine, ys)
+        if not axes:
+            return y
+        if add == "logsumexp":
+            return jax.nn.logsumexp(beta * y, axis=axes) / beta
+        return _REDUCE[add](y, axis=axes)
+
+    if any(sizes[c] == 0 for c in reduced):  # an empty sum is the semiring's zero
+        return jnp.full([sizes[c] for c in out], zero, jnp.result_type(*xs))
+    if not reduced or sizes[reduced[0]] <= block:
+        return reduce(xs)
+    r = order.index(reduced[0])
+    n = sizes[reduced[0]]
+
+    def part(start, length):
+        return [jax.lax.dynamic_slice_in_dim(x, start, length, r) if x.shape[r] > 1 else x for x in xs]
+
+    # The first block starts the result, so no zero is folded in (it need not be one for
+    # every value of beta); the tail that does not fill a block is merged at the end.
+    def step(acc, k):
+        return merge(acc, reduce(part(k * block, block))), None
+
+    full = n // block
+    acc = jax.lax.scan(step, reduce(part(0, block)), jnp.arange(1, full))[0]
+    if n % block:
+        acc = merge(acc, reduce(part(full * block, n % block)))
+    return acc
