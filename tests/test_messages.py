@@ -20,25 +20,8 @@ from paradsl.diagnostics.template import Text, fill, placeholders, takes_sequenc
 
 PACKAGE = Path(__file__).resolve().parent.parent / "paradsl"
 
-#: The messages the files in UNCONVERTED fill with text they compose (their modules mark
-#: them); each goes once no call uses it, and the test below says when.
-COMPOSED_BY_CALLER = {
-    "ABSTRACT_LEAF_NOT_GIVEN", "ARITY", "BAD_FUNCTOR", "BAD_INDEX", "BAD_SEMIRING", "COMPOSE_MISMATCH",
-    "DTYPE_MISMATCH", "EINSUM_SPEC", "FIELD_OF_NON_USE", "FOLD_ON_SET", "HYPER_ARGUMENT", "INDEXED_WHERE_WHOLE",
-    "MATMUL_MISMATCH", "MISSING_CASE", "MIXED_INDEXING", "NOT_A_FREE_LEAF", "NOT_A_MAP", "NOT_A_REPARAM",
-    "NOT_A_TUPLE", "NOT_PARAMETER_ONLY", "PATTERN_MISMATCH", "RECURSIVE_PARA", "RESULT_MISMATCH",
-    "RUNTIME_SIZED_PARAM", "SUBSCRIPT_ARITY", "TIE_CYCLE", "TIE_TYPE", "TYPE_MISMATCH", "UNFOLD_LENGTH",
-    "UNKNOWN_CASE", "UNKNOWN_FIELD", "UNKNOWN_INITIALIZER", "UNKNOWN_KEYWORD", "UNKNOWN_NAME", "VIA_MISMATCH",
-    "WRONG_SCHEME",
-}
-
 #: Files whose calls still compose text; each entry flips to a failure once the file is converted.
-UNCONVERTED = {
-    "check/algebras.py", "check/arguments.py", "check/calls.py", "check/context.py", "check/declaration.py",
-    "check/indices.py", "check/leaves.py", "check/maps.py", "check/operators.py", "check/program.py",
-    "check/schemes.py", "check/scope.py", "check/semirings.py", "check/ties.py", "check/two_cells.py",
-    "check/uses.py", "check/values.py",
-}
+UNCONVERTED: set[str] = set()
 
 _BARE = re.compile(r"^\{\w+(![rsa])?\}$")
 
@@ -106,16 +89,7 @@ def test_message_style(name: str):
         assert not part.endswith(".") or part.endswith("..."), part
         if part is m.text:  # a hint may begin with a name, `Bool's factors ...`
             assert not part[0].isupper() or part.split()[0].isupper(), part
-        if name not in COMPOSED_BY_CALLER:
-            assert not _BARE.match(part), f"{name} is only a placeholder: {part!r}"
-
-
-def test_composed_by_caller_is_still_needed():
-    """A message leaves COMPOSED_BY_CALLER once no unconverted file uses it."""
-    used = set()
-    for rel in UNCONVERTED:
-        used |= {c.msg for c in _calls(PACKAGE / rel)}
-    assert COMPOSED_BY_CALLER <= used, sorted(COMPOSED_BY_CALLER - used)
+        assert not _BARE.match(part), f"{name} is only a placeholder: {part!r}"
 
 
 _TEXTS = {**{f"CliText.{k}": v for k, v in templates_of(cli_texts.CliText, Text).items()},
@@ -132,9 +106,8 @@ def _named_messages() -> set[str]:
     return used
 
 
-@pytest.mark.xfail(strict=True, reason="the messages written for the checker's calls wait for those calls")
 def test_every_message_is_named_by_a_pass():
-    unused = set(MESSAGES) - COMPOSED_BY_CALLER - _named_messages()
+    unused = set(MESSAGES) - _named_messages()
     assert not unused, sorted(unused)
 
 
@@ -301,16 +274,10 @@ def test_calls_pass_exactly_the_placeholders(rel: str):
         if m is None:
             problems.append(f"line {c.node.lineno}: no message Msg.{c.msg}")
             continue
-        wanted = m.placeholders
-        if c.msg in COMPOSED_BY_CALLER:
-            wanted = wanted - {"hint"}  # such a call may leave the hint out
-            given = c.keywords - {"hint"}
-        else:
-            given = c.keywords
         if c.splat:
             problems.append(f"line {c.node.lineno}: Msg.{c.msg} is given `**values`; name them")
-        elif given != wanted:
-            problems.append(f"line {c.node.lineno}: Msg.{c.msg} takes {sorted(m.placeholders)}, given {sorted(given)}")
+        elif c.keywords != m.placeholders:
+            problems.append(f"line {c.node.lineno}: Msg.{c.msg} takes {sorted(m.placeholders)}, given {sorted(c.keywords)}")
     assert not problems, "\n".join(problems)
 
 

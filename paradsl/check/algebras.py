@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass
 
 from .. import ir
-from ..diagnostics import DiagnosticSink, Msg
+from ..diagnostics import DiagnosticSink, Msg, Part
 from ..syntax import ast
 from ..types import TupleType
 from . import builtins, ties
@@ -19,7 +19,7 @@ from .bindings import FunctorB, GlobalB
 from .body import BodyChecker
 from .context import DeclContext
 from .signatures import TypeScope
-from .suggest import did_you_mean
+from .suggest import closest
 
 
 def check_functor(sink: DiagnosticSink, decl: ast.FunctorDecl) -> None:
@@ -27,22 +27,22 @@ def check_functor(sink: DiagnosticSink, decl: ast.FunctorDecl) -> None:
     params = [p.name for p in decl.params]
     for i, p in enumerate(decl.params):
         if p.name in params[:i] or p.name == "X":
-            sink.error(Msg.BAD_FUNCTOR, p.span, problem=f"the functor parameter {p.name!r} is "
-                       + ("the carrier's name" if p.name == "X" else "declared twice"),
-                       hint="X names the carrier; give the parameters other names"
-                       if p.name == "X" else "give each parameter its own name")
+            msg = Msg.FUNCTOR_PARAM_IS_CARRIER if p.name == "X" else Msg.FUNCTOR_PARAM_TWICE
+            sink.error(msg, p.span, name=p.name)
     seen: dict[str, ast.Constructor] = {}
     for c in decl.constructors:
         if c.name.name in seen:
-            sink.error(Msg.BAD_FUNCTOR, c.name.span, problem=f"the constructor {c.name.name!r} is declared twice",
-                       hint="each summand of a polynomial functor has its own name")
+            sink.error(Msg.CONSTRUCTOR_TWICE, c.name.span, name=c.name.name)
         seen[c.name.name] = c
         for f in c.fields:
             if isinstance(f, ast.Ident) and f.name != "X" and f.name not in params:
-                sink.error(Msg.BAD_FUNCTOR, f.span, problem=f"the field {f.name!r} of {c.name.name!r} is neither "
-                           f"a parameter of {decl.name.name!r} nor the carrier X",
-                           hint=did_you_mean(f.name, params + ["X"]) or
-                           f"declare it, `functor {decl.name.name}({', '.join(params + [f.name])}) = ...`")
+                close = closest(f.name, params + ["X"])
+                if close:
+                    sink.error(Msg.FUNCTOR_FIELD_CLOSE, f.span, field=f.name, ctor=c.name.name,
+                               functor=decl.name.name, close=close)
+                else:
+                    sink.error(Msg.FUNCTOR_FIELD, f.span, field=f.name, ctor=c.name.name,
+                               functor=decl.name.name, params=params + [f.name])
             elif not isinstance(f, ast.Ident):
                 TypeScope({}, {}, sink).type(f)
 
@@ -53,9 +53,7 @@ def algebra_shape(ctx: DeclContext) -> ir.AlgebraShape | None:
     scope = TypeScope(ctx.hypers, dict(ctx.sig.index_sets), sink)
     for b in decl.binders:
         if b.kind.name in builtins.INDEX_KINDS:
-            sink.error(Msg.WRONG_SCHEME, b.span, problem=f"{decl.kind} {ctx.where!r} declares the index set "
-                       f"{b.name.name!r}, but a case has no input to take its size from",
-                       hint="give the carrier fixed axes; the fold supplies the index set it runs along")
+            sink.error(Msg.ALGEBRA_INDEX_SET, b.span, kind=decl.kind, name=ctx.where, set=b.name.name)
             return None
     carrier = scope.type(decl.carrier)
     if carrier is None:
@@ -64,24 +62,23 @@ def algebra_shape(ctx: DeclContext) -> ir.AlgebraShape | None:
     if kind in ("algebra", "coalgebra"):
         fa = decl.functor
         if fa is None:
-            sink.error(Msg.BAD_FUNCTOR, decl.dom.span, problem=f"an {kind} is of a functor",
-                       hint=f"write `{kind} {ctx.where} : ListF([d]) on [h]`, with a functor declared by `functor`")
+            sink.error(Msg.ALGEBRA_WITHOUT_FUNCTOR, decl.dom.span, kind=kind, name=ctx.where)
             return None
         g = ctx.globals.get(fa.name.name)
         if not isinstance(g, FunctorB):
             if isinstance(g, GlobalB):
-                sink.error(Msg.BAD_FUNCTOR, fa.name.span, problem=f"{fa.name.name!r} is a {g.sig.kind}, not a functor",
-                           hint="declare one: `functor ListF(A) = nil | cons(A, X)`")
+                sink.error(Msg.NOT_A_FUNCTOR, fa.name.span, name=fa.name.name, kind=g.sig.kind)
             else:
-                sink.error(Msg.UNKNOWN_NAME, fa.name.span, name=fa.name.name,
-                           hint=did_you_mean(fa.name.name, [n for n, v in ctx.globals.items() if isinstance(v, FunctorB)])
-                           or "declare it: `functor ListF(A) = nil | cons(A, X)`")
+                close = closest(fa.name.name, [n for n, v in ctx.globals.items() if isinstance(v, FunctorB)])
+                if close:
+                    sink.error(Msg.UNKNOWN_NAME_CLOSE, fa.name.span, name=fa.name.name, close=close)
+                else:
+                    sink.error(Msg.UNKNOWN_FUNCTOR, fa.name.span, name=fa.name.name)
             return None
         fdecl = g.decl
         if len(fa.args) != len(fdecl.params):
-            sink.error(Msg.ARITY, fa.span, what=f"the functor {fa.name.name!r}", expected=str(len(fdecl.params)),
-                       s="" if len(fdecl.params) == 1 else "s", given=len(fa.args),
-                       hint=f"{fa.name.name}(" + ", ".join(p.name for p in fdecl.params) + ")")
+            sink.error(Msg.ARITY_FUNCTOR, fa.span, name=fa.name.name, expected=len(fdecl.params), given=len(fa.args),
+                       params=[p.name for p in fdecl.params])
             return None
         args = [scope.type(a) for a in fa.args]
         if any(a is None for a in args):
@@ -115,14 +112,10 @@ def algebra_shape(ctx: DeclContext) -> ir.AlgebraShape | None:
         out = None
         if kind == "coalgebra":
             if len(ctors) == 1 and ctors[0].fields != ("A", "X"):
-                sink.error(Msg.WRONG_SCHEME, fa.span, problem=f"a coalgebra unfolds a stream, and the constructor "
-                           f"{ctors[0].name!r} of {fa.name.name!r} is not an output then the carrier",
-                           hint="use a functor `functor StreamF(O) = out(O, X)`")
+                sink.error(Msg.COALGEBRA_NOT_STREAM, fa.span, ctor=ctors[0].name, functor=fa.name.name)
                 return None
             if len(ctors) != 1:
-                sink.error(Msg.WRONG_SCHEME, fa.span, problem=f"a coalgebra unfolds a stream: {fa.name.name!r} has "
-                           f"{len(ctors)} constructors", hint="use a functor with one constructor, "
-                           "`functor StreamF(O) = out(O, X)`")
+                sink.error(Msg.COALGEBRA_CONSTRUCTORS, fa.span, functor=fa.name.name, count=len(ctors))
                 return None
             out = elem
         return ir.AlgebraShape(kind, text, tuple(ctors), carrier, elem, out)
@@ -153,10 +146,9 @@ def check_cases(ctx: DeclContext, checker: BodyChecker, shape: ir.AlgebraShape) 
         case, given_as = found
         cases = [case]
     elif decl.body is not None:
-        sink.error(Msg.WRONG_SCHEME, decl.body.span, problem=f"{decl.kind} {ctx.where!r} is given by cases, not a body",
-                   hint="write one case per constructor: " + "  ".join(
-                       f"| {c.name}" + (f"({', '.join('x' if k == 'A' else 'h' for k in c.fields)})" if c.fields else "")
-                       + " => ..." for c in shape.constructors))
+        cases = [Part.CASE.format(ctor=c.name, fields=["x" if k == "A" else "h" for k in c.fields]) if c.fields
+                 else Part.CASE_WITHOUT_FIELDS.format(ctor=c.name) for c in shape.constructors]
+        sink.error(Msg.CASES_NOT_BODY, decl.body.span, kind=decl.kind, name=ctx.where, cases=cases)
         return None
     expected = {c.name: c for c in shape.constructors}
     seen: dict[str, ast.Case] = {}
@@ -164,20 +156,32 @@ def check_cases(ctx: DeclContext, checker: BodyChecker, shape: ir.AlgebraShape) 
     for case in cases:
         name = case.name.name
         if name not in expected:
-            sink.error(Msg.UNKNOWN_CASE, case.name.span, problem=f"{name!r} is not a case of {cases_of(shape)}",
-                       hint=did_you_mean(name, list(expected)) or "its cases are " + ", ".join(expected))
+            close = closest(name, list(expected))
+            if shape.functor and close:
+                sink.error(Msg.NOT_A_CASE_OF_FUNCTOR_CLOSE, case.name.span, name=name, functor=shape.functor,
+                           close=close)
+            elif shape.functor:
+                sink.error(Msg.NOT_A_CASE_OF_FUNCTOR, case.name.span, name=name, functor=shape.functor,
+                           cases=list(expected))
+            elif close:
+                sink.error(Msg.NOT_A_CASE_OF_KIND_CLOSE, case.name.span, name=name, kind=shape.kind, close=close)
+            else:
+                sink.error(Msg.NOT_A_CASE_OF_KIND, case.name.span, name=name, kind=shape.kind, cases=list(expected))
             ok = False
         elif name in seen:
-            sink.error(Msg.UNKNOWN_CASE, case.name.span, problem=f"the case {name!r} is given twice",
-                       hint=f"the first is at {seen[name].name.span}")
+            sink.error(Msg.CASE_TWICE, case.name.span, name=name, first=seen[name].name.span)
             ok = False
         else:
             seen[name] = case
     for name, ctor in expected.items():
         if name not in seen:
-            fields = ", ".join("x" if k == "A" else ("h" if k == "X" else "k") for k in ctor.fields)
-            sink.error(Msg.MISSING_CASE, decl.name.span, name=ctx.where, ctor=name,
-                       hint=f"add `| {name}{'(' + fields + ')' if fields else ''} => ...`, of type {ctor.result}")
+            fields = ["x" if k == "A" else ("h" if k == "X" else "k") for k in ctor.fields]
+            if fields:
+                sink.error(Msg.MISSING_CASE_WITH_FIELDS, decl.name.span, name=ctx.where, ctor=name, fields=fields,
+                           result=ctor.result)
+            else:
+                sink.error(Msg.MISSING_CASE_WITHOUT_FIELDS, decl.name.span, name=ctx.where, ctor=name,
+                           result=ctor.result)
             ok = False
     out = []
     for name, case in seen.items():
@@ -189,8 +193,7 @@ def check_cases(ctx: DeclContext, checker: BodyChecker, shape: ir.AlgebraShape) 
     if not ok:
         return None
     if checker.cx.stochastic:
-        sink.error(Msg.WRONG_SCHEME, decl.name.span, problem=f"a case of {ctx.where!r} is random (dropout)",
-                   hint="cases are deterministic; apply dropout outside the fold")
+        sink.error(Msg.RANDOM_CASE, decl.name.span, name=ctx.where)
         return None
     order = [c.name for c in shape.constructors]
     out.sort(key=lambda c: order.index(c.name))
@@ -201,10 +204,6 @@ def check_cases(ctx: DeclContext, checker: BodyChecker, shape: ir.AlgebraShape) 
     return tuple(out)
 
 
-def cases_of(shape: ir.AlgebraShape) -> str:
-    return f"the functor {shape.functor}" if shape.functor else f"a {shape.kind}"
-
-
 def coalgebra_case(ctx: DeclContext, shape: ir.AlgebraShape) -> tuple[ast.Case, ir.Constructor] | None:
     """`s => out(o, s2)` as the case `| out(s) => (o, s2)`, and the constructor it is checked
     against: from the carrier to the tuple of the constructor's fields."""
@@ -213,19 +212,14 @@ def coalgebra_case(ctx: DeclContext, shape: ir.AlgebraShape) -> tuple[ast.Case, 
     (ctor,) = shape.constructors
     if (body is None or not isinstance(body, ast.Lambda) or body.tupled or len(body.params) != 1
             or not (isinstance(body.body, ast.Call) and isinstance(body.body.func, ast.Name))):
-        sink.error(Msg.WRONG_SCHEME, (body or decl.name).span,
-                   problem=f"a coalgebra is a map from its carrier to the functor: `= s => {ctor.name}(...)`",
-                   hint=f"give the body as a lambda applying the constructor {ctor.name!r}")
+        sink.error(Msg.COALGEBRA_BODY, (body or decl.name).span, ctor=ctor.name)
         return None
     call = body.body
     if call.func.name != ctor.name:
-        sink.error(Msg.UNKNOWN_CASE, call.func.span, problem=f"{call.func.name!r} is not a constructor of the functor {shape.functor}",
-                   hint=f"its constructor is {ctor.name!r}")
+        sink.error(Msg.NOT_THE_CONSTRUCTOR, call.func.span, name=call.func.name, functor=shape.functor, ctor=ctor.name)
         return None
     if len(call.args) != len(ctor.fields):
-        sink.error(Msg.ARITY, call.span, what=f"the constructor {ctor.name!r}", expected=str(len(ctor.fields)),
-                   s="" if len(ctor.fields) == 1 else "s", given=len(call.args),
-                   hint=f"{ctor.name}(output, next state)")
+        sink.error(Msg.ARITY_CONSTRUCTOR, call.span, name=ctor.name, expected=len(ctor.fields), given=len(call.args))
         return None
     value = call.args[0] if len(call.args) == 1 else ast.TupleExpr(call.span, tuple(call.args))
     ident = body.params[0]
@@ -236,9 +230,11 @@ def coalgebra_case(ctx: DeclContext, shape: ir.AlgebraShape) -> tuple[ast.Case, 
 def check_case(ctx: DeclContext, checker: BodyChecker, case: ast.Case, ctor: ir.Constructor) -> ir.Case | None:
     sink = ctx.sink
     if len(case.fields) != len(ctor.fields):
-        shown = f"{ctor.name}(" + ", ".join(str(t) for t in ctor.types) + ")" if ctor.types else ctor.name
-        sink.error(Msg.PATTERN_MISMATCH, case.name.span, given=len(case.fields),
-                   s="" if len(case.fields) == 1 else "s", type=f"the case {shown}")
+        if ctor.types:
+            sink.error(Msg.CASE_PATTERN_FIELDS, case.name.span, given=len(case.fields), ctor=ctor.name,
+                       types=list(ctor.types))
+        else:
+            sink.error(Msg.CASE_PATTERN_NO_FIELDS, case.name.span, given=len(case.fields), ctor=ctor.name)
         return None
     names: list[ast.Ident] = []
     types: list = []
@@ -249,7 +245,7 @@ def check_case(ctx: DeclContext, checker: BodyChecker, case: ast.Case, ctor: ir.
             types.append(t)
             return True
         if not (isinstance(t, TupleType) and len(t.items) == len(p.items)):
-            sink.error(Msg.PATTERN_MISMATCH, p.span, given=len(p.items), s="" if len(p.items) == 1 else "s", type=str(t))
+            sink.error(Msg.PATTERN_BINDS, p.span, given=len(p.items), type=t)
             return False
         return all(flatten(i, ti) for i, ti in zip(p.items, t.items))
 
@@ -260,9 +256,8 @@ def check_case(ctx: DeclContext, checker: BodyChecker, case: ast.Case, ctor: ir.
     if f is None:
         return None
     if not ctx.u.unify(f.type.cod, ctor.result):
-        sink.error(Msg.RESULT_MISMATCH, case.body.span, what=f"the case {ctor.name!r}",
-                   found="has type " + checker.cx.show(f.type.cod), expected=str(ctor.result),
-                   hint=f"the case {ctor.name!r} of {ctx.where!r} gives {ctor.result}")
+        sink.error(Msg.CASE_RESULT_MISMATCH, case.body.span, ctor=ctor.name, found=checker.cx.show(f.type.cod),
+                   expected=ctor.result, name=ctx.where)
         return None
 
     def pattern(p: ast.Pattern):

@@ -6,14 +6,15 @@ others are literals or the caller's hyperparameters of the same kind.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 from .. import ir
-from ..diagnostics import DiagnosticSink, Msg
+from ..diagnostics import DiagnosticSink, Message, Msg, Part
 from ..syntax import ast
 from ..types import Poly
 from . import builtins
 from .signatures import Signature
-from .suggest import did_you_mean
+from .suggest import closest
 
 
 def hyper_args(sink: DiagnosticSink, callee: Signature, call: ast.Call, caller_hypers: dict[str, str]) -> list[ir.HyperArg] | None:
@@ -21,22 +22,31 @@ def hyper_args(sink: DiagnosticSink, callee: Signature, call: ast.Call, caller_h
     keywords = {a.name.name: a for a in call.args if isinstance(a, ast.KwArg)}
     for a in call.args:
         if isinstance(a, ast.OverArg):
-            sink.error(Msg.UNKNOWN_KEYWORD, a.span, callee=repr(callee.key.name), name="over",
-                       hint="`over` is for reductions")
+            sink.error(Msg.OVER_IN_PARA_CALL, a.span, callee=callee.key.name)
             return None
     for k, a in keywords.items():
         if callee.hyper(k) is None:
-            sink.error(Msg.UNKNOWN_KEYWORD, a.name.span, callee=repr(callee.key.name), name=k,
-                       hint=did_you_mean(k, [h.name for h in callee.hypers]) or
-                       "its hyperparameters are " + (", ".join(h.name for h in callee.hypers) or "none"))
+            hypers = [h.name for h in callee.hypers]
+            close = closest(k, hypers)
+            if close:
+                sink.error(Msg.UNKNOWN_HYPER_KEYWORD_CLOSE, a.name.span, callee=callee.key.name, name=k,
+                           close=close)
+            elif hypers:
+                sink.error(Msg.UNKNOWN_HYPER_KEYWORD, a.name.span, callee=callee.key.name, name=k, hypers=hypers)
+            else:
+                sink.error(Msg.UNKNOWN_HYPER_KEYWORD_NO_HYPERS, a.name.span, callee=callee.key.name, name=k)
             return None
     required = [h for h in callee.hypers if h.default is None]
     if len(positional) > len(callee.hypers) or len(positional) + len(keywords) < len(required):
         n = len(callee.hypers)
-        expected = str(n) if len(required) == n else f"{len(required)} to {n}"
-        sink.error(Msg.ARITY, call.span, what=repr(callee.key.name), expected=expected,
-                   s="" if expected == "1" else "s", given=len(positional) + len(keywords),
-                   hint=f"{callee.key.name}(" + ", ".join(f"{h.name}: {h.kind}" for h in callee.hypers) + ")")
+        binders = [Part.HYPER_BINDER.format(name=h.name, kind=h.kind) for h in callee.hypers]
+        given = len(positional) + len(keywords)
+        if len(required) == n:
+            sink.error(Msg.ARITY_HYPERS, call.span, name=callee.key.name, expected=n, given=given,
+                       binders=binders)
+        else:
+            sink.error(Msg.ARITY_HYPERS_RANGE, call.span, name=callee.key.name, least=len(required), most=n,
+                       given=given, binders=binders)
         return None
     out = []
     for i, h in enumerate(callee.hypers):
@@ -48,8 +58,8 @@ def hyper_args(sink: DiagnosticSink, callee: Signature, call: ast.Call, caller_h
             out.append(ir.HyperArg(literal=h.default, poly=Poly.const(h.default) if h.kind in ("Nat", "Int") else None))
             continue
         else:
-            sink.error(Msg.ARITY, call.span, what=repr(callee.key.name), expected=str(len(callee.hypers)),
-                       s="s", given=len(positional), hint=f"{h.name!r} is missing")
+            sink.error(Msg.ARITY_HYPER_MISSING, call.span, name=callee.key.name, expected=len(callee.hypers),
+                       given=len(positional), missing=h.name)
             return None
         a = hyper_arg(sink, callee, h, expr, caller_hypers)
         if a is None:
@@ -59,19 +69,27 @@ def hyper_args(sink: DiagnosticSink, callee: Signature, call: ast.Call, caller_h
 
 
 def hyper_arg(sink: DiagnosticSink, callee: Signature, h: ir.Hyper, e: ast.Expr, caller: dict[str, str]) -> ir.HyperArg | None:
-    def bad(found: str) -> None:
-        sink.error(Msg.HYPER_ARGUMENT, e.span, name=h.name, callee=callee.key.name, kind=h.kind, found=found,
-                   hint="pass a literal or one of this para's own hyperparameters")
+    def bad(why: _NotASize) -> None:
+        name, owner, kind, span, arg = h.name, callee.key.name, h.kind, e.span, why.arg
+        if why.msg is Msg.HYPER_ARG_OF_KIND:
+            sink.error(Msg.HYPER_ARG_OF_KIND, span, name=name, callee=owner, kind=kind, arg=arg,
+                       arg_kind=why.arg_kind)
+        elif why.msg in (Msg.HYPER_ARG_NAME, Msg.HYPER_ARG_NOT_CALLERS):
+            sink.error(why.msg, span, name=name, callee=owner, kind=kind, arg=arg)
+        elif why.msg in (Msg.HYPER_ARG_NUMBER, Msg.HYPER_ARG_FRACTION, Msg.HYPER_ARG_NEGATIVE):
+            sink.error(why.msg, span, name=name, callee=owner, kind=kind, number=arg)
+        else:
+            sink.error(why.msg, span, name=name, callee=owner, kind=kind)
 
     if isinstance(e, ast.Name) and e.name in caller and caller[e.name] not in builtins.HYPER_KINDS:
         return None  # the caller's binder has an unknown kind, already reported
     if h.kind in ("Nat", "Int"):
         p = _size_of_expr(e, caller)
-        if isinstance(p, str):
+        if isinstance(p, _NotASize):
             bad(p)
             return None
         if h.kind == "Nat" and p.is_const and p.const_value < 0:
-            bad(f"the negative number {p.const_value}")
+            bad(_NotASize(msg=Msg.HYPER_ARG_NEGATIVE, arg=p.const_value))
             return None
         return ir.HyperArg(poly=p)
     if isinstance(e, ast.Number) and h.kind == "Float":
@@ -82,29 +100,45 @@ def hyper_arg(sink: DiagnosticSink, callee: Signature, h: ir.Hyper, e: ast.Expr,
         return ir.HyperArg(literal=e.value)
     if isinstance(e, ast.Name) and caller.get(e.name) == h.kind:
         return ir.HyperArg(ref=e.name)
-    bad(text(e) if not isinstance(e, ast.Name) else f"{e.name!r}")
+    if isinstance(e, ast.Name):
+        bad(_NotASize(msg=Msg.HYPER_ARG_NAME, arg=e.name))
+    elif isinstance(e, ast.Number):
+        bad(_NotASize(msg=Msg.HYPER_ARG_NUMBER, arg=e.text))
+    else:
+        bad(_NotASize(msg=Msg.HYPER_ARG_EXPRESSION))
     return None
 
 
-def _size_of_expr(e: ast.Expr, caller: dict[str, str]) -> Poly | str:
-    """A hyperparameter argument as a size polynomial, or a description of why it is not one."""
+@dataclass(frozen=True)
+class _NotASize:
+    """Why a hyperparameter argument is not a size: the message that says so, and what it names."""
+
+    msg: Message
+    arg: object = None
+    arg_kind: str | None = None
+
+
+def _size_of_expr(e: ast.Expr, caller: dict[str, str]) -> Poly | _NotASize:
+    """A hyperparameter argument as a size polynomial, or why it is not one."""
     if isinstance(e, ast.Number):
-        return Poly.const(e.value) if isinstance(e.value, int) else f"the number {e.text}"
+        return Poly.const(e.value) if isinstance(e.value, int) else _NotASize(msg=Msg.HYPER_ARG_FRACTION, arg=e.text)
     if isinstance(e, ast.Name):
         if caller.get(e.name) in ("Nat", "Int"):
             return Poly.var(e.name)
-        return f"{e.name!r}" + (f", a {caller[e.name]}" if e.name in caller else ", not a hyperparameter of the caller")
+        if e.name in caller:
+            return _NotASize(msg=Msg.HYPER_ARG_OF_KIND, arg=e.name, arg_kind=caller[e.name])
+        return _NotASize(msg=Msg.HYPER_ARG_NOT_CALLERS, arg=e.name)
     if isinstance(e, ast.Unary) and e.op == "-":
         a = _size_of_expr(e.operand, caller)
-        return a if isinstance(a, str) else Poly.const(0) - a
+        return a if isinstance(a, _NotASize) else Poly.const(0) - a
     if isinstance(e, ast.BinOp) and e.op in ("+", "-", "*"):
         a, b = _size_of_expr(e.left, caller), _size_of_expr(e.right, caller)
-        if isinstance(a, str):
+        if isinstance(a, _NotASize):
             return a
-        if isinstance(b, str):
+        if isinstance(b, _NotASize):
             return b
         return {"+": a + b, "-": a - b, "*": a * b}[e.op]
-    return "an expression that is not a size"
+    return _NotASize(msg=Msg.HYPER_ARG_NOT_A_SIZE)
 
 
 def text(e: ast.Expr) -> str:

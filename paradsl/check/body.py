@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .. import ir
+from ..diagnostics import Message
 from ..syntax import ast
 from ..types import Type
 from .calls import CallChecker
@@ -60,6 +61,6 @@ class BodyChecker:
         """Check `e` as a map, given its input type when known and its result type as a hint."""
         return self.maps.map_(e, dom, cod)
 
-    def whole(self, e: ast.Expr, what: str, expect: Type | None = None) -> ir.Term | None:
-        """A value that must not be indexed (a whole tensor or tuple)."""
-        return self.values.whole(e, what, expect)
+    def whole(self, e: ast.Expr, msg: Message, expect: Type | None = None, **values: object) -> ir.Term | None:
+        """A value that must not be indexed (a whole tensor or tuple); `msg` says where it is needed."""
+        return self.values.whole(e, msg, expect, **values)

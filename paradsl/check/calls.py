@@ -11,7 +11,7 @@ from ..types import Axis, TensorType, TupleType, is_float
 from . import builtins
 from .bindings import GlobalB
 from .context import BodyContext
-from .suggest import did_you_mean
+from .suggest import closest
 
 if TYPE_CHECKING:
     from .body import BodyChecker
@@ -30,22 +30,25 @@ class CallChecker:
         if isinstance(f, ast.Name) and self.cx.lookup(f.name) is None and self.cx.find_index(f.name) is None:
             if builtins.is_builtin_function(f.name):
                 return self.builtin(f.name, e)
-            sink.error(Msg.UNKNOWN_NAME, f.span, name=f.name, hint=did_you_mean(f.name, self.cx.names()))
+            close = closest(f.name, self.cx.names())
+            if close:
+                sink.error(Msg.UNKNOWN_NAME_CLOSE, f.span, name=f.name, close=close)
+            else:
+                sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, f.span, name=f.name)
             return None
         if isinstance(f, ast.Call) and isinstance(f.func, ast.Name) and isinstance(self.cx.lookup(f.func.name), GlobalB):
             pass  # `Linear(4, 8)(x)`: an anonymous use, applied
         elif not self.bc.maps.is_map_expr(f):
-            what = repr(f.name) if isinstance(f, ast.Name) else "this expression"
-            t = self.bc.values.describe_value(f.name) if isinstance(f, ast.Name) else "a value"
-            sink.error(Msg.NOT_A_MAP, f.span, what=what, type=t, used="called",
-                       hint="only paras, uses, lambdas and builtin functions can be called")
+            if isinstance(f, ast.Name):
+                sink.error(Msg.CALLED_VALUE, f.span, name=f.name, type=self.bc.values.describe_value(f.name))
+            else:
+                sink.error(Msg.CALLED_EXPRESSION, f.span)
             return None
         for a in e.args:
             if isinstance(a, (ast.KwArg, ast.OverArg)):
-                sink.error(Msg.UNKNOWN_KEYWORD, a.span, callee="a map", name=getattr(getattr(a, "name", None), "name", "over"),
-                           hint="maps take one argument; hyperparameters are given where the para is used")
+                sink.error(Msg.MAP_KEYWORD, a.span, name=getattr(getattr(a, "name", None), "name", "over"))
                 return None
-        args = [self.bc.values.whole(a, "the argument of a map") for a in e.args]
+        args = [self.bc.values.whole(a, Msg.MAP_ARGUMENT_INDEXED) for a in e.args]
         if any(a is None for a in args):
             return None
         arg = args[0] if len(args) == 1 else ir.TupleT(tuple(args), type=TupleType(tuple(a.type for a in args)))
@@ -53,8 +56,7 @@ class CallChecker:
         if fn is None:
             return None
         if not self.cx.u.unify(fn.type.dom, arg.type):
-            sink.error(Msg.TYPE_MISMATCH, e.span, expected=self.cx.show(fn.type.dom), found=self.cx.show(arg.type),
-                       hint="the argument's type must equal the map's input type")
+            sink.error(Msg.ARGUMENT_MISMATCH, e.span, expected=self.cx.show(fn.type.dom), found=self.cx.show(arg.type))
             return None
         return ir.Apply(fn, arg, type=fn.type.cod)
 
@@ -69,39 +71,37 @@ class CallChecker:
             elif isinstance(a, ast.KwArg) and a.name.name == "beta" and name in builtins.NORMALISERS | {"sample"}:
                 beta_arg = a  # the inverse temperature: softmax(beta * x)
             elif isinstance(a, ast.KwArg):
-                sink.error(Msg.UNKNOWN_KEYWORD, a.span, callee=repr(name), name=a.name.name,
-                           hint="builtin functions take positional arguments and `over` indices"
-                                + ("; softmax takes `beta`" if name in builtins.NORMALISERS else ""))
+                msg = Msg.NORMALISER_KEYWORD if name in builtins.NORMALISERS else Msg.BUILTIN_KEYWORD
+                sink.error(msg, a.span, callee=name, name=a.name.name)
                 return None
             else:
                 pos.append(a)
         beta = None
         if beta_arg is not None:
-            beta = self.bc.values.whole(beta_arg.value, "an inverse temperature")
+            beta = self.bc.values.whole(beta_arg.value, Msg.BETA_INDEXED)
             if beta is None:
                 return None
             if not (isinstance(beta.type, TensorType) and beta.type.rank == 0 and beta.type.dtype != "bool"):
-                sink.error(Msg.TYPE_MISMATCH, beta_arg.value.span, expected="a number", found=self.cx.show(beta.type),
-                           hint="beta scales the logits: softmax(beta * x)")
+                sink.error(Msg.BETA_NOT_NUMBER, beta_arg.value.span, found=self.cx.show(beta.type))
                 return None
         extra = (beta,) if beta is not None else ()
         if name == "sample":
             if self.cx.mode != "body":
-                sink.error(Msg.NOT_PARAMETER_ONLY, e.span,
-                           problem="`sample` is random; a reparameterisation is a deterministic function of the parameters")
+                sink.error(Msg.SAMPLE_IN_REPARAM, e.span)
                 return None
             self.cx.stochastic = True
         if over and name not in builtins.REDUCERS | builtins.CALL_REDUCERS | builtins.ALONG_AXIS:
             span = next(a.span for a in e.args if isinstance(a, ast.OverArg))
-            sink.error(Msg.UNKNOWN_KEYWORD, span, callee=repr(name), name="over", hint="only reductions, softmax and scans take `over`")
+            sink.error(Msg.OVER_IN_BUILTIN_CALL, span, callee=name)
             return None
 
         def arity(lo: int, hi: int) -> bool:
             if lo <= len(pos) <= hi:
                 return True
-            expected = str(lo) if lo == hi else f"{lo} to {hi}"
-            sink.error(Msg.ARITY, e.span, what=repr(name), expected=expected, s="" if expected == "1" else "s",
-                       given=len(pos), hint="")
+            if lo == hi:
+                sink.error(Msg.ARITY_BUILTIN, e.span, name=name, expected=lo, given=len(pos))
+            else:
+                sink.error(Msg.ARITY_BUILTIN_RANGE, e.span, name=name, least=lo, most=hi, given=len(pos))
             return False
 
         if name == "einsum":
@@ -110,7 +110,7 @@ class CallChecker:
             if not arity(1, 1):
                 return None
             x = self.bc.value(pos[0])
-            if x is None or not self.bc.operators.numeric(x, pos[0].span, repr(name)):
+            if x is None or not self.bc.operators.numeric(x, pos[0].span, Msg.BUILTIN_NOT_NUMERIC, name=name):
                 return None
             dtype = x.type.dtype if name in ("abs", "sign", "id", "square") else ("f32" if not is_float(x.type.dtype) else x.type.dtype)
             return ir.Prim(name, (x,), type=TensorType(x.type.axes, dtype), labels=x.labels, span=e.span)
@@ -125,7 +125,7 @@ class CallChecker:
             c, a, b = (self.bc.value(p) for p in pos)
             if c is None or a is None or b is None:
                 return None
-            if not self.bc.operators.is_dtype(c, "bool", pos[0].span, "the condition of `where`"):
+            if not self.bc.operators.is_dtype(c, "bool", pos[0].span, Msg.WHERE_CONDITION_NOT_BOOL):
                 return None
             return self.bc.operators.elementwise("where", [c, a, b], [p.span for p in pos], e.span, dtype=self.bc.operators.join_dtypes([a, b]))
         if name in builtins.REDUCERS or name in builtins.CALL_REDUCERS or name in builtins.ALONG_AXIS:
@@ -139,12 +139,10 @@ class CallChecker:
                 for ident in over:
                     info = self.cx.find_index(ident.name)
                     if info is None:
-                        sink.error(Msg.UNKNOWN_NAME, ident.span, name=ident.name,
-                                   hint="`over` names an index variable of the argument")
+                        sink.error(Msg.UNKNOWN_OVER_INDEX, ident.span, name=ident.name)
                         return None
                     if info in infos:
-                        sink.error(Msg.BAD_INDEX, ident.span, problem=f"{ident.name!r} is named twice in `over`",
-                                   hint="name each index once")
+                        sink.error(Msg.OVER_NAMED_TWICE, ident.span, name=ident.name)
                         return None
                     infos.append(info)
                 if name in builtins.REDUCERS:
@@ -161,16 +159,15 @@ class CallChecker:
                     return ir.Builtin(name, (x, *extra), names, type=x.type, labels=x.labels, span=e.span)
                 labels = tuple(l for l in x.labels if l[0] not in names)
                 return ir.Builtin(name, (x,), names, type=TensorType((), x.type.dtype), labels=labels, span=e.span)
-            x = self.bc.values.whole(pos[0], repr(name))
+            x = self.bc.values.whole(pos[0], Msg.BUILTIN_ARGUMENT_INDEXED, name=name)
             if x is None:
                 return None
             if not isinstance(x.type, TensorType):
-                sink.error(Msg.TYPE_MISMATCH, pos[0].span, expected="a tensor", found=self.cx.show(x.type), hint="")
+                sink.error(Msg.TENSOR_EXPECTED, pos[0].span, found=self.cx.show(x.type))
                 return None
             if name in builtins.ALONG_AXIS:
                 if x.type.rank == 0:
-                    sink.error(Msg.TYPE_MISMATCH, pos[0].span, expected="a tensor with an axis", found=self.cx.show(x.type),
-                               hint=f"{name} acts along the last axis")
+                    sink.error(Msg.BUILTIN_NEEDS_AXIS, pos[0].span, found=self.cx.show(x.type), name=name)
                     return None
                 return ir.Builtin(name, (x, *extra), (), type=x.type, span=e.span)
             dtype = "f32" if name in ("mean", "var", "logsumexp") else x.type.dtype
@@ -178,24 +175,22 @@ class CallChecker:
         if name == "dropout":
             if not arity(2, 2):
                 return None
-            x, p = self.bc.values.whole(pos[0], "`dropout`"), self.bc.values.whole(pos[1], "the rate of `dropout`")
+            x, p = self.bc.values.whole(pos[0], Msg.DROPOUT_INPUT_INDEXED), self.bc.values.whole(pos[1], Msg.DROPOUT_RATE_INDEXED)
             if x is None or p is None:
                 return None
             if self.cx.mode != "body":
-                sink.error(Msg.NOT_PARAMETER_ONLY, e.span,
-                           problem="`dropout` is random; a reparameterisation is a deterministic function of the parameters")
+                sink.error(Msg.DROPOUT_IN_REPARAM, e.span)
                 return None
             self.cx.stochastic = True
             return ir.Builtin("dropout", (x, p), (), type=x.type, span=e.span)
         if name == "transpose":
             if not arity(1, 1):
                 return None
-            x = self.bc.values.whole(pos[0], "`transpose`")
+            x = self.bc.values.whole(pos[0], Msg.TRANSPOSE_INDEXED)
             if x is None:
                 return None
             if not (isinstance(x.type, TensorType) and x.type.rank == 2):
-                sink.error(Msg.TYPE_MISMATCH, pos[0].span, expected="a matrix", found=self.cx.show(x.type),
-                           hint="`transpose` swaps the two axes of a matrix")
+                sink.error(Msg.TRANSPOSE_NOT_MATRIX, pos[0].span, found=self.cx.show(x.type))
                 return None
             return ir.Builtin("transpose", (x,), (), type=TensorType(x.type.axes[::-1], x.type.dtype), span=e.span)
         raise AssertionError(name)  # pragma: no cover - every builtin is handled above
@@ -203,33 +198,28 @@ class CallChecker:
     def einsum(self, e: ast.Call, pos: list[ast.Expr]) -> ir.Term | None:
         sink = self.cx.sink
         if not pos or not isinstance(pos[0], ast.String):
-            sink.error(Msg.EINSUM_SPEC, e.span, problem="the first argument must be a string",
-                       hint='write einsum("ij,jk->ik", a, b)')
+            sink.error(Msg.EINSUM_NOT_STRING, e.span)
             return None
         spec = pos[0].value.replace(" ", "")
         if "->" not in spec:
-            sink.error(Msg.EINSUM_SPEC, pos[0].span, problem="the output is missing",
-                       hint='name the output axes after `->`, e.g. "ij,jk->ik"')
+            sink.error(Msg.EINSUM_NO_OUTPUT, pos[0].span)
             return None
         ins, out = spec.split("->", 1)
         inputs = ins.split(",")
         letters_ok = all(c.isalpha() for part in inputs + [out] for c in part)
         if not letters_ok:
-            sink.error(Msg.EINSUM_SPEC, pos[0].span, problem=f"{spec!r} has characters other than letters",
-                       hint="one letter per axis")
+            sink.error(Msg.EINSUM_NOT_LETTERS, pos[0].span, spec=spec)
             return None
         if len(inputs) != len(pos) - 1:
-            sink.error(Msg.EINSUM_SPEC, pos[0].span, problem=f"{len(inputs)} operand{'s' if len(inputs) != 1 else ''} "
-                       f"in the specification, {len(pos) - 1} given", hint="one comma-separated group per operand")
+            sink.error(Msg.EINSUM_OPERANDS, pos[0].span, operands=len(inputs), given=len(pos) - 1)
             return None
-        args = [self.bc.values.whole(a, "an operand of `einsum`") for a in pos[1:]]
+        args = [self.bc.values.whole(a, Msg.EINSUM_OPERAND_INDEXED) for a in pos[1:]]
         if any(a is None for a in args):
             return None
         axes: dict[str, Axis] = {}
         for part, arg, ex in zip(inputs, args, pos[1:]):
             if not isinstance(arg.type, TensorType) or arg.type.rank != len(part):
-                sink.error(Msg.EINSUM_SPEC, ex.span, problem=f"{part!r} names {len(part)} axes, the operand has type {self.cx.show(arg.type)}",
-                           hint="one letter per axis")
+                sink.error(Msg.EINSUM_OPERAND_AXES, ex.span, part=part, count=len(part), type=self.cx.show(arg.type))
                 return None
             for c, a in zip(part, arg.type.axes):
                 if c in axes and not self.cx.u.unify_axis(axes[c], a):
@@ -238,8 +228,8 @@ class CallChecker:
                 axes.setdefault(c, a)
         for c in out:
             if c not in axes or out.count(c) > 1:
-                sink.error(Msg.EINSUM_SPEC, pos[0].span, problem=f"output axis {c!r} is {'repeated' if c in axes else 'not an input axis'}",
-                           hint="each output letter appears once and in some input")
+                msg = Msg.EINSUM_OUTPUT_REPEATED if c in axes else Msg.EINSUM_OUTPUT_NOT_INPUT
+                sink.error(msg, pos[0].span, axis=c)
                 return None
         dtype = self.bc.operators.join_dtypes(args)
         return ir.Einsum(spec, tuple(args), type=TensorType(tuple(axes[c] for c in out), dtype))

@@ -157,7 +157,7 @@ class BodyContext:
         return f"an index set not yet known ({a})"
 
     def mixed(self, term: ir.Term, span: Span) -> None:
-        self.sink.error(Msg.MIXED_INDEXING, span, found=self.show(term.type), example="x[i] * W[i, j]")
+        self.sink.error(Msg.MIXED_WITH_WHOLE, span, found=self.show(term.type))
         return None
 
     def reads_input(self, e: ast.Name) -> None:

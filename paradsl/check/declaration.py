@@ -32,9 +32,7 @@ def check_declaration(ctx: DeclContext) -> ir.ParaDef | None:
     if decl.is_reparam:
         scope.reparam_clauses(ctx)
     elif decl.inits:
-        sink.error(Msg.NOT_A_REPARAM, decl.inits[0].span,
-                   problem="`init` belongs to a reparam, where it initialises the free parameters Q",
-                   hint="a para initialises each parameter where it declares it: `params W : [d, d] ~ glorot`")
+        sink.error(Msg.INIT_IN_PARA, decl.inits[0].span)
     scope.params(ctx)
     for ud in decl.uses:
         base, reparams = two_cells.via_chain(ud.expr)
@@ -85,15 +83,14 @@ def check_declaration(ctx: DeclContext) -> ir.ParaDef | None:
 def check_body_type(ctx: DeclContext, checker: BodyChecker, body: ir.MapTerm) -> ir.MapTerm | None:
     """The body zonked, once its type is the declared one."""
     decl, sig, sink = ctx.decl, ctx.sig, ctx.sink
-    what = "the reparam's body" if decl.is_reparam else "the body"
     if not ctx.u.unify(body.type.cod, sig.type.cod):
-        sink.error(Msg.RESULT_MISMATCH, decl.body.span, what=what, found="has type " + checker.cx.show(body.type.cod),
-                   expected=str(sig.type.cod), hint=f"the declaration says {ctx.where} : {arrow(ctx)}")
+        msg = Msg.REPARAM_RESULT_MISMATCH if decl.is_reparam else Msg.BODY_RESULT_MISMATCH
+        sink.error(msg, decl.body.span, found=checker.cx.show(body.type.cod), expected=str(sig.type.cod),
+                   name=ctx.where, signature=arrow(ctx))
         return None
     if not ctx.u.unify(body.type.dom, sig.type.dom):
-        sink.error(Msg.TYPE_MISMATCH, decl.body.span, expected=str(sig.type.dom), found=checker.cx.show(body.type.dom),
-                   hint=f"the body takes {checker.cx.show(body.type.dom)} as input, "
-                   f"but the declaration says {ctx.where} : {arrow(ctx)}")
+        sink.error(Msg.BODY_INPUT_MISMATCH, decl.body.span, expected=str(sig.type.dom),
+                   found=checker.cx.show(body.type.dom), name=ctx.where, signature=arrow(ctx))
         return None
     return zonk(ctx.u, body)
 

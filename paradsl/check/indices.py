@@ -16,7 +16,7 @@ from ..types import Axis, MetaAxis, TensorType, Type, is_int
 from . import builtins
 from .bindings import IndexInfo, IndexSetB
 from .context import BodyContext, is_scalar, merge_labels
-from .suggest import did_you_mean
+from .suggest import closest
 
 if TYPE_CHECKING:
     from .body import BodyChecker
@@ -31,18 +31,15 @@ class IndexChecker:
 
     def visit_Subscript(self, e: ast.Subscript) -> ir.Term | None:
         sink = self.cx.sink
-        base = self.bc.values.whole(e.base, "a subscripted value")
+        base = self.bc.values.whole(e.base, Msg.SUBSCRIPTED_INDEXED)
         if base is None:
             return None
         if not isinstance(base.type, TensorType):
-            sink.error(Msg.TYPE_MISMATCH, e.base.span, expected="a tensor", found=self.cx.show(base.type),
-                       hint="only tensors can be subscripted")
+            sink.error(Msg.SUBSCRIPT_NOT_TENSOR, e.base.span, found=self.cx.show(base.type))
             return None
         rank = base.type.rank
         if len(e.indices) > rank:
-            what = repr(e.base.name) if isinstance(e.base, ast.Name) else "the value"
-            sink.error(Msg.SUBSCRIPT_ARITY, e.span, name=what, rank=rank, es="is" if rank == 1 else "es",
-                       given=len(e.indices), ices="ex" if len(e.indices) == 1 else "ices", type=self.cx.show(base.type))
+            self._subscript_arity(e, rank, base.type)
             return None
         indices: list[ir.IVar | ir.Term] = []
         labels: list[ir.Labels] = []
@@ -58,12 +55,18 @@ class IndexChecker:
             return None
         rest = base.type.axes[len(e.indices):]
         if rest and any(isinstance(i, ir.IVar) for i in indices):
-            what = repr(e.base.name) if isinstance(e.base, ast.Name) else "the value"
-            sink.error(Msg.SUBSCRIPT_ARITY, e.span, name=what, rank=rank, es="is" if rank == 1 else "es",
-                       given=len(e.indices), ices="ex" if len(e.indices) == 1 else "ices", type=self.cx.show(base.type))
+            self._subscript_arity(e, rank, base.type)
             return None
         return ir.Sub(base, tuple(indices), type=TensorType(tuple(rest), base.type.dtype),
                       labels=merge_labels(*labels), span=e.span)
+
+    def _subscript_arity(self, e: ast.Subscript, rank: int, t: Type) -> None:
+        if isinstance(e.base, ast.Name):
+            self.cx.sink.error(Msg.SUBSCRIPT_INDICES, e.span, name=e.base.name, rank=rank, given=len(e.indices),
+                               type=self.cx.show(t))
+        else:
+            self.cx.sink.error(Msg.SUBSCRIPT_INDICES_OF_VALUE, e.span, rank=rank, given=len(e.indices),
+                               type=self.cx.show(t))
 
     def index(self, ix: ast.Expr, axis: Axis) -> ir.IVar | ir.Term | None:
         sink = self.cx.sink
@@ -71,7 +74,11 @@ class IndexChecker:
             info = self.cx.find_index(ix.name)
             if info is None:
                 if not self.cx.frames:
-                    sink.error(Msg.UNKNOWN_NAME, ix.span, name=ix.name, hint=did_you_mean(ix.name, self.cx.names()))
+                    close = closest(ix.name, self.cx.names())
+                    if close:
+                        sink.error(Msg.UNKNOWN_NAME_CLOSE, ix.span, name=ix.name, close=close)
+                    else:
+                        sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, ix.span, name=ix.name)
                     return None
                 info = self.cx.implicit_index(ix.name, ix.span)
             info.subscripted = True
@@ -81,8 +88,7 @@ class IndexChecker:
                 return None
             return ir.IVar(info.unique, info.axis)
         if isinstance(ix, ast.Name) and isinstance(self.cx.env.get(ix.name), IndexSetB):
-            sink.error(Msg.BAD_INDEX, ix.span, problem=f"{ix.name!r} is an index set, not an index",
-                       hint=f"subscript with an index variable, e.g. `i`; the checker infers that it ranges over {ix.name!r}")
+            sink.error(Msg.INDEX_SET_AS_INDEX, ix.span, name=ix.name)
             return None
         t = self.bc.value(ix)
         if t is None:
@@ -90,8 +96,7 @@ class IndexChecker:
         if t.span is None:
             t = replace(t, span=ix.span)
         if not (isinstance(t.type, TensorType) and t.type.rank == 0 and is_int(t.type.dtype)):
-            sink.error(Msg.DTYPE_MISMATCH, ix.span, what="an index", expected="an integer scalar", found=self.cx.show(t.type),
-                       hint="index with an index variable or an integer expression")
+            sink.error(Msg.INDEX_NOT_INTEGER, ix.span, found=self.cx.show(t.type))
             return None
         return t
 
@@ -128,9 +133,7 @@ class IndexChecker:
         for f in factors:
             is_bool = isinstance(f.type, TensorType) and f.type.dtype == "bool"
             if is_bool != want_bool:
-                self.cx.sink.error(Msg.BAD_SEMIRING, f.span or e.span,
-                                   problem=f"a factor of a contraction in {semiring.name} is {self.cx.show(f.type)}",
-                                   hint="Bool's factors are bool, the other semirings' are numbers")
+                self.cx.sink.error(Msg.SEMIRING_FACTOR, f.span or e.span, semiring=semiring.name, type=self.cx.show(f.type))
                 return None
         return replace(out, semiring=semiring, type=TensorType((), "bool" if want_bool else body.type.dtype))
 
@@ -138,8 +141,7 @@ class IndexChecker:
         sink = self.cx.sink
         ref = e.semiring
         if e.op != "sum":
-            sink.error(Msg.BAD_SEMIRING, e.span, problem=f"`{e.op}[{ref.name.name}]`: a contraction in a semiring "
-                       "is written `sum[S]`, its addition the semiring's", hint=f"write `sum[{ref.name.name}] ...`")
+            sink.error(Msg.SEMIRING_REDUCER, e.span, op=e.op, semiring=ref.name.name)
             return None
         table = self.cx.host.semiring(ref.name)
         if table is None:
@@ -147,18 +149,20 @@ class IndexChecker:
         name, add, mul, zero, one, param = table
         args = [a for a in ref.args]
         if len(args) > (1 if param else 0):
-            sink.error(Msg.ARITY, ref.span, what=f"the semiring {name!r}", expected="0 to 1" if param else "0",
-                       s="s", given=len(args), hint=f"{name}({param})" if param else f"{name} takes no arguments")
+            if param:
+                sink.error(Msg.ARITY_SEMIRING_PARAM, ref.span, name=name, given=len(args), param=param)
+            else:
+                sink.error(Msg.ARITY_SEMIRING, ref.span, name=name, given=len(args))
             return None
         beta = None
         if param:
             if args:
-                beta = self.bc.values.whole(args[0], f"the {param} of {name}")
+                beta = self.bc.values.whole(args[0], Msg.SEMIRING_PARAM_INDEXED, param=param, name=name)
                 if beta is None:
                     return None
                 if not (isinstance(beta.type, TensorType) and beta.type.rank == 0 and beta.type.dtype != "bool"):
-                    sink.error(Msg.TYPE_MISMATCH, args[0].span, expected="a number", found=self.cx.show(beta.type),
-                               hint=f"{param} is a number, e.g. `[{name}(2.0)]`")
+                    sink.error(Msg.SEMIRING_PARAM_NOT_NUMBER, args[0].span, found=self.cx.show(beta.type), param=param,
+                               name=name)
                     return None
             else:
                 beta = ir.Lit(1.0, type=TensorType((), "f32"))
@@ -194,8 +198,7 @@ class IndexChecker:
                 self.cx.sink.error(Msg.INDEX_RANGE_UNKNOWN, ident.span, index=info.source)
                 return None
         if not isinstance(body.type, TensorType):
-            self.cx.sink.error(Msg.TYPE_MISMATCH, e.body.span, expected="a tensor", found=self.cx.show(body.type),
-                               hint="the body of `for` gives one entry of a tensor")
+            self.cx.sink.error(Msg.FOR_BODY_NOT_TENSOR, e.body.span, found=self.cx.show(body.type))
             return None
         if not is_scalar(body.type):
             return self.cx.mixed(body, e.body.span)

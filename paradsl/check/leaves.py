@@ -16,10 +16,10 @@ from ..resolve import DeclKey
 from ..syntax import ast
 from ..types import IndexSetAxis, MetaAxis, TensorType
 from ..types.unify import substitute_type
-from . import scope, uses
+from . import uses
 from .bindings import ErrorB, ParamB, UseB
 from .context import Callees, DeclContext
-from .suggest import did_you_mean
+from .suggest import closest
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,13 @@ def resolve_path(ctx: DeclContext, path: tuple[ast.Ident, ...], span: Span, *,
         return Leaf((p.name,), p.type, p.abstract, False, via=p.via is not None), None
     if not isinstance(b, UseB):
         options = [n for n, v in ctx.env.items() if isinstance(v, (ParamB, UseB))]
-        ctx.sink.error(Msg.UNKNOWN_FIELD, first.span, owner=ctx.where, name=first.name,
-                       hint=did_you_mean(first.name, options) or
-                       ("its parameters and uses are " + ", ".join(options) if options else f"{ctx.where!r} has no parameters or uses"))
+        close = closest(first.name, options)
+        if close:
+            ctx.sink.error(Msg.UNKNOWN_FIELD_CLOSE, first.span, owner=ctx.where, name=first.name, close=close)
+        elif options:
+            ctx.sink.error(Msg.UNKNOWN_OWN_FIELD, first.span, owner=ctx.where, name=first.name, options=options)
+        else:
+            ctx.sink.error(Msg.UNKNOWN_FIELD_NO_OWN, first.span, owner=ctx.where, name=first.name)
         return None
     leaves = use_leaves(ctx, b)
     if leaves is None:
@@ -85,8 +89,8 @@ def resolve_path(ctx: DeclContext, path: tuple[ast.Ident, ...], span: Span, *,
     exact = next((leaf for leaf in leaves if leaf.path == want), None)
     if exact is not None:
         if exact.tied:
-            ctx.sink.error(Msg.NOT_A_FREE_LEAF, span, target=".".join(want), owner=exact.inside,
-                           hint="tie a leaf that it leaves free" if for_tie else "read the leaves it is computed from")
+            msg = Msg.TIED_LEAF_TO_TIE if for_tie else Msg.TIED_LEAF_TO_READ
+            ctx.sink.error(msg, span, target=".".join(want), owner=exact.inside)
             return None
         return exact, None
     if any(leaf.path[:len(want)] == want for leaf in leaves):
@@ -97,9 +101,13 @@ def resolve_path(ctx: DeclContext, path: tuple[ast.Ident, ...], span: Span, *,
         if not any(leaf.path[:i + 1] == prefix for leaf in leaves):
             options = sorted({leaf.path[i] for leaf in leaves if leaf.path[:i] == want[:i] and len(leaf.path) > i})
             owner = ".".join(want[:i])
-            ctx.sink.error(Msg.UNKNOWN_FIELD, path[i].span, owner=owner, name=path[i].name,
-                           hint=did_you_mean(path[i].name, options) or ("it has " + ", ".join(options) if options
-                                                                          else f"{owner!r} has no parameters"))
+            close = closest(path[i].name, options)
+            if close:
+                ctx.sink.error(Msg.UNKNOWN_FIELD_CLOSE, path[i].span, owner=owner, name=path[i].name, close=close)
+            elif options:
+                ctx.sink.error(Msg.UNKNOWN_USE_FIELD, path[i].span, owner=owner, name=path[i].name, options=options)
+            else:
+                ctx.sink.error(Msg.UNKNOWN_FIELD_NO_PARAMS, path[i].span, owner=owner, name=path[i].name)
             return None
     return None  # pragma: no cover - some step above is missing
 
@@ -111,8 +119,7 @@ def leaf_type(ctx: DeclContext, path: tuple[ast.Ident, ...], span: Span) -> Tens
         return None
     found, _ = r
     if not isinstance(found, Leaf):
-        ctx.sink.error(Msg.TYPE_MISMATCH, span, expected="a parameter leaf", found=f"the use {'.'.join(i.name for i in path)!r}",
-                       hint="a tie reads leaves, `enc.W`; `tie a = b` ties every leaf of the use a to b's")
+        ctx.sink.error(Msg.TIE_OF_USE, span, use=".".join(i.name for i in path))
         return None
     return found.type
 
@@ -128,9 +135,8 @@ def check_free_leaves(ctx: DeclContext, params: tuple[ir.Param, ...], ties: tupl
                 if runtime is None:
                     ctx.sink.error(Msg.INDEX_RANGE_UNKNOWN, ctx.via_spans[p.name], index=p.name)
                 else:
-                    ctx.sink.error(Msg.RUNTIME_SIZED_PARAM, ctx.via_spans[p.name], name=f"{p.name!r} (the free "
-                                   f"parameters of this 2-cell)", kind=runtime.kind.value, index=runtime.name,
-                                   breaks=scope.BREAKS[runtime.kind], fix="give the reparam a fixed-size input Q")
+                    ctx.sink.error(Msg.RUNTIME_SIZED_REPARAM_INPUT, ctx.via_spans[p.name], name=p.name,
+                                   kind=runtime.kind.value, index=runtime.name)
                 ok = False
     for use in ctx.uses:
         key = ctx.use_keys[use.name]
@@ -142,17 +148,17 @@ def check_free_leaves(ctx: DeclContext, params: tuple[ir.Param, ...], ties: tupl
                 t = ctx.u.zonk(leaf.type)
                 runtime = next((a for a in t.axes if isinstance(a, IndexSetAxis)), None)
                 inner = ".".join(leaf.path[1:])
-                fix = f"reparameterise it where it is used, `{callee.name}(...) via R`"
-                if not use.anonymous:
-                    fix += f", or tie it, `tie {leaf.dotted} = ...`"
-                if runtime is not None:
-                    ctx.sink.error(Msg.RUNTIME_SIZED_PARAM, ctx.use_spans[use.name],
-                                   name=f"{inner!r} of {callee.name!r}", kind=runtime.kind.value, index=runtime.name,
-                                   breaks=scope.BREAKS[runtime.kind],
-                                   fix=fix.replace("reparameterise it", "reparameterise it by a 2-cell that keeps the symmetry"))
+                span = ctx.use_spans[use.name]
+                if runtime is not None and use.anonymous:
+                    ctx.sink.error(Msg.RUNTIME_SIZED_LEAF, span, leaf=inner, callee=callee.name,
+                                   kind=runtime.kind.value, index=runtime.name)
+                elif runtime is not None:
+                    ctx.sink.error(Msg.RUNTIME_SIZED_NAMED_LEAF, span, leaf=inner, callee=callee.name,
+                                   kind=runtime.kind.value, index=runtime.name, dotted=leaf.dotted)
+                elif use.anonymous:
+                    ctx.sink.error(Msg.LEAF_NOT_GIVEN, span, target=inner, callee=callee.name)
                 else:
-                    ctx.sink.error(Msg.ABSTRACT_LEAF_NOT_GIVEN, ctx.use_spans[use.name],
-                                   target=inner if use.anonymous else leaf.dotted, callee=callee.name, fix=fix)
+                    ctx.sink.error(Msg.NAMED_LEAF_NOT_GIVEN, span, target=leaf.dotted, callee=callee.name)
                 ok = False
     return ok
 

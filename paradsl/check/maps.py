@@ -15,7 +15,7 @@ from . import builtins
 from .bindings import Binding, ErrorB, Frame, GlobalB, IndexInfo, InputB, LocalB, MapB, UseB
 from .context import BodyContext, is_scalar
 from .signatures import Signature
-from .suggest import did_you_mean
+from .suggest import closest
 
 if TYPE_CHECKING:
     from .body import BodyChecker
@@ -57,8 +57,7 @@ class MapChecker:
             if g is None:
                 return None
             if not self.cx.u.unify(f.type.cod, g.type.dom):
-                sink.error(Msg.COMPOSE_MISMATCH, e.span, left_does="gives", left=self.cx.show(f.type.cod),
-                           right=self.cx.show(g.type.dom), hint="in `f >> g` the codomain of f must equal the domain of g")
+                sink.error(Msg.COMPOSE_THEN, e.span, left=self.cx.show(f.type.cod), right=self.cx.show(g.type.dom))
                 return None
             return ir.Compose(f, g, type=MapType(f.type.dom, g.type.cod))
         if isinstance(e, ast.BinOp) and e.op == "via":
@@ -70,8 +69,7 @@ class MapChecker:
             if f is None or g is None:
                 return None
             if not self.cx.u.unify(f.type.dom, g.type.dom):
-                sink.error(Msg.COMPOSE_MISMATCH, e.span, left_does="takes", left=self.cx.show(f.type.dom),
-                           right=self.cx.show(g.type.dom), hint="in `f & g` both maps take the same input")
+                sink.error(Msg.COMPOSE_FANOUT, e.span, left=self.cx.show(f.type.dom), right=self.cx.show(g.type.dom))
                 return None
             return ir.Fanout(f, g, type=MapType(f.type.dom, TupleType((f.type.cod, g.type.cod))))
         if isinstance(e, ast.BinOp) and e.op == "*":
@@ -79,8 +77,7 @@ class MapChecker:
             if isinstance(dom, TupleType) and len(dom.items) == 2:
                 parts = (dom.items[0], dom.items[1])
             elif dom is not None:
-                sink.error(Msg.NOT_A_TUPLE, e.span, what="parallel composition `f * g`", found=self.cx.show(dom),
-                           hint="`f * g` takes a pair and applies f to the first and g to the second")
+                sink.error(Msg.PARALLEL_NOT_PAIR, e.span, found=self.cx.show(dom))
                 return None
             f, g = self.map_(e.left, parts[0]), self.map_(e.right, parts[1])
             if f is None or g is None:
@@ -105,23 +102,23 @@ class MapChecker:
                 return self.use_ref(use, e.span)
             if b is None and e.name in builtins.UNARY:
                 if dom is None:
-                    sink.error(Msg.TYPE_MISMATCH, e.span, expected="a known input type", found=f"the polymorphic {e.name!r}",
-                               hint=f"apply it to a value, `{e.name}(x)`, or compose it after a map")
+                    sink.error(Msg.POLYMORPHIC_WITHOUT_INPUT, e.span, name=e.name)
                     return None
                 if not isinstance(dom, TensorType):
-                    sink.error(Msg.TYPE_MISMATCH, e.span, expected="a tensor", found=self.cx.show(dom),
-                               hint=f"{e.name!r} acts elementwise on one tensor")
+                    sink.error(Msg.ACTIVATION_NOT_TENSOR, e.span, found=self.cx.show(dom), name=e.name)
                     return None
                 return ir.PrimMap(e.name, type=MapType(dom, dom))
             if b is None and builtins.is_builtin_function(e.name):
-                sink.error(Msg.TYPE_MISMATCH, e.span, expected="a map", found=f"the builtin function {e.name!r}",
-                           hint=f"only elementwise activations compose as they are; write a lambda, `z => {e.name}(z)`")
+                sink.error(Msg.BUILTIN_NOT_ACTIVATION, e.span, name=e.name)
                 return None
             if b is None and self.cx.find_index(e.name) is None:
-                sink.error(Msg.UNKNOWN_NAME, e.span, name=e.name, hint=did_you_mean(e.name, self.cx.names()))
+                close = closest(e.name, self.cx.names())
+                if close:
+                    sink.error(Msg.UNKNOWN_NAME_CLOSE, e.span, name=e.name, close=close)
+                else:
+                    sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, e.span, name=e.name)
                 return None
-            sink.error(Msg.NOT_A_MAP, e.span, what=repr(e.name), type=self.bc.values.describe_value(e.name),
-                       used="composed", hint="only paras, uses, lambdas and activations compose")
+            sink.error(Msg.COMPOSED_VALUE, e.span, name=e.name, type=self.bc.values.describe_value(e.name))
             return None
         if isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and isinstance(self.cx.lookup(e.func.name), GlobalB):
             if not self.may_apply(self.cx.lookup(e.func.name).sig, e.span):
@@ -132,10 +129,13 @@ class MapChecker:
             return self.use_ref(use, e.span)
         if (isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and self.cx.lookup(e.func.name) is None
             and self.cx.find_index(e.func.name) is None and not builtins.is_builtin_function(e.func.name)):
-            sink.error(Msg.UNKNOWN_NAME, e.func.span, name=e.func.name, hint=did_you_mean(e.func.name, self.cx.names()))
+            close = closest(e.func.name, self.cx.names())
+            if close:
+                sink.error(Msg.UNKNOWN_NAME_CLOSE, e.func.span, name=e.func.name, close=close)
+            else:
+                sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, e.func.span, name=e.func.name)
             return None
-        sink.error(Msg.NOT_A_MAP, e.span, what="this expression", type="a value", used="used as a map",
-                   hint="write a lambda, `x => ...`, to turn a value into a map")
+        sink.error(Msg.VALUE_AS_MAP, e.span)
         return None
 
     def stochastic_map(self, m: ir.MapTerm) -> bool:
@@ -158,25 +158,20 @@ class MapChecker:
         sink = self.cx.sink
         if sig.kind not in ("para", "reparam"):
             scheme = {"coalgebra": "unfold", "mealy": "run", "moore": "run"}.get(sig.kind, "fold")
-            sink.error(Msg.WRONG_SCHEME, span, problem=f"{sig.key.name!r} is a {sig.kind}, not a map",
-                       hint=f"use it through its recursion scheme: `{scheme} {sig.key.name} over t`")
+            sink.error(Msg.SCHEME_AS_MAP, span, name=sig.key.name, kind=sig.kind, scheme=scheme)
             return False
         if sig.kind == "reparam" and self.cx.mode == "body":
-            sink.error(Msg.NOT_A_REPARAM, span, problem=f"{sig.key.name!r} is a reparam, a 2-cell, not a map",
-                       hint=f"apply it to a para's parameters: `f via {sig.key.name}`, or `tie leaf = {sig.key.name}(...)`")
+            sink.error(Msg.REPARAM_AS_MAP, span, name=sig.key.name)
             return False
         if sig.kind == "para" and self.cx.mode != "body":
-            where = "a tie" if self.cx.mode == "tie" else "a reparam"
-            sink.error(Msg.NOT_PARAMETER_ONLY, span,
-                       problem=f"{where} applies the para {sig.key.name!r}: its value would depend on "
-                               f"that para's own parameters and input, so it is not a reparameterisation")
+            msg = Msg.TIE_APPLIES_PARA if self.cx.mode == "tie" else Msg.REPARAM_APPLIES_PARA
+            sink.error(msg, span, name=sig.key.name)
             return False
         return True
 
     def lambda_(self, e: ast.Lambda, dom: Type | None, cod: Type | None) -> ir.MapTerm | None:
         if dom is None:
-            self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a known input type", found="a lambda with none",
-                               hint="a lambda takes its input type from where it is used: a para body or a composition")
+            self.cx.sink.error(Msg.LAMBDA_WITHOUT_INPUT, e.span)
             return None
         bound: dict[str, Binding] = {}
         if not e.tupled:
@@ -184,8 +179,8 @@ class MapChecker:
         else:
             items = dom.items if isinstance(dom, TupleType) else None
             if items is None or len(items) != len(e.params):
-                self.cx.sink.error(Msg.PATTERN_MISMATCH, e.span.to(e.params[-1].span if e.params else e.span),
-                                   given=len(e.params), s="" if len(e.params) == 1 else "s", type=self.cx.show(dom))
+                self.cx.sink.error(Msg.PATTERN_BINDS, e.span.to(e.params[-1].span if e.params else e.span),
+                                   given=len(e.params), type=self.cx.show(dom))
                 return None
             for p, t in zip(e.params, items):
                 bound[p.name] = LocalB(t, ())
@@ -225,11 +220,8 @@ class MapChecker:
                     match = next((i for i in remaining if isinstance(self.cx.u.resolve(i.axis), MetaAxis)), None)
                 if match is None:
                     info = remaining[0]
-                    self.cx.sink.error(
-                        Msg.RESULT_MISMATCH, info.span, what=f"the result's index {info.source!r}",
-                        found="ranges over " + self.cx.show_axis(info.axis), expected=self.cx.show_axis(axis),
-                        hint="each free index becomes the result axis of its index set",
-                    )
+                    self.cx.sink.error(Msg.RESULT_INDEX_MISMATCH, info.span, index=info.source,
+                                       found=self.cx.show_axis(info.axis), expected=self.cx.show_axis(axis))
                     return None
                 self.cx.u.unify_axis(match.axis, axis)
                 ordered.append(match)
@@ -246,9 +238,11 @@ class MapChecker:
         for info in infos:
             if isinstance(self.cx.u.resolve(info.axis), MetaAxis):
                 if not info.subscripted:
-                    self.cx.sink.error(Msg.UNKNOWN_NAME, info.span, name=info.source,
-                                       hint=did_you_mean(info.source, self.cx.names()) or
-                                       "an index used only in arithmetic needs a result type that gives its range")
+                    close = closest(info.source, self.cx.names())
+                    if close:
+                        self.cx.sink.error(Msg.UNKNOWN_NAME_CLOSE, info.span, name=info.source, close=close)
+                    else:
+                        self.cx.sink.error(Msg.UNKNOWN_ARITHMETIC_INDEX, info.span, name=info.source)
                 else:
                     self.cx.sink.error(Msg.INDEX_RANGE_UNKNOWN, info.span, index=info.source)
                 return False

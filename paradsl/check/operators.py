@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import ir
-from ..diagnostics import Msg, Span
+from ..diagnostics import Message, Msg, Span
 from ..syntax import ast
 from ..types import Axis, TensorType, is_float, is_int, promote
 from .context import BodyContext, merge_labels
-from .suggest import did_you_mean
+from .suggest import closest
 
 if TYPE_CHECKING:
     from .body import BodyChecker
@@ -32,17 +32,16 @@ class OperatorChecker:
         if x is None:
             return None
         if e.op == "not":
-            if not self.is_dtype(x, "bool", e.operand.span, "`not`"):
+            if not self.is_dtype(x, "bool", e.operand.span, Msg.NOT_OPERAND_NOT_BOOL):
                 return None
             return ir.Prim("not", (x,), type=x.type, labels=x.labels, span=e.span)
-        if not self.numeric(x, e.operand.span, "negation"):
+        if not self.numeric(x, e.operand.span, Msg.NEGATION_NOT_NUMERIC):
             return None
         return ir.Prim("neg", (x,), type=x.type, labels=x.labels, span=e.span)
 
     def visit_BinOp(self, e: ast.BinOp) -> ir.Term | None:
         if e.op in (">>", "&") or (e.op == "*" and self.bc.maps.is_map_expr(e.left) and self.bc.maps.is_map_expr(e.right)):
-            self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found="a composite map",
-                               hint="apply it to an argument: `(f >> g)(x)`")
+            self.cx.sink.error(Msg.COMPOSITE_AS_VALUE, e.span)
             return None
         if e.op == "@":
             return self.matmul(e)
@@ -50,19 +49,20 @@ class OperatorChecker:
         if left is None or right is None:
             return None
         if e.op in _LOGIC:
-            if not (self.is_dtype(left, "bool", e.left.span, f"`{e.op}`") and self.is_dtype(right, "bool", e.right.span, f"`{e.op}`")):
+            if not (self.is_dtype(left, "bool", e.left.span, Msg.LOGIC_OPERAND_NOT_BOOL, op=e.op)
+                    and self.is_dtype(right, "bool", e.right.span, Msg.LOGIC_OPERAND_NOT_BOOL, op=e.op)):
                 return None
             return self.elementwise(_LOGIC[e.op], [left, right], [e.left.span, e.right.span], e.span, dtype="bool")
         if e.op == "*" and all(isinstance(t.type, TensorType) and t.type.dtype == "bool" for t in (left, right)):
             # `and` on booleans: the multiplication of the Bool semiring, `sum[Bool] k. a[i, k] * a[k, j]`
             return self.elementwise("mul", [left, right], [e.left.span, e.right.span], e.span, dtype="bool")
-        if not (self.numeric(left, e.left.span, f"`{e.op}`") and self.numeric(right, e.right.span, f"`{e.op}`")):
+        if not (self.numeric(left, e.left.span, Msg.OPERATOR_NOT_NUMERIC, op=e.op)
+                and self.numeric(right, e.right.span, Msg.OPERATOR_NOT_NUMERIC, op=e.op)):
             return None
         if e.op in _CMP:
             return self.elementwise(_CMP[e.op], [left, right], [e.left.span, e.right.span], e.span, dtype="bool")
         if e.op == "mod" and not all(is_int(t.type.dtype) for t in (left, right)):
-            self.cx.sink.error(Msg.DTYPE_MISMATCH, e.span, what="`mod`", expected="integers", found=f"{self.cx.show(left.type)} and {self.cx.show(right.type)}",
-                               hint="`mod` is index arithmetic, e.g. `(a - b) mod c`")
+            self.cx.sink.error(Msg.MOD_NOT_INTEGERS, e.span, left=self.cx.show(left.type), right=self.cx.show(right.type))
             return None
         return self.elementwise(_ARITH[e.op], [left, right], [e.left.span, e.right.span], e.span)
 
@@ -73,8 +73,7 @@ class OperatorChecker:
         shapes = [a.type for a in args]
         if not all(isinstance(s, TensorType) for s in shapes):
             bad = next(i for i, s in enumerate(shapes) if not isinstance(s, TensorType))
-            sink.error(Msg.TYPE_MISMATCH, spans[bad], expected="a tensor", found=self.cx.show(shapes[bad]),
-                       hint="arithmetic acts on tensors; take a tuple apart with a pattern, `(a, b) => ...`")
+            sink.error(Msg.TUPLE_IN_ARITHMETIC, spans[bad], found=self.cx.show(shapes[bad]))
             return None
         whole = [s for s in shapes if s.rank > 0]
         if labels and whole:
@@ -82,9 +81,11 @@ class OperatorChecker:
                 info = self.cx.indices.get(a.name) if isinstance(a, ir.IndexValue) else None
                 if info is not None and info.implicit and not info.subscripted:
                     # A short unknown name, read as an index variable: more likely a typo.
-                    sink.error(Msg.UNKNOWN_NAME, info.span, name=info.source,
-                               hint=did_you_mean(info.source, self.cx.names()) or
-                               "declare it, or subscript a tensor with it to use it as an index")
+                    close = closest(info.source, self.cx.names())
+                    if close:
+                        sink.error(Msg.UNKNOWN_NAME_CLOSE, info.span, name=info.source, close=close)
+                    else:
+                        sink.error(Msg.UNKNOWN_INDEX, info.span, name=info.source)
                     return None
             i = next(i for i, s in enumerate(shapes) if s.rank > 0)
             return self.cx.mixed(args[i], spans[i])
@@ -93,26 +94,22 @@ class OperatorChecker:
             axes = whole[0].axes
             for i, s in enumerate(shapes):
                 if s.rank > 0 and not self.cx.u.unify(TensorType(axes), TensorType(s.axes)):
-                    sink.error(Msg.TYPE_MISMATCH, span, expected=self.cx.show(TensorType(axes)), found=self.cx.show(s),
-                               hint="elementwise operands must have the same axes (there is no broadcasting "
-                                    "between different index sets); a scalar combines with anything")
+                    sink.error(Msg.ELEMENTWISE_AXES, span, expected=self.cx.show(TensorType(axes)), found=self.cx.show(s))
                     return None
         if dtype is None:
             dtype = self.join_dtypes(args)
         return ir.Prim(op, tuple(args), type=TensorType(axes, dtype), labels=labels, span=span)
 
-    def is_dtype(self, t: ir.Term, dtype: str, span: Span, what: str) -> bool:
+    def is_dtype(self, t: ir.Term, dtype: str, span: Span, msg: Message, **values: object) -> bool:
         if isinstance(t.type, TensorType) and t.type.dtype == dtype:
             return True
-        self.cx.sink.error(Msg.DTYPE_MISMATCH, span, what=what, expected=dtype, found=self.cx.show(t.type),
-                           hint="comparisons give bool; use `where(c, a, b)` to choose by one")
+        self.cx.sink.error(msg, span, dtype=dtype, found=self.cx.show(t.type), **values)
         return False
 
-    def numeric(self, t: ir.Term, span: Span, what: str) -> bool:
+    def numeric(self, t: ir.Term, span: Span, msg: Message, **values: object) -> bool:
         if isinstance(t.type, TensorType) and t.type.dtype != "bool":
             return True
-        self.cx.sink.error(Msg.TYPE_MISMATCH, span, expected="a numeric tensor", found=self.cx.show(t.type),
-                           hint=f"{what} acts on numbers")
+        self.cx.sink.error(msg, span, found=self.cx.show(t.type), **values)
         return False
 
     @staticmethod
@@ -131,21 +128,18 @@ class OperatorChecker:
         return out or "f32"
 
     def matmul(self, e: ast.BinOp) -> ir.Term | None:
-        a, b = self.bc.values.whole(e.left, "`@`"), self.bc.values.whole(e.right, "`@`")
+        a, b = self.bc.values.whole(e.left, Msg.MATMUL_OPERAND_INDEXED), self.bc.values.whole(e.right, Msg.MATMUL_OPERAND_INDEXED)
         if a is None or b is None:
             return None
         ta, tb = a.type, b.type
         if not (isinstance(ta, TensorType) and isinstance(tb, TensorType) and ta.rank >= 1 and 1 <= tb.rank <= 2):
-            self.cx.sink.error(Msg.MATMUL_MISMATCH, e.span, left=self.cx.show(ta), right=self.cx.show(tb),
-                               problem="the left side needs an axis and the right side one or two",
-                               hint="`@` multiplies a vector or matrix by a vector or matrix")
+            self.cx.sink.error(Msg.MATMUL_RANKS, e.span, left=self.cx.show(ta), right=self.cx.show(tb))
             return None
         inner_a = ta.axes[-1]
         inner_b = tb.axes[0]
         if not self.cx.u.unify_axis(inner_a, inner_b):
-            self.cx.sink.error(Msg.MATMUL_MISMATCH, e.span, left=self.cx.show(ta), right=self.cx.show(tb),
-                               problem=f"the inner axes {self.cx.u.resolve(inner_a)} and {self.cx.u.resolve(inner_b)} differ",
-                               hint="the last axis of the left must be the first axis of the right")
+            self.cx.sink.error(Msg.MATMUL_INNER_AXES, e.span, left=self.cx.show(ta), right=self.cx.show(tb),
+                               inner_left=self.cx.u.resolve(inner_a), inner_right=self.cx.u.resolve(inner_b))
             return None
         axes = ta.axes[:-1] + tb.axes[1:]
         return ir.MatMul(a, b, type=TensorType(axes, promote(ta.dtype, tb.dtype)))

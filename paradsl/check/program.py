@@ -130,7 +130,7 @@ class Checker:
             if state.get(k) == 1:
                 cycle = stack[stack.index(k):] + [k]
                 span = next((s for d, s in self._deps.get(stack[-1], []) if d == k), self.loader.decl(k).name.span)
-                self.sink.error(Msg.RECURSIVE_PARA, span, name=k.name, path=" -> ".join(c.name for c in cycle))
+                self.sink.error(Msg.RECURSIVE_PARA_PATH, span, name=k.name, path=[c.name for c in cycle])
                 return
             if k not in self._defs:
                 self.para(k)

@@ -18,7 +18,7 @@ from .bindings import GlobalB, HyperB, IndexSetB, UseB
 from .body import BodyChecker
 from .context import DeclContext
 from .signatures import TypeScope
-from .suggest import did_you_mean
+from .suggest import closest
 
 
 def map_over(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None) -> ir.MapTerm | None:
@@ -39,16 +39,13 @@ def map_over(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | Non
     if dom is not None:
         inner = peel(dom)
         if inner is None:
-            ctx.sink.error(Msg.TYPE_MISMATCH, e.span, expected=f"a tensor whose first axis is {axis}",
-                           found=bc.cx.show(dom), hint=f"`map f over {axis}` applies f along the leading axis {axis}")
+            ctx.sink.error(Msg.MAP_OVER_FIRST_AXIS, e.span, axis=axis, found=bc.cx.show(dom))
             return None
     f = bc.map_(e.target, inner)
     if f is None:
         return None
     if bc.maps.stochastic_map(f) and not isinstance(f, ir.UseRef):
-        ctx.sink.error(Msg.WRONG_SCHEME, e.target.span, problem="a random map written in place (a lambda or "
-                       "composite using dropout or sample) cannot be mapped over an index set",
-                       hint="make it a para and map that, `map Dropout(d) over t`: each element gets its own key")
+        ctx.sink.error(Msg.RANDOM_MAP_OVER, e.target.span)
         return None
 
     def along(t):
@@ -60,8 +57,7 @@ def map_over(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | Non
 
     d2, c2 = along(f.type.dom), along(f.type.cod)
     if d2 is None or c2 is None:
-        ctx.sink.error(Msg.TYPE_MISMATCH, e.target.span, expected="a map between tensors (or tuples of them)",
-                       found=bc.cx.show(f.type), hint="`map` stacks each input and output along the index set")
+        ctx.sink.error(Msg.MAP_OVER_NOT_TENSORS, e.target.span, found=bc.cx.show(f.type))
         return None
     return ir.MapOver(f, axis, type=MapType(d2, c2))
 
@@ -82,12 +78,15 @@ def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = 
             if b is None:
                 return None
         elif fname is not None and bc.cx.lookup(fname) is None:
-            sink.error(Msg.UNKNOWN_NAME, target.span if isinstance(target, ast.Name) else target.func.span, name=fname,
-                       hint=did_you_mean(fname, list(ctx.globals)))
+            span = target.span if isinstance(target, ast.Name) else target.func.span
+            close = closest(fname, list(ctx.globals))
+            if close:
+                sink.error(Msg.UNKNOWN_NAME_CLOSE, span, name=fname, close=close)
+            else:
+                sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, span, name=fname)
             return None
     if b is None:
-        sink.error(Msg.WRONG_SCHEME, target.span, problem=f"`{e.scheme}` takes an algebra, a coalgebra or a machine",
-                   hint=f"`{e.scheme} Elman(d, h) over t`, or a use of one")
+        sink.error(Msg.SCHEME_TARGET, target.span, scheme=e.scheme)
         return None
     callee = ctx.callees.para(ctx.use_keys[b.use.name])
     kind = b.sig.kind
@@ -96,10 +95,12 @@ def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = 
     if kind not in allowed:
         suggestion = {"algebra": "fold", "monoid": "fold", "commutative monoid": "fold", "coalgebra": "unfold",
                       "mealy": "run", "moore": "run"}.get(kind)
-        sink.error(Msg.WRONG_SCHEME, target.span, problem=f"{b.sig.key.name!r} is {_a(kind)}, and `{e.scheme}` takes "
-                   + " or ".join(_a(k) for k in allowed),
-                   hint=f"write `{suggestion} {b.sig.key.name} over ...`" if suggestion else
-                   "a para is applied, or composed with `>>`")
+        if suggestion:
+            sink.error(Msg.SCHEME_KIND, target.span, name=b.sig.key.name, kind=kind, scheme=e.scheme,
+                       allowed=allowed, suggestion=suggestion)
+        else:
+            sink.error(Msg.SCHEME_OF_PARA, target.span, name=b.sig.key.name, kind=kind, scheme=e.scheme,
+                       allowed=allowed)
         return None
     if callee is None or callee.shape is None:
         return None
@@ -122,32 +123,32 @@ def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = 
             return None
         return TensorType((a,) + t.axes, t.dtype)
 
-    def one_tensor(t, what) -> bool:
+    def one_tensor(t, msg) -> bool:
         if isinstance(t, TensorType):
             return True
-        sink.error(Msg.WRONG_SCHEME, target.span, problem=f"the {what} of {name!r} is {t}, not one tensor",
-                   hint=f"`{e.scheme}` stacks them along {axis}; pack them into one tensor")
+        sink.error(msg, target.span, name=name, type=t, scheme=e.scheme, axis=axis)
         return False
 
     guarded = isinstance(axis, IndexSetAxis) and axis.kind in (Kind.SET, Kind.CYC)
     if guarded and not (e.scheme == "fold" and kind == "commutative monoid"):
-        why = {"monoid": "a monoid that is not commutative depends on the order of its elements",
-               "commutative monoid": "its running products depend on the order of the elements"}.get(
-            kind, f"{_a(kind)} reads its elements in order")
-        sink.error(Msg.FOLD_ON_SET, e.span, scheme=e.scheme, name=name, kind=axis.kind.value, set=axis.name, why=why,
-                   hint=f"only a `commutative monoid` folds over a {axis.kind.value} (sum, max, min, logsumexp, or "
-                        f"one commutative by construction); declare {axis.name!r} a `list` to fold in order")
+        if kind == "monoid":
+            sink.error(Msg.FOLD_ON_SET_MONOID, e.span, scheme=e.scheme, name=name, kind=axis.kind.value, set=axis.name)
+        elif kind == "commutative monoid":
+            sink.error(Msg.FOLD_ON_SET_RUNNING, e.span, scheme=e.scheme, name=name, kind=axis.kind.value, set=axis.name)
+        else:
+            sink.error(Msg.FOLD_ON_SET_IN_ORDER, e.span, scheme=e.scheme, name=name, kind=axis.kind.value,
+                       set=axis.name, fold_kind=kind)
         return None
     if e.scheme == "unfold":
-        if not one_tensor(out, "output"):
+        if not one_tensor(out, Msg.OUTPUT_NOT_ONE_TENSOR):
             return None
         mode, t = "unfold", MapType(carrier, along(out, axis))
     elif e.scheme == "run":
-        if not (one_tensor(elem, "input") and one_tensor(out, "output")):
+        if not (one_tensor(elem, Msg.INPUT_NOT_ONE_TENSOR) and one_tensor(out, Msg.OUTPUT_NOT_ONE_TENSOR)):
             return None
         mode, t = kind, MapType(along(elem, axis), TupleType((along(out, axis), carrier)))
     elif kind in ("monoid", "commutative monoid"):
-        if not one_tensor(elem, "element type"):
+        if not one_tensor(elem, Msg.ELEMENT_NOT_ONE_TENSOR):
             return None
         if e.scheme == "scan":
             items = carrier.items if isinstance(carrier, TupleType) else (carrier,)
@@ -161,24 +162,19 @@ def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = 
     else:
         ctors = shape.constructors
         if _is_list_functor(ctors):
-            if not one_tensor(elem, "element type"):
+            if not one_tensor(elem, Msg.ELEMENT_NOT_ONE_TENSOR):
                 return None
             mode, t = "scan", MapType(along(elem, axis), carrier)
         else:
             if elem is None or not isinstance(elem, TensorType):
-                sink.error(Msg.WRONG_SCHEME, target.span, problem=f"the functor {shape.functor} stores "
-                           "data of more than one type, or none", hint="a tree fold takes one data tensor per node")
+                sink.error(Msg.TREE_DATA_TYPES, target.span, functor=shape.functor)
                 return None
             odd = next((c for c in ctors if c.fields.count("A") > 1 or "K" in c.fields), None)
             if odd is not None:
-                sink.error(Msg.WRONG_SCHEME, target.span, problem=f"the constructor {odd.name!r} of {shape.functor} "
-                           "has more than one data field, or a fixed one, and a tree fold stores one data tensor "
-                           "per node", hint="give each constructor at most one data field, `node(A, X, X)`; "
-                                            "pack several into one tensor")
+                sink.error(Msg.TREE_DATA_FIELDS, target.span, ctor=odd.name, functor=shape.functor)
                 return None
             if not any("X" not in c.fields for c in ctors):
-                sink.error(Msg.WRONG_SCHEME, target.span, problem=f"the functor {shape.functor} has no constructor "
-                           "without X, so no finite term to fold", hint="add a leaf: `leaf(A)`")
+                sink.error(Msg.TREE_NO_LEAF, target.span, functor=shape.functor)
                 return None
             k = max(c.fields.count("X") for c in ctors)
             dom = TupleType((TensorType((axis,), "i32"), along(elem, axis), TensorType((axis, FixedAxis(Poly.const(k))), "i32")))
@@ -200,35 +196,34 @@ def fold_axis(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr) -> Axis | None
             if isinstance(v, HyperB) and v.kind in ("Nat", "Int"):
                 return FixedAxis(Poly.var(over.name))
             if v is None and over.name not in ctx.globals:
-                sink.error(Msg.UNKNOWN_NAME, over.span, name=over.name,
-                           hint=did_you_mean(over.name, [n for n, x in ctx.env.items() if isinstance(x, (IndexSetB, HyperB))])
-                           or "`unfold` runs for a `Nat` hyperparameter's number of steps, or along an index set of the input")
+                close = closest(over.name, [n for n, x in ctx.env.items() if isinstance(x, (IndexSetB, HyperB))])
+                if close:
+                    sink.error(Msg.UNKNOWN_NAME_CLOSE, over.span, name=over.name, close=close)
+                else:
+                    sink.error(Msg.UNKNOWN_UNFOLD_LENGTH, over.span, name=over.name)
                 return None
         else:
             size = TypeScope(ctx.hypers, dict(ctx.sig.index_sets), sink).size(over)
             if size is not None:
                 return FixedAxis(size)
             return None
-        sink.error(Msg.UNFOLD_LENGTH, over.span, what=repr(getattr(over, "name", "this")))
+        if hasattr(over, "name"):
+            sink.error(Msg.UNFOLD_LENGTH_OF, over.span, name=over.name)
+        else:
+            sink.error(Msg.UNFOLD_LENGTH_OF_THIS, over.span)
         return None
     v = ctx.env.get(over.name)
     if isinstance(v, IndexSetB):
         return v.axis
     if v is None and over.name not in ctx.globals:
-        sink.error(Msg.UNKNOWN_NAME, over.span, name=over.name,
-                   hint=did_you_mean(over.name, [n for n, x in ctx.env.items() if isinstance(x, IndexSetB)])
-                   or f"`{e.scheme}` runs along an index set of the input, declared `({over.name} : list)`")
+        close = closest(over.name, [n for n, x in ctx.env.items() if isinstance(x, IndexSetB)])
+        if close:
+            sink.error(Msg.UNKNOWN_NAME_CLOSE, over.span, name=over.name, close=close)
+        else:
+            sink.error(Msg.UNKNOWN_SCHEME_AXIS, over.span, name=over.name, scheme=e.scheme)
         return None
-    sink.error(Msg.WRONG_SCHEME, over.span, problem=f"`{e.scheme}` runs along an index set, and {over.name!r} is not one",
-               hint=f"declare the axis an index set, `({over.name} : list)`, and give the input that axis")
+    sink.error(Msg.NOT_AN_INDEX_SET, over.span, scheme=e.scheme, name=over.name)
     return None
-
-
-def _a(kind: str) -> str:
-    """A declaration kind with its article, for messages: 'an algebra', 'a Mealy machine'."""
-    return {"algebra": "an algebra", "coalgebra": "a coalgebra", "mealy": "a Mealy machine", "moore": "a Moore machine",
-            "monoid": "a monoid", "commutative monoid": "a commutative monoid", "para": "a para",
-            "reparam": "a reparam"}.get(kind, f"a {kind}")
 
 
 def _is_list_functor(ctors: tuple[ir.Constructor, ...]) -> bool:

@@ -19,13 +19,6 @@ from .context import DeclContext
 from .signatures import Signature, TypeScope, binder_tables
 
 
-BREAKS = {
-    Kind.SET: "a per-element weight breaks S_n-equivariance",
-    Kind.CYC: "a per-position weight breaks C_n-equivariance",
-    Kind.LIST: "its size changes with every input",
-}
-
-
 def bind(ctx: DeclContext, ident: ast.Ident, b: Binding) -> None:
     """Bind a name in the declaration's environment; a name bound twice is reported."""
     if ident.name in ctx.env:
@@ -36,11 +29,10 @@ def bind(ctx: DeclContext, ident: ast.Ident, b: Binding) -> None:
 def reparam_clauses(ctx: DeclContext) -> None:
     """A reparam is parameter-only: it has no parameters, uses or ties of its own, and one `init`."""
     decl = ctx.decl
-    for clause, what in ((decl.params, "parameters of its own"), (decl.uses, "uses"), (decl.ties, "ties")):
+    for clause, msg in ((decl.params, Msg.REPARAM_OWN_PARAMS), (decl.uses, Msg.REPARAM_USES),
+                        (decl.ties, Msg.REPARAM_TIES)):
         if clause:
-            ctx.sink.error(Msg.NOT_PARAMETER_ONLY, clause[0].span,
-                           problem=f"a reparam has no {what}: it is a function of its input Q, "
-                                   f"the free parameters it is given")
+            ctx.sink.error(msg, clause[0].span)
     if len(decl.inits) > 1:
         ctx.sink.error(Msg.DUPLICATE_LOCAL, decl.inits[1].span, name="init", where=ctx.where)
 
@@ -59,17 +51,14 @@ def params(ctx: DeclContext) -> None:
             bind(ctx, p.name, ErrorB())
             continue
         if not isinstance(t, TensorType):
-            ctx.sink.error(Msg.TYPE_MISMATCH, p.type.span, expected="a tensor type", found=str(t),
-                           hint="a parameter is one tensor; declare several parameters for several tensors")
+            ctx.sink.error(Msg.PARAM_NOT_TENSOR, p.type.span, found=t)
             bind(ctx, p.name, ErrorB())
             continue
         abstract = init.name == "via"
         runtime = next((a for a in t.axes if isinstance(a, IndexSetAxis)), None)
         if runtime is not None and not abstract:
-            ctx.sink.error(Msg.RUNTIME_SIZED_PARAM, p.type.span, name=repr(p.name.name), kind=runtime.kind.value,
-                           index=runtime.name, breaks=BREAKS[runtime.kind],
-                           fix="give the axis a fixed size, or declare the leaf `~ via` and give it by "
-                               "an invariant 2-cell where the para is used")
+            ctx.sink.error(Msg.RUNTIME_SIZED_OWN_PARAM, p.type.span, name=p.name.name, kind=runtime.kind.value,
+                           index=runtime.name)
             bind(ctx, p.name, ErrorB())
             continue
         bind(ctx, p.name, ParamB(t))
@@ -89,14 +78,15 @@ def initializer(sink: DiagnosticSink, init: ast.Initializer, allow_via: bool = F
     if name == "via" and allow_via and not init.args:
         return ir.Init("via")
     if name not in builtins.INITIALIZERS:
-        sink.error(Msg.UNKNOWN_INITIALIZER, init.name.span, name=name,
-                   known=", ".join(builtins.INITIALIZERS) + (", and `via` for a leaf a 2-cell gives" if allow_via else ""))
+        msg = Msg.UNKNOWN_INIT_OR_VIA if allow_via else Msg.UNKNOWN_INIT
+        sink.error(msg, init.name.span, name=name, known=list(builtins.INITIALIZERS))
         return None
     lo, hi = builtins.INITIALIZERS[name]
     if not lo <= len(init.args) <= hi:
-        expected = str(lo) if lo == hi else f"{lo} to {hi}"
-        sink.error(Msg.ARITY, init.span, what=f"the initialiser {name!r}", expected=expected,
-                   s="" if expected == "1" else "s", given=len(init.args), hint="")
+        if lo == hi:
+            sink.error(Msg.ARITY_INITIALISER, init.span, name=name, expected=lo, given=len(init.args))
+        else:
+            sink.error(Msg.ARITY_INITIALISER_RANGE, init.span, name=name, least=lo, most=hi, given=len(init.args))
         return None
     return ir.Init(name, tuple(a.value for a in init.args))
 

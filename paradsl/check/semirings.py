@@ -11,7 +11,7 @@ from ..syntax import ast
 from . import builtins
 from .bindings import SemiringB
 from .context import DeclContext
-from .suggest import did_you_mean
+from .suggest import closest
 
 #: A semiring as (name, addition, multiplication, zero, one, the name of its parameter or None).
 SemiringTable = tuple[str, str, str, object, object, str | None]
@@ -22,17 +22,13 @@ def semiring_table(decl: ast.SemiringDecl, sink: DiagnosticSink) -> SemiringTabl
     add = builtins.SEMIRING_ADD.get(decl.add.name)
     mul = builtins.SEMIRING_MUL.get(decl.mul.name)
     if add is None:
-        sink.error(Msg.BAD_SEMIRING, decl.add.span, problem=f"{decl.add.name!r} is not a semiring addition",
-                   hint="the addition is one of min, max, +, or, logsumexp[beta]")
+        sink.error(Msg.SEMIRING_ADDITION, decl.add.span, name=decl.add.name)
         return None
     if mul is None:
-        sink.error(Msg.BAD_SEMIRING, decl.mul.span, problem=f"{decl.mul.name!r} is not a semiring multiplication",
-                   hint="the multiplication is one of +, *, and")
+        sink.error(Msg.SEMIRING_MULTIPLICATION, decl.mul.span, name=decl.mul.name)
         return None
     if (add[0], mul[0]) not in builtins.SEMIRING_PAIRS:
-        sink.error(Msg.BAD_SEMIRING, decl.mul.span, problem=f"`{decl.mul.name}` does not distribute over "
-                   f"`{decl.add.name}`, so ({decl.add.name}, {decl.mul.name}) is not a semiring",
-                   hint="semirings here: (min, +), (max, +), (logsumexp, +), (+, *), (or, and), (max, *)")
+        sink.error(Msg.SEMIRING_NOT_DISTRIBUTIVE, decl.mul.span, add=decl.add.name, mul=decl.mul.name)
         return None
     if (add[0], mul[0]) == ("max", "mul"):  # over the non-negative numbers: 0 is the least
         add = (add[0], 0.0)
@@ -46,16 +42,13 @@ def semiring_table(decl: ast.SemiringDecl, sink: DiagnosticSink) -> SemiringTabl
                 shown = "inf" if u > 0 else "-inf"
             else:
                 shown = str(int(u)) if float(u).is_integer() else str(u)
-            sink.error(Msg.BAD_SEMIRING, lit.span, problem=f"the {what} of a semiring is the unit of its "
-                       f"{'addition' if what == 'zero' else 'multiplication'} `{op}`",
-                       hint=f"write {shown}")
+            sink.error(Msg.SEMIRING_ZERO if what == "zero" else Msg.SEMIRING_ONE, lit.span, op=op, unit=shown)
             return None
     param = None
     if decl.add_arg is not None:
         kinds = {b.name.name: b.kind.name for b in decl.binders}
         if add[0] != "logsumexp" or kinds.get(decl.add_arg.name) != "Float":
-            sink.error(Msg.BAD_SEMIRING, decl.add_arg.span, problem="only `logsumexp[beta]` takes a parameter, "
-                       "a `Float` binder of the semiring", hint="semiring Log(beta: Float) = (logsumexp[beta], +, -inf, 0)")
+            sink.error(Msg.SEMIRING_PARAMETER, decl.add_arg.span)
             return None
         param = decl.add_arg.name
     return decl.name.name, add[0], mul[0], decl.zero.value, decl.one.value, param
@@ -71,6 +64,9 @@ def semiring(ctx: DeclContext, name: ast.Ident) -> SemiringTable | None:
         add, mul, zero, one, param = builtins.SEMIRINGS[name.name]
         return name.name, add, mul, zero, one, param
     known = sorted(builtins.SEMIRINGS) + [n for n, v in ctx.globals.items() if isinstance(v, SemiringB)]
-    ctx.sink.error(Msg.UNKNOWN_NAME, name.span, name=name.name,
-                   hint=did_you_mean(name.name, known) or "the semirings are " + ", ".join(known))
+    close = closest(name.name, known)
+    if close:
+        ctx.sink.error(Msg.UNKNOWN_NAME_CLOSE, name.span, name=name.name, close=close)
+    else:
+        ctx.sink.error(Msg.UNKNOWN_SEMIRING, name.span, name=name.name, known=known)
     return None

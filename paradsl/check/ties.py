@@ -11,7 +11,7 @@ from collections import ChainMap
 from dataclasses import replace
 
 from .. import ir
-from ..diagnostics import Msg, Span
+from ..diagnostics import Msg, Part, Span
 from ..syntax import ast
 from ..types import TensorType
 from . import host, leaves, values
@@ -42,8 +42,7 @@ def tie(ctx: DeclContext, td: ast.TieDecl) -> None:
         vpath = values.field_path(td.value)
         other = leaves.resolve_path(ctx, vpath, td.value.span, for_tie=False) if vpath else None
         if vpath is None:
-            sink.error(Msg.TIE_TYPE, td.value.span, target=f"the use {target_text!r}", found="a value",
-                       expected="a use of a para", extra="; `tie a = b` ties every leaf of the use a to the same leaf of b")
+            sink.error(Msg.TIE_USE_TO_VALUE, td.value.span, target=target_text)
             return
         if other is None:
             return
@@ -52,16 +51,21 @@ def tie(ctx: DeclContext, td: ast.TieDecl) -> None:
         mine = {leaf.path[len(td.path):]: leaf for leaf in subtree if not leaf.tied}
         theirs = {leaf.path[len(prefix):]: leaf for leaf in (other_leaves or []) if not leaf.tied}
         if other_leaves is None or set(mine) != set(theirs):
-            desc = lambda ls: "(" + ", ".join(".".join(p) + " : " + str(ctx.u.zonk(l.type)) for p, l in ls.items()) + ")"
-            sink.error(Msg.TIE_TYPE, td.value.span, target=f"the use {target_text!r}",
-                       found=desc(theirs) if other_leaves is not None else f"the leaf {'.'.join(prefix)!r}",
-                       expected=desc(mine), extra="; a use is tied to a use of the same para with the same sizes")
+            def desc(ls):
+                return [Part.TYPED_LEAF.format(path=".".join(p), type=ctx.u.zonk(l.type)) for p, l in ls.items()]
+
+            if other_leaves is not None:
+                sink.error(Msg.TIE_USE_TO_USE, td.value.span, target=target_text, theirs=desc(theirs),
+                           mine=desc(mine))
+            else:
+                sink.error(Msg.TIE_USE_TO_LEAF, td.value.span, target=target_text, leaf=".".join(prefix),
+                           mine=desc(mine))
             return
         for rest, leaf in mine.items():
             t_other = theirs[rest].type
             if not ctx.u.unify(leaf.type, t_other):
-                sink.error(Msg.TIE_TYPE, td.value.span, target=".".join(leaf.path), found=str(ctx.u.zonk(t_other)),
-                           expected=str(ctx.u.zonk(leaf.type)), extra="")
+                sink.error(Msg.TIE_LEAF_TYPE, td.value.span, target=".".join(leaf.path), found=ctx.u.zonk(t_other),
+                           expected=ctx.u.zonk(leaf.type))
                 return
         for rest, leaf in mine.items():
             value = ir.LeafRef(prefix + rest, type=theirs[rest].type, span=td.value.span)
@@ -81,8 +85,8 @@ def tie(ctx: DeclContext, td: ast.TieDecl) -> None:
         return
     if not (isinstance(value.type, TensorType) and value.type.dtype == found.type.dtype
             and ctx.u.unify(value.type, found.type)):
-        sink.error(Msg.TIE_TYPE, td.value.span, target=target_text, found=bc.cx.show(value.type),
-                   expected=bc.cx.show(found.type), extra="")
+        sink.error(Msg.TIE_LEAF_TYPE, td.value.span, target=target_text, found=bc.cx.show(value.type),
+                   expected=bc.cx.show(found.type))
         return
     add_tie(ctx, [found.path], value, source, td.span)
 
@@ -90,7 +94,7 @@ def tie(ctx: DeclContext, td: ast.TieDecl) -> None:
 def add_tie(ctx: DeclContext, targets: list[tuple[str, ...]], value: ir.Term, source: str, span: Span) -> bool:
     for t in targets:
         if t in ctx.tie_spans:
-            ctx.sink.error(Msg.TIED_TWICE, span, target=".".join(t), first=str(ctx.tie_spans[t]))
+            ctx.sink.error(Msg.TIED_TWICE, span, target=".".join(t), first=ctx.tie_spans[t])
             return False
     for t in targets:
         ctx.tie_spans[t] = span
@@ -113,8 +117,8 @@ def order_ties(ctx: DeclContext) -> tuple[ir.Tie, ...] | None:
             return
         if state.get(i) == 1:
             cycle = stack[stack.index(i):] + [i]
-            path = " -> ".join(".".join(ties[j][0].targets[0]) for j in cycle)
-            ctx.sink.error(Msg.TIE_CYCLE, ties[max(cycle)][1], cycle=path)
+            path = [".".join(ties[j][0].targets[0]) for j in cycle]
+            ctx.sink.error(Msg.TIE_CYCLE_PATH, ties[max(cycle)][1], cycle=path)
             ok = False
             return
         state[i] = 1

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 
 from .. import ir
-from ..diagnostics import Msg, Span
+from ..diagnostics import Msg, Part, Span
 from ..syntax import ast
 from ..types import TensorType, TupleType
 from . import builtins, leaves, scope, ties, uses
 from .bindings import GlobalB, UseB
 from .body import BodyChecker
 from .context import DeclContext
-from .suggest import did_you_mean
+from .suggest import closest
 
 
 def via(ctx: DeclContext, bc: BodyChecker, e: ast.BinOp) -> ir.MapTerm | None:
@@ -24,8 +24,7 @@ def via(ctx: DeclContext, bc: BodyChecker, e: ast.BinOp) -> ir.MapTerm | None:
     if f is None:
         return None
     if not isinstance(f, ir.UseRef):
-        ctx.sink.error(Msg.NOT_A_REPARAM, base.span, problem="`via` reparameterises a para, and this is a composite map",
-                       hint="name the para on the left of `via`: `Dense(c) via Circulant(k)`")
+        ctx.sink.error(Msg.VIA_ON_COMPOSITE, base.span)
         return None
     b = ctx.use_bindings[f.name]
     if f.name not in ctx.pins:
@@ -56,9 +55,13 @@ def apply_via(ctx: DeclContext, b: UseB, reparams: list[ast.Expr], span: Span) -
             ok = (isinstance(p_type, TupleType) and len(p_type.items) == len(targets)
                   and all(ctx.u.unify(a, tt) for a, (_, tt) in zip(p_type.items, targets)))
         if not ok:
-            expected = ", ".join(f"{'.'.join(p[1:]) or p[0]} : {ctx.u.zonk(tt)}" for p, tt in targets)
-            ctx.sink.error(Msg.VIA_MISMATCH, r_expr.span, reparam=rb.sig.key.name, found=str(ctx.u.zonk(p_type)),
-                           callee=owner, expected=f"({expected})" if len(targets) != 1 else expected)
+            typed = [Part.TYPED_LEAF.format(path=".".join(p[1:]) or p[0], type=ctx.u.zonk(tt)) for p, tt in targets]
+            if len(targets) == 1:
+                ctx.sink.error(Msg.VIA_MISMATCH_ONE, r_expr.span, reparam=rb.sig.key.name,
+                               found=ctx.u.zonk(p_type), callee=owner, leaf=typed[0])
+            else:
+                ctx.sink.error(Msg.VIA_MISMATCH_MANY, r_expr.span, reparam=rb.sig.key.name,
+                               found=ctx.u.zonk(p_type), callee=owner, leaves=typed)
             return False
         rdecl = ctx.callees.loader.decl(rb.sig.key)
         names = [p.name for p in rdecl.body.params] if isinstance(rdecl.body, ast.Lambda) else ["q"]
@@ -102,16 +105,20 @@ def reparam_use(ctx: DeclContext, r: ast.Expr) -> UseB | None:
         name = call.func.name if call is not None and isinstance(call.func, ast.Name) else None
         if (name is not None and not isinstance(target, GlobalB) and name not in ctx.env
                 and not builtins.is_builtin_function(name)):
-            ctx.sink.error(Msg.UNKNOWN_NAME, call.func.span, name=name, hint=did_you_mean(name, list(ctx.globals)))
+            close = closest(name, list(ctx.globals))
+            if close:
+                ctx.sink.error(Msg.UNKNOWN_NAME_CLOSE, call.func.span, name=name, close=close)
+            else:
+                ctx.sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, call.func.span, name=name)
             return None
         if isinstance(target, GlobalB):
-            what = f"{name!r} is a para"
+            ctx.sink.error(Msg.VIA_PARA, r.span, name=name)
         elif name is not None and builtins.is_builtin_function(name):
-            what = f"{name!r} is a builtin function"
+            ctx.sink.error(Msg.VIA_BUILTIN, r.span, name=name)
+        elif name:
+            ctx.sink.error(Msg.VIA_NOT_REPARAM, r.span, name=name)
         else:
-            what = f"{name!r} is not a reparam" if name else "this is not a reparam"
-        ctx.sink.error(Msg.NOT_A_REPARAM, r.span, problem=f"{what}; the right of `via` is a 2-cell",
-                       hint="declare it `reparam R(...) : Q => P = q => ...`")
+            ctx.sink.error(Msg.VIA_EXPRESSION, r.span)
         return None
     return uses.new_anonymous_use(ctx, call)
 

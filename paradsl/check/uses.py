@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 from .. import ir
-from ..diagnostics import DiagnosticSink, Msg, Span
+from ..diagnostics import DiagnosticSink, Msg, Part, Span
 from ..syntax import ast
 from ..types import IndexSetAxis, Kind, MapType, MetaAxis, Poly, Unifier
 from ..types.unify import substitute_type
@@ -17,7 +17,7 @@ from . import arguments, builtins
 from .bindings import CallSite, GlobalB, IndexSetB, UseB
 from .context import DeclContext
 from .signatures import Signature
-from .suggest import did_you_mean
+from .suggest import closest
 
 
 #: Which callee index-set kinds may be given which caller axes without breaking symmetry.
@@ -35,25 +35,30 @@ def make_use(ctx: DeclContext, name: str, call: ast.Expr, anonymous: bool, span:
     if isinstance(call, ast.Name):
         call = ast.Call(call.span, call, ())
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
-        sink.error(Msg.NOT_A_PARA, call.span, name=arguments.text(call))
+        if isinstance(call, (ast.Name, ast.Number)):
+            sink.error(Msg.NOT_A_PARA, call.span, name=arguments.text(call))
+        else:
+            sink.error(Msg.NOT_A_PARA_EXPRESSION, call.span)
         return None
     target = ctx.globals.get(call.func.name)
     if not isinstance(target, GlobalB):
         if call.func.name in ctx.env or builtins.is_builtin_function(call.func.name):
             sink.error(Msg.NOT_A_PARA, call.func.span, name=call.func.name)
         else:
-            sink.error(Msg.UNKNOWN_NAME, call.func.span, name=call.func.name,
-                       hint=did_you_mean(call.func.name, list(ctx.globals)))
+            close = closest(call.func.name, list(ctx.globals))
+            if close:
+                sink.error(Msg.UNKNOWN_NAME_CLOSE, call.func.span, name=call.func.name, close=close)
+            else:
+                sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, call.func.span, name=call.func.name)
         return None
     callee = target.sig
     # Index sets may be given by name after the hyperparameters: `Dense(c)`.
     given = [a for a in call.args if isinstance(a, ast.Name) and isinstance(ctx.env.get(a.name), IndexSetB)]
     if given and callee.index_sets:
         if len(given) > len(callee.index_sets):
-            sink.error(Msg.ARITY, given[len(callee.index_sets)].span, what=f"the index sets of {callee.key.name!r}",
-                       expected=str(len(callee.index_sets)), s="" if len(callee.index_sets) == 1 else "s",
-                       given=len(given), hint=f"{callee.key.name} is polymorphic over "
-                       + ", ".join(f"({n} : {k.value})" for n, k in callee.index_sets))
+            binders = [Part.INDEX_SET_BINDER.format(name=n, kind=k.value) for n, k in callee.index_sets]
+            sink.error(Msg.ARITY_INDEX_SETS, given[len(callee.index_sets)].span, name=callee.key.name,
+                       expected=len(callee.index_sets), given=len(given), binders=binders)
             return None
         ctx.explicit[name] = {n: ctx.env[a.name].axis for (n, _), a in zip(callee.index_sets, given)}
         call = ast.Call(call.span, call.func, tuple(a for a in call.args if not any(a is g for g in given)))

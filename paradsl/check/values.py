@@ -6,13 +6,13 @@ from collections import ChainMap
 from typing import TYPE_CHECKING
 
 from .. import ir
-from ..diagnostics import Msg
+from ..diagnostics import Message, Msg
 from ..syntax import ast
 from ..types import BOOL, INDEX, SCALAR, TensorType, TupleType, Type
 from . import builtins
 from .bindings import Binding, ErrorB, GlobalB, HyperB, IndexSetB, InputB, LocalB, MapB, ParamB, UseB
 from .context import BodyContext, label
-from .suggest import did_you_mean
+from .suggest import closest
 
 if TYPE_CHECKING:
     from .body import BodyChecker
@@ -25,15 +25,14 @@ class ValueChecker:
         self.cx = cx
         self.bc = bc
 
-    def whole(self, e: ast.Expr, what: str, expect: Type | None = None) -> ir.Term | None:
-        """A value that must not be indexed (a whole tensor or tuple)."""
+    def whole(self, e: ast.Expr, msg: Message, expect: Type | None = None, **values: object) -> ir.Term | None:
+        """A value that must not be indexed (a whole tensor or tuple); `msg` says where it is needed."""
         t = self.bc.value(e, expect)
         if t is None:
             return None
         if t.labels:
-            names = ", ".join(repr(self.cx.indices[n].source) for n, _ in t.labels)
-            self.cx.sink.error(Msg.INDEXED_WHERE_WHOLE, e.span, what=what, indices=names,
-                               vars=" ".join(self.cx.indices[n].source for n, _ in t.labels))
+            names = [self.cx.indices[n].source for n, _ in t.labels]
+            self.cx.sink.error(msg, e.span, indices=names, vars=names, **values)
             return None
         return t
 
@@ -52,8 +51,7 @@ class ValueChecker:
         return ir.Lit(e.value, type=BOOL)
 
     def visit_String(self, e: ast.String) -> ir.Term | None:
-        self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a tensor", found="a string",
-                           hint="strings only appear as the specification of `einsum`")
+        self.cx.sink.error(Msg.STRING_AS_VALUE, e.span)
         return None
 
     def visit_Unit(self, e: ast.Unit) -> ir.Term:
@@ -61,19 +59,17 @@ class ValueChecker:
 
     def visit_TupleExpr(self, e: ast.TupleExpr, expect: Type | None = None) -> ir.Term | None:
         expects = expect.items if isinstance(expect, TupleType) and len(expect.items) == len(e.items) else [None] * len(e.items)
-        items = [self.whole(i, "a tuple component", x) for i, x in zip(e.items, expects)]
+        items = [self.whole(i, Msg.TUPLE_COMPONENT_INDEXED, x) for i, x in zip(e.items, expects)]
         if any(i is None for i in items):
             return None
         return ir.TupleT(tuple(items), type=TupleType(tuple(i.type for i in items)))
 
     def visit_FoldExpr(self, e: ast.FoldExpr) -> ir.Term | None:
-        self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found=f"the map `{e.scheme} ...`",
-                           hint=f"apply it, `({e.scheme} ... over ...)(x)`, or compose it with `>>`")
+        self.cx.sink.error(Msg.SCHEME_AS_VALUE, e.span, scheme=e.scheme)
         return None
 
     def visit_Lambda(self, e: ast.Lambda) -> ir.Term | None:
-        self.cx.sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found="a lambda",
-                           hint="apply it, `(x => ...)(v)`, or compose it with `>>`")
+        self.cx.sink.error(Msg.LAMBDA_AS_VALUE, e.span)
         return None
 
     def visit_Field(self, e: ast.Field) -> ir.Term | None:
@@ -84,35 +80,32 @@ class ValueChecker:
                 t = self.cx.host.leaf(path, e.span)
                 return None if t is None else ir.LeafRef(tuple(i.name for i in path), type=t, span=e.span)
         if not isinstance(e.base, ast.Name):
-            sink.error(Msg.TYPE_MISMATCH, e.base.span, expected="a use of a para", found="a value",
-                       hint="only a use of a para has fields")
+            sink.error(Msg.VALUE_HAS_NO_FIELDS, e.base.span)
             return None
         base = e.base.name
         b = self.cx.lookup(base)
         if isinstance(b, ErrorB):
             return None
         if isinstance(b, UseB):
-            sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value",
-                       found=f"the parameter {e.name.name!r} of the use {base!r}",
-                       hint=f"a use's parameters are not read in a body; call the use, `{base}(x)`, "
-                            f"or compute a leaf from it with `tie`")
+            sink.error(Msg.USE_PARAM_AS_VALUE, e.span, param=e.name.name, use=base)
             return None
         if isinstance(b, InputB):
             return self.cx.reads_input(e.base)
+        field = e.name.name
         if isinstance(b, (LocalB, ParamB)):
-            kind = f"a value of type {self.describe_value(base)}"
+            sink.error(Msg.FIELD_OF_TYPED_VALUE, e.span, name=base, type=self.describe_value(base), field=field)
         elif isinstance(b, HyperB):
-            kind = f"a {b.kind} hyperparameter"
+            sink.error(Msg.FIELD_OF_HYPER, e.span, name=base, kind=b.kind, field=field)
         elif isinstance(b, IndexSetB):
-            kind = "an index set"
+            sink.error(Msg.FIELD_OF_INDEX_SET, e.span, name=base, field=field)
         elif isinstance(b, GlobalB):
-            kind = "a para; name a use of it in `uses` first"
+            sink.error(Msg.FIELD_OF_PARA, e.span, name=base, field=field)
         elif isinstance(b, MapB):
-            kind = "a map"
+            sink.error(Msg.FIELD_OF_MAP, e.span, name=base, field=field)
+        elif self.cx.find_index(base):
+            sink.error(Msg.FIELD_OF_INDEX, e.span, name=base, field=field)
         else:
-            kind = "an index" if self.cx.find_index(base) else "not defined"
-        sink.error(Msg.FIELD_OF_NON_USE, e.span, name=base, kind=kind,
-                   hint=f"{base!r} has no field {e.name.name!r}")
+            sink.error(Msg.FIELD_OF_UNDEFINED, e.span, name=base, field=field)
         return None
 
     def visit_Name(self, e: ast.Name) -> ir.Term | None:
@@ -136,28 +129,30 @@ class ValueChecker:
         if isinstance(b, IndexSetB):
             return ir.SizeOf(b.axis, type=INDEX)
         if isinstance(b, (UseB, MapB, GlobalB)):
-            sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found=f"the map {name!r}",
-                       hint=f"apply it to an argument: `{name}(x)`")
+            sink.error(Msg.MAP_AS_VALUE, e.span, name=name)
             return None
         if name in builtins.CONSTANTS:
             return ir.Lit(builtins.CONSTANTS[name], type=SCALAR)
         if builtins.is_builtin_function(name):
-            sink.error(Msg.TYPE_MISMATCH, e.span, expected="a value", found=f"the builtin function {name!r}",
-                       hint=f"call it: `{name}(x)`")
+            sink.error(Msg.BUILTIN_AS_VALUE, e.span, name=name)
             return None
         if len(name) <= 2 and self.cx.frames:
             # A short unknown name in a value position is a free index variable, as in
             # `if a == b then ...`; its range must come from the result type.
             info = self.cx.implicit_index(name, e.span)
             return ir.IndexValue(info.unique, type=INDEX, labels=(label(info),), span=e.span)
-        sink.error(Msg.UNKNOWN_NAME, e.span, name=name, hint=did_you_mean(name, self.cx.names()))
+        close = closest(name, self.cx.names())
+        if close:
+            sink.error(Msg.UNKNOWN_NAME_CLOSE, e.span, name=name, close=close)
+        else:
+            sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, e.span, name=name)
         return None
 
     def visit_If(self, e: ast.If) -> ir.Term | None:
         c, a, b = self.bc.value(e.cond), self.bc.value(e.then), self.bc.value(e.other)
         if c is None or a is None or b is None:
             return None
-        if not self.bc.operators.is_dtype(c, "bool", e.cond.span, "the condition of `if`"):
+        if not self.bc.operators.is_dtype(c, "bool", e.cond.span, Msg.IF_CONDITION_NOT_BOOL):
             return None
         ops = self.bc.operators
         return ops.elementwise("where", [c, a, b], [e.cond.span, e.then.span, e.other.span], e.span,

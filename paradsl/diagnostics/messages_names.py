@@ -64,12 +64,3 @@ class NamesMsg:
     UNKNOWN_FIELD_NO_OWN = Message(E0109, _FIELD, "{owner!r} has no parameters or uses")
     UNKNOWN_USE_FIELD = Message(E0109, _FIELD, "it has {options:comma}")
     UNKNOWN_FIELD_NO_PARAMS = Message(E0109, _FIELD, "{owner!r} has no parameters")
-
-    # ---- Filled with phrases the caller composes; each goes once no call uses it.
-    UNKNOWN_NAME = Message(E0101, _UNKNOWN_NAME, "{hint}")
-    RECURSIVE_PARA = Message(
-        E0106, "{name!r} uses itself through {path}",
-        "a para's parameter space would be infinite; recursion is written as a fold (section 5)",
-    )
-    UNKNOWN_INITIALIZER = Message(E0107, _INIT, "known initialisers: {known}")
-    UNKNOWN_FIELD = Message(E0109, _FIELD, "{hint}")

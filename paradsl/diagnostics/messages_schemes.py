@@ -142,11 +142,3 @@ class SchemesMsg:
         E0601, "`{op}[{semiring}]`: a contraction in a semiring is written `sum[S]`, its addition the semiring's",
         "write `sum[{semiring}] ...`",
     )
-
-    # ---- Filled with phrases the caller composes; each goes once no call uses it.
-    MISSING_CASE = Message(E0501, _MISSING_CASE, "{hint}")
-    UNKNOWN_CASE = Message(E0502, "{problem}", "{hint}")
-    WRONG_SCHEME = Message(E0503, "{problem}", "{hint}")
-    UNFOLD_LENGTH = Message(E0504, "`unfold` over {what} has no length known when the model runs", _UNFOLD_HINT)
-    BAD_FUNCTOR = Message(E0506, "{problem}", "{hint}")
-    BAD_SEMIRING = Message(E0601, "{problem}", "{hint}")

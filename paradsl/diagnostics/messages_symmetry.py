@@ -107,9 +107,3 @@ class SymmetryMsg:
     )
     FOLD_ON_SET_RUNNING = Message(E0309, _FOLD + "its running products depend on the order of the elements", _FOLD_HINT)
     FOLD_ON_SET_IN_ORDER = Message(E0309, _FOLD + "{fold_kind:article} reads its elements in order", _FOLD_HINT)
-
-    # ---- Filled with phrases the caller composes; each goes once no call uses it.
-    RUNTIME_SIZED_PARAM = Message(
-        E0301, "parameter {name}" + _RUNTIME, "a weight over {index!r} cannot be allocated, and {breaks}; {fix}"
-    )
-    FOLD_ON_SET = Message(E0309, _FOLD + "{why}", "{hint}")

@@ -78,15 +78,3 @@ class TiesMsg:
     )
     LEAF_NOT_GIVEN = Message(E0409, _NOT_GIVEN, _REPARAMETERISE)
     NAMED_LEAF_NOT_GIVEN = Message(E0409, _NOT_GIVEN, _REPARAMETERISE + ", or tie it, `tie {target} = ...`")
-
-    # ---- Filled with phrases the caller composes; each goes once no call uses it.
-    TIE_TYPE = Message(E0401, _TIE, _TIE_HINT + "{extra}")
-    TIE_CYCLE = Message(
-        E0404, "the ties form a cycle: {cycle}",
-        "a tied leaf is computed from free parameters; leave one leaf of the cycle free",
-    )
-    NOT_A_FREE_LEAF = Message(E0405, _FREE_LEAF, "{hint}")
-    NOT_PARAMETER_ONLY = Message(E0406, "{problem}", _PARAMETER_ONLY)
-    VIA_MISMATCH = Message(E0407, _VIA + "{expected}", _VIA_HINT)
-    NOT_A_REPARAM = Message(E0408, "{problem}", "{hint}")
-    ABSTRACT_LEAF_NOT_GIVEN = Message(E0409, _NOT_GIVEN, "{fix}")

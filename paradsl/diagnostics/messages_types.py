@@ -173,17 +173,3 @@ class TypesMsg:
         E0209, "the result's index {index!r} ranges over {found}, but the declaration says {expected}",
         "each free index becomes the result axis of its index set",
     )
-
-    # ---- Filled with phrases the caller composes; each goes once no call uses it.
-    TYPE_MISMATCH = Message(E0201, _EXPECTED, "{hint}")
-    ARITY = Message(E0203, "{what} takes {expected} argument{s}, given {given}", "{hint}")
-    COMPOSE_MISMATCH = Message(
-        E0204, "composition does not meet: the left side {left_does} {left}, the right side takes {right}",
-        "{hint}",
-    )
-    NOT_A_MAP = Message(E0205, _NOT_A_MAP, "{hint}")
-    SUBSCRIPT_ARITY = Message(
-        E0206, "{name} has {rank} ax{es}, but {given} ind{ices} given",
-        "write one index per axis of {type}",
-    )
-    RESULT_MISMATCH = Message(E0209, "{what} {found}, but the declaration says {expected}", "{hint}")

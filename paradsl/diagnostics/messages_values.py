@@ -134,24 +134,3 @@ class ValuesMsg:
         E0223, "the index set {name!r} does not occur in the input type, so its size is unknown at run time",
         "index sets are sized by the input; use a fixed `Nat` size for an axis the input does not give",
     )
-
-    # ---- Filled with phrases the caller composes; each goes once no call uses it.
-    MIXED_INDEXING = Message(
-        E0210, "cannot combine an indexed value with the whole tensor {found}",
-        "subscript the tensor too, e.g. `{example}`",
-    )
-    MATMUL_MISMATCH = Message(E0211, _MATMUL + "{problem}", "{hint}")
-    DTYPE_MISMATCH = Message(E0212, "{what} needs {expected}, found {found}", "{hint}")
-    EINSUM_SPEC = Message(E0213, _EINSUM + "{problem}", "{hint}")
-    HYPER_ARGUMENT = Message(E0214, _HYPER + "{found}", "{hint}")
-    UNKNOWN_KEYWORD = Message(E0215, "{callee} has no argument named {name!r}", "{hint}")
-    PATTERN_MISMATCH = Message(
-        E0216, "the pattern binds {given} name{s}, but the value is {type}", _PATTERN_HINT,
-    )
-    INDEXED_WHERE_WHOLE = Message(
-        E0217, "{what} needs a whole tensor, but this value is indexed by {indices}",
-        "bind the indices with `for {vars}. ...`, or reduce them with `sum {vars}. ...`",
-    )
-    NOT_A_TUPLE = Message(E0218, "{what} needs a tuple, found {found}", "{hint}")
-    FIELD_OF_NON_USE = Message(E0219, _FIELD + "{kind}", "{hint}")
-    BAD_INDEX = Message(E0221, "{problem}", "{hint}")

@@ -40,7 +40,6 @@ class DiagnosticSink:
         self.report(Severity.WARNING, msg, span, notes=notes, **values)
 
     def report(self, severity: Severity, msg: Message, span: Span, *, notes=(), **values) -> None:
-        values.setdefault("hint", "")
         text, hint = msg.format(**values)
         self.diagnostics.append(Diagnostic(msg.code, severity, span, text, hint or None, tuple(notes)))
 
