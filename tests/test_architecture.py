@@ -48,7 +48,6 @@ LONG_CLASSES = {
 DRIVER_PRIVATES: dict[str, str] = {}
 #: Classes whose methods assign attributes of `self` outside `__init__`/`__post_init__` today.
 SELF_MUTATION = {
-    "paradsl/analysis/cost.py::_Walker": "the walk swaps its context and naming on self",
     "paradsl/lower/lower.py::_ParaLowering": "statements, names and environment are swapped on self per function",
 }
 
