@@ -251,6 +251,7 @@ class _Declarations(_Nodes):
 
     def pat_tuple(self, meta, c):
         return ast.Pattern(self._span(meta), None, tuple(c))
+
     def tie_clause(self, meta, c):
         return ("tie", list(c))
 
