@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import _resources
-from .diagnostics import DiagnosticSink, Msg, Span
+from .diagnostics import DiagnosticSink, Msg
 from .syntax import ast, parse
 
 

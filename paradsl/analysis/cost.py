@@ -19,7 +19,7 @@ A tensor whose size grows with a runtime index set to a degree at or above a thr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import api, ir
@@ -133,7 +133,7 @@ def report(program: ir.Program, name: str) -> CostReport:
     pr = params_report(program, name)
     r = CostReport(name, root.signature(), pr.Q, pr.P, {n for n, _ in root.index_sets})
     walker = _Walker(program, r)
-    walker.para(walker.tree.root(name))
+    walker.para(_Here(walker.tree.root(name)))
     return r
 
 
@@ -142,83 +142,89 @@ def cost(path: str | Path, name: str) -> CostReport:
     return report(api.check_file(path, also=(name,)), name)
 
 
-class _Walker:
-    """Goes through a para's body, and into each use where the body refers to it (once per
-    reference, scaled by the steps of a fold or `map` around it)."""
+@dataclass(frozen=True)
+class _Here:
+    """Where the walk is: the use it is inside, and the `let` (or result) being computed,
+    which names the FLOPs found there. A callee inherits the name of the term that uses it."""
 
-    def __init__(self, program: ir.Program, out: CostReport):
-        self.tree = ir.UseTree(program)
-        self.out = out
-
-    def para(self, at: ir.Reached) -> None:
-        saved, self.at = getattr(self, "at", None), at
-        try:
-            d = at.para
-            if d.body is not None:
-                self.map_(d.body)
-            for case in d.cases:
-                self.map_(case.body)
-            for tie in d.ties:
-                self.term(tie.value, "(tie " + ".".join(tie.targets[0]) + ")")
-        finally:
-            self.at = saved
+    at: ir.Reached
+    naming: str | None = None
 
     @property
     def prefix(self) -> str:
         return "".join(n + "." for n in self.at.path)
 
-    # ------------------------------------------------------------------ sizes
     def axis(self, a) -> Poly:
         return self.at.size(a)
 
-    def elements(self, t: Type, labels: ir.Labels = ()) -> Poly:
+
+class _Walker:
+    """Goes through a para's body, and into each use where the body refers to it (once per
+    reference, scaled by the steps of a fold or `map` around it). Where it is travels down
+    as a `_Here`; only the report it fills is kept on the walker."""
+
+    def __init__(self, program: ir.Program, out: CostReport):
+        self.tree = ir.UseTree(program)
+        self.out = out
+
+    def para(self, here: _Here) -> None:
+        d = here.at.para
+        if d.body is not None:
+            self.map_(here, d.body)
+        for case in d.cases:
+            self.map_(here, case.body)
+        for tie in d.ties:
+            self.term(here, tie.value, "(tie " + ".".join(tie.targets[0]) + ")")
+
+    # ------------------------------------------------------------------ sizes
+    def elements(self, here: _Here, t: Type, labels: ir.Labels = ()) -> Poly:
         out = Poly.const(1)
         for _, a in labels:
-            out = out * self.axis(a)
+            out = out * here.axis(a)
         if isinstance(t, TensorType):
             for a in t.axes:
-                out = out * self.axis(a)
+                out = out * here.axis(a)
             return out
         if isinstance(t, TupleType):
-            return poly_sum(self.elements(i) * out for i in t.items)
+            return poly_sum(self.elements(here, i) * out for i in t.items)
         return Poly.const(0)
 
-    def shown(self, t: Type, labels: ir.Labels = ()) -> str:
+    def shown(self, here: _Here, t: Type, labels: ir.Labels = ()) -> str:
         def ax(a) -> str:
-            return pretty(self.axis(a))
+            return pretty(here.axis(a))
 
         if isinstance(t, TensorType):
             return "[" + ", ".join([ax(a) for _, a in labels] + [ax(a) for a in t.axes]) + "]"
-        return "(" + ", ".join(self.shown(i) for i in t.items) + ")" if isinstance(t, TupleType) else str(t)
+        return "(" + ", ".join(self.shown(here, i) for i in t.items) + ")" if isinstance(t, TupleType) else str(t)
 
-    def record(self, name: str, t: Type, labels: ir.Labels = ()) -> None:
+    def record(self, here: _Here, name: str, t: Type, labels: ir.Labels = ()) -> None:
         if not isinstance(t, (TensorType, TupleType)):
             return
         dtype = t.dtype if isinstance(t, TensorType) else "f32"
-        self.out.activations.append(Activation(self.prefix + name, self.shown(t, labels), self.elements(t, labels),
-                                               BYTES.get(dtype, 4)))
+        self.out.activations.append(Activation(here.prefix + name, self.shown(here, t, labels),
+                                               self.elements(here, t, labels), BYTES.get(dtype, 4)))
 
-    def flops(self, what: str, f: Poly) -> None:
-        self.out.contractions.append(Contraction(self.prefix + (self.naming or "(result)"), what, f))
+    def flops(self, here: _Here, what: str, f: Poly) -> None:
+        self.out.contractions.append(Contraction(here.prefix + (here.naming or "(result)"), what, f))
 
     # ------------------------------------------------------------------ maps
-    def map_(self, m: ir.MapTerm) -> None:
+    def map_(self, here: _Here, m: ir.MapTerm) -> None:
         if isinstance(m, ir.LambdaT):
-            self.term(m.body, "(result)")
+            self.term(here, m.body, "(result)")
         elif isinstance(m, ir.Compose):
-            self.map_(m.first)
-            self.map_(m.second)
+            self.map_(here, m.first)
+            self.map_(here, m.second)
         elif isinstance(m, (ir.Parallel, ir.Fanout)):
-            self.map_(m.left)
-            self.map_(m.right)
+            self.map_(here, m.left)
+            self.map_(here, m.right)
         elif isinstance(m, ir.UseRef):
-            self.use(m.name, m.index_sets)
+            self.use(here, m.name, m.index_sets)
         elif isinstance(m, ir.Fold):
-            self.fold(m)
+            self.fold(here, m)
         elif isinstance(m, ir.MapOver):
-            steps = self.axis(m.axis)
+            steps = here.axis(m.axis)
             before_c, before_a = len(self.out.contractions), len(self.out.activations)
-            self.map_(m.fn)
+            self.map_(here, m.fn)
             for i in range(before_c, len(self.out.contractions)):
                 c = self.out.contractions[i]
                 self.out.contractions[i] = Contraction(c.path, c.what + f", x {pretty(steps)} elements", c.flops * steps)
@@ -226,90 +232,84 @@ class _Walker:
                 a = self.out.activations[i]
                 self.out.activations[i] = Activation(a.path, f"{pretty(steps)} x {a.type}", a.elements * steps, a.bytes_per)
 
-    def use(self, name: str, index_sets) -> None:
-        callee = self.tree.enter(self.at, name, index_sets)
+    def use(self, here: _Here, name: str, index_sets) -> None:
+        callee = self.tree.enter(here.at, name, index_sets)
         if callee is not None:
-            self.para(callee)
+            self.para(replace(here, at=callee))
 
-    def fold(self, m: ir.Fold) -> None:
-        steps = self.axis(m.axis)
+    def fold(self, here: _Here, m: ir.Fold) -> None:
+        steps = here.axis(m.axis)
         before = len(self.out.contractions)
-        self.use(m.use, m.index_sets)
+        self.use(here, m.use, m.index_sets)
         for i in range(before, len(self.out.contractions)):
             c = self.out.contractions[i]
             self.out.contractions[i] = Contraction(c.path, c.what + f", x {pretty(steps)} steps", c.flops * steps)
 
     # ------------------------------------------------------------------ terms
-    naming: str | None = None  # the `let` (or result) being computed, for the FLOPs' paths
+    def term(self, here: _Here, t: ir.Term, name: str | None = None) -> None:
+        """Walk a term; `name`, when given, is the `let` (or result) it computes, and names
+        the FLOPs within it."""
+        self._term(here if name is None else replace(here, naming=name), t, name)
 
-    def term(self, t: ir.Term, name: str | None = None) -> None:
-        if name is not None:
-            saved, self.naming = self.naming, name
-            try:
-                self._term(t, name)
-            finally:
-                self.naming = saved
-        else:
-            self._term(t, None)
-
-    def _term(self, t: ir.Term, name: str | None) -> None:
+    def _term(self, here: _Here, t: ir.Term, name: str | None) -> None:
         if isinstance(t, ir.Let):
-            self.term(t.value, t.name)
-            self.term(t.body, name)
+            self.term(here, t.value, t.name)
+            self.term(here, t.body, name)
             return
         if isinstance(t, ir.For):
-            self.term(t.body)
-            self.record(name or "(for)", t.type, t.labels)
+            self.term(here, t.body)
+            self.record(here, name or "(for)", t.type, t.labels)
             return
         if isinstance(t, ir.Reduce):
             factors = ir.factors(t.body)
             for f in factors:
-                self.term(f)
+                self.term(here, f)
             if t.op == "sum" and (len(factors) > 1 or t.semiring is not None):
                 labels = dict(t.body.labels)
                 size = Poly.const(len(factors))
                 for a in labels.values():
-                    size = size * self.axis(a)
+                    size = size * here.axis(a)
                 semiring = f" in {t.semiring.name}" if t.semiring is not None else ""
-                self.flops(f"sum of {len(factors)} factors over " + ", ".join(ir.source_name(n) for n in labels) + semiring, size)
+                self.flops(here, f"sum of {len(factors)} factors over " + ", ".join(ir.source_name(n) for n in labels)
+                           + semiring, size)
             if name is not None:
-                self.record(name, t.type, t.labels)
+                self.record(here, name, t.type, t.labels)
             return
         if isinstance(t, ir.MatMul):
-            self.term(t.left)
-            self.term(t.right)
+            self.term(here, t.left)
+            self.term(here, t.right)
             lt, rt = t.left.type, t.right.type
             size = Poly.const(2)
             for a in lt.axes:
-                size = size * self.axis(a)
+                size = size * here.axis(a)
             for a in rt.axes[1:]:
-                size = size * self.axis(a)
-            self.flops("matrix product", size)
-            self.record(name or "(@)", t.type, t.labels)
+                size = size * here.axis(a)
+            self.flops(here, "matrix product", size)
+            self.record(here, name or "(@)", t.type, t.labels)
             return
         if isinstance(t, ir.Einsum):
             for a in t.args:
-                self.term(a)
+                self.term(here, a)
             letters: dict[str, object] = {}
             for part, arg in zip(t.spec.split("->")[0].split(","), t.args):
                 for ch, a in zip(part, arg.type.axes):
                     letters.setdefault(ch, a)
             size = Poly.const(len(t.args))
             for a in letters.values():
-                size = size * self.axis(a)
-            self.flops(f"einsum {t.spec}", size)
-            self.record(name or "(einsum)", t.type, t.labels)
+                size = size * here.axis(a)
+            self.flops(here, f"einsum {t.spec}", size)
+            self.record(here, name or "(einsum)", t.type, t.labels)
             return
         if isinstance(t, ir.Apply):
-            self.term(t.arg)
-            self.map_(t.fn)
+            self.term(here, t.arg)
+            self.map_(here, t.fn)
             if name is not None:
-                self.record(name, t.type, t.labels)
+                self.record(here, name, t.type, t.labels)
             return
         for child in _children(t):
-            self.term(child)
+            self.term(here, child)
         if name is not None and not isinstance(t, (ir.Var, ir.ParamRef, ir.LeafRef, ir.Lit, ir.HyperRef, ir.SizeOf)):
-            self.record(name, t.type, t.labels)
+            self.record(here, name, t.type, t.labels)
 
 
 def _children(t: ir.Term) -> list[ir.Term]:

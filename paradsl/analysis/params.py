@@ -80,9 +80,9 @@ class ParamReport:
                                           for i, (c, w) in enumerate(zip(row, widths))).rstrip())
         p, q = self.P, self.Q
         lines.append(f"  |P| = {p}" + (f" = {p.evaluate(sizes)}" if known and not p.is_const else "")
-                     + f"  (before ties)")
+                     + "  (before ties)")
         lines.append(f"  |Q| = {q}" + (f" = {q.evaluate(sizes)}" if known and not q.is_const else "")
-                     + f"  (free, stored in the module)")
+                     + "  (free, stored in the module)")
         if not known:
             missing = [v for v in self.variables() if v not in sizes]
             lines.append("  give " + ", ".join(f"{v}=..." for v in missing) + " for numbers")

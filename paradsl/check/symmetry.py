@@ -25,6 +25,7 @@ exist only as leaves a 2-cell gives, and the 2-cell's own body passes this check
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import ir
@@ -52,6 +53,9 @@ class _Reported:
 
 DONE = _Reported()
 
+#: What each variable in scope stands for: a position, or None for anything else.
+Env = Mapping[str, Pos | None]
+
 
 def _guarded(axis) -> bool:
     return isinstance(axis, IndexSetAxis) and axis.kind in (Kind.SET, Kind.CYC)
@@ -62,18 +66,20 @@ def check_symmetry(d: ir.ParaDef, sink: DiagnosticSink) -> bool:
     before = sink.error_count
     s = _Symmetry(sink)
     if d.body is not None:
-        s.map_(d.body)
+        s.map_(d.body, {})
     for case in d.cases:
-        s.map_(case.body)
+        s.map_(case.body, {})
     for tie in d.ties:
-        s.consume(s.term(tie.value))
+        s.consume(s.term(tie.value, {}))
     return sink.error_count == before
 
 
 class _Symmetry:
+    """The abstract interpretation of a para's terms; the scope is passed down with each
+    term, so that a binder's positions are seen exactly within its body."""
+
     def __init__(self, sink: DiagnosticSink):
         self.sink = sink
-        self.env: dict[str, Pos | None] = {}
 
     # ------------------------------------------------------------------ reports
     def consume(self, p, span: Span | None = None) -> None:
@@ -101,74 +107,62 @@ class _Symmetry:
         return DONE
 
     # ------------------------------------------------------------------ maps
-    def map_(self, m: ir.MapTerm) -> None:
+    def map_(self, m: ir.MapTerm, env: Env) -> None:
         if isinstance(m, ir.LambdaT):
-            saved = dict(self.env)
-            for p in m.params:
-                self.env[p] = None
-            self.consume(self.term(m.body))
-            self.env = saved
+            self.consume(self.term(m.body, {**env, **dict.fromkeys(m.params)}))
         elif isinstance(m, ir.Compose):
-            self.map_(m.first)
-            self.map_(m.second)
+            self.map_(m.first, env)
+            self.map_(m.second, env)
         elif isinstance(m, (ir.Parallel, ir.Fanout)):
-            self.map_(m.left)
-            self.map_(m.right)
+            self.map_(m.left, env)
+            self.map_(m.right, env)
         elif isinstance(m, ir.MapOver):
-            self.map_(m.fn)
+            self.map_(m.fn, env)
 
     # ------------------------------------------------------------------ terms
-    def term(self, t: ir.Term) -> Pos | None:
+    def term(self, t: ir.Term, env: Env) -> Pos | None:
         method = getattr(self, "_t_" + type(t).__name__, None)
         if method is not None:
-            return method(t)
+            return method(t, env)
         return None  # leaves: Lit, ParamRef, LeafRef, HyperRef, SizeOf
 
-    def _t_IndexValue(self, t: ir.IndexValue) -> Pos | None:
+    def _t_IndexValue(self, t: ir.IndexValue, env: Env) -> Pos | None:
         (_, axis), = t.labels
         if not _guarded(axis):
             return None
         return Pos(axis, 1, False, ir.source_name(t.name), t.span, True)
 
-    def _t_Var(self, t: ir.Var) -> Pos | None:
-        return self.env.get(t.name)
+    def _t_Var(self, t: ir.Var, env: Env) -> Pos | None:
+        return env.get(t.name)
 
-    def _t_Let(self, t: ir.Let) -> Pos | None:
-        v = self.term(t.value)
-        saved = self.env.get(t.name, None), t.name in self.env
-        self.env[t.name] = v
-        out = self.term(t.body)
-        if saved[1]:
-            self.env[t.name] = saved[0]
-        else:
-            del self.env[t.name]
-        return out
+    def _t_Let(self, t: ir.Let, env: Env) -> Pos | None:
+        return self.term(t.body, {**env, t.name: self.term(t.value, env)})
 
-    def _t_TupleT(self, t: ir.TupleT) -> None:
+    def _t_TupleT(self, t: ir.TupleT, env: Env) -> None:
         for i in t.items:
-            self.consume(self.term(i))
+            self.consume(self.term(i, env))
 
-    def _t_MatMul(self, t: ir.MatMul) -> None:
-        self.consume(self.term(t.left))
-        self.consume(self.term(t.right))
+    def _t_MatMul(self, t: ir.MatMul, env: Env) -> None:
+        self.consume(self.term(t.left, env))
+        self.consume(self.term(t.right, env))
 
-    def _t_Einsum(self, t: ir.Einsum) -> None:
+    def _t_Einsum(self, t: ir.Einsum, env: Env) -> None:
         for a in t.args:
-            self.consume(self.term(a))
+            self.consume(self.term(a, env))
 
-    def _t_Apply(self, t: ir.Apply) -> None:
-        self.consume(self.term(t.arg))
-        self.map_(t.fn)
+    def _t_Apply(self, t: ir.Apply, env: Env) -> None:
+        self.consume(self.term(t.arg, env))
+        self.map_(t.fn, env)
 
-    def _t_Reduce(self, t: ir.Reduce) -> None:
-        self.consume(self.term(t.body))  # every reduction is commutative: sum, max, min, mean, prod
+    def _t_Reduce(self, t: ir.Reduce, env: Env) -> None:
+        self.consume(self.term(t.body, env))  # every reduction is commutative: sum, max, min, mean, prod
 
-    def _t_For(self, t: ir.For) -> None:
-        self.consume(self.term(t.body))
+    def _t_For(self, t: ir.For, env: Env) -> None:
+        self.consume(self.term(t.body, env))
 
-    def _t_Builtin(self, t: ir.Builtin) -> None:
+    def _t_Builtin(self, t: ir.Builtin, env: Env) -> None:
         for a in t.args:
-            self.consume(self.term(a))
+            self.consume(self.term(a, env))
         if t.name in builtins.SCANS:
             x = t.args[0]
             if t.over:
@@ -181,13 +175,13 @@ class _Symmetry:
                                     set=axis.name, group=axis.kind.group)
                     break
 
-    def _t_Sub(self, t: ir.Sub) -> None:
-        self.consume(self.term(t.base))
+    def _t_Sub(self, t: ir.Sub, env: Env) -> None:
+        self.consume(self.term(t.base, env))
         axes = t.base.type.axes if isinstance(t.base.type, TensorType) else ()
         for ix, axis in zip(t.indices, axes):
             if isinstance(ix, ir.IVar):
                 continue
-            p = self.term(ix)
+            p = self.term(ix, env)
             if p is DONE:
                 continue
             if _guarded(axis):
@@ -201,8 +195,8 @@ class _Symmetry:
             else:
                 self.consume(p)
 
-    def _t_Prim(self, t: ir.Prim) -> Pos | None:
-        args = [self.term(a) for a in t.args]
+    def _t_Prim(self, t: ir.Prim, env: Env) -> Pos | None:
+        args = [self.term(a, env) for a in t.args]
         if all(a is None for a in args):
             return None
         if any(a is DONE for a in args):
@@ -300,6 +294,7 @@ class _Symmetry:
         else:
             self.sink.error(Msg.POSITION_EQUALS_ARITHMETIC, t.span, op=sym, kind=kind, set=name, group=group)
         return DONE
+
 
 def _is_index_like(t: ir.Term) -> bool:
     """An integer that is not data: a literal, a size, an integer hyperparameter, an index."""

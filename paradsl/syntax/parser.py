@@ -141,9 +141,8 @@ def _tok_span(file: str, tok: Token) -> Span:
     return Span(file, tok.line, tok.column, tok.end_line, tok.end_column)
 
 
-@v_args(meta=True)
-class _Builder(Transformer):
-    """Lark tree -> AST, one method per grammar alias."""
+class _Nodes(Transformer):
+    """What every part of the builder shares: the file the spans of its nodes point into."""
 
     def __init__(self, file: str):
         super().__init__()
@@ -155,7 +154,12 @@ class _Builder(Transformer):
     def _ident(self, tok: Token) -> ast.Ident:
         return ast.Ident(_tok_span(self.file, tok), str(tok))
 
-    # -------------------------------------------------------------- declarations
+
+@v_args(meta=True)
+class _Declarations(_Nodes):
+    """Top-level declarations and their clauses: imports, paras, functors, algebras and
+    semirings, with their binders, parameters, uses, ties and initializers."""
+
     def module(self, meta, children):
         span = self._span(meta) if not meta.empty else Span(self.file, 1, 1, 1, 1)
         return ast.Module(span, tuple(children))
@@ -248,19 +252,6 @@ class _Builder(Transformer):
     def pat_tuple(self, meta, c):
         return ast.Pattern(self._span(meta), None, tuple(c))
 
-    def _scheme(scheme):  # noqa: N805 - a method factory
-        def method(self, meta, c):
-            over = self._ident(c[1]) if isinstance(c[1], Token) else c[1]
-            return ast.FoldExpr(self._span(meta), scheme, c[0], over)
-
-        return method
-
-    fold = _scheme("fold")
-    scan = _scheme("scan")
-    unfold = _scheme("unfold")
-    run = _scheme("run")
-    map_over = _scheme("map")
-
     def tie_clause(self, meta, c):
         return ("tie", list(c))
 
@@ -307,6 +298,46 @@ class _Builder(Transformer):
 
     def false_lit(self, meta, c):
         return ast.Literal(self._span(meta), False)
+
+    # -------------------------------------------------------------- semirings
+    def semiring_decl(self, meta, c):
+        name = self._ident(c[0])
+        binders, rest = self._binders(c[1:])
+        (add, add_arg), (mul, _), zero, one = rest
+        return ast.SemiringDecl(self._span(meta), name, binders, add, add_arg, mul, zero, one)
+
+    def sr_op(self, meta, c):
+        return self._ident(c[0]), (self._ident(c[1]) if len(c) > 1 else None)
+
+    def sr_plus(self, meta, c):
+        return ast.Ident(self._span(meta), "+"), None
+
+    def sr_times(self, meta, c):
+        return ast.Ident(self._span(meta), "*"), None
+
+    def sr_number(self, meta, c):
+        return ast.Literal(self._span(meta), _number(str(c[0])))
+
+    def sr_neg_number(self, meta, c):
+        return ast.Literal(self._span(meta), -_number(str(c[0])))
+
+    def sr_name(self, meta, c):
+        return ast.Literal(self._span(meta), _named_constant(str(c[0])))
+
+    def sr_neg_name(self, meta, c):
+        v = _named_constant(str(c[0]))
+        return ast.Literal(self._span(meta), -v if isinstance(v, float) else v)
+
+    def sr_true(self, meta, c):
+        return ast.Literal(self._span(meta), True)
+
+    def sr_false(self, meta, c):
+        return ast.Literal(self._span(meta), False)
+
+
+@v_args(meta=True)
+class _Expressions(_Nodes):
+    """Types, sizes and expressions: what the bodies of maps and the signatures are made of."""
 
     # -------------------------------------------------------------- types
     def tuple_type(self, meta, c):
@@ -367,39 +398,18 @@ class _Builder(Transformer):
     def semiring(self, meta, c):
         return ast.SemiringRef(self._span(meta), self._ident(c[0]), tuple(c[1:]))
 
-    def semiring_decl(self, meta, c):
-        name = self._ident(c[0])
-        binders, rest = self._binders(c[1:])
-        (add, add_arg), (mul, _), zero, one = rest
-        return ast.SemiringDecl(self._span(meta), name, binders, add, add_arg, mul, zero, one)
+    def _scheme(scheme):  # noqa: N805 - a method factory
+        def method(self, meta, c):
+            over = self._ident(c[1]) if isinstance(c[1], Token) else c[1]
+            return ast.FoldExpr(self._span(meta), scheme, c[0], over)
 
-    def sr_op(self, meta, c):
-        return self._ident(c[0]), (self._ident(c[1]) if len(c) > 1 else None)
+        return method
 
-    def sr_plus(self, meta, c):
-        return ast.Ident(self._span(meta), "+"), None
-
-    def sr_times(self, meta, c):
-        return ast.Ident(self._span(meta), "*"), None
-
-    def sr_number(self, meta, c):
-        return ast.Literal(self._span(meta), _number(str(c[0])))
-
-    def sr_neg_number(self, meta, c):
-        return ast.Literal(self._span(meta), -_number(str(c[0])))
-
-    def sr_name(self, meta, c):
-        return ast.Literal(self._span(meta), _named_constant(str(c[0])))
-
-    def sr_neg_name(self, meta, c):
-        v = _named_constant(str(c[0]))
-        return ast.Literal(self._span(meta), -v if isinstance(v, float) else v)
-
-    def sr_true(self, meta, c):
-        return ast.Literal(self._span(meta), True)
-
-    def sr_false(self, meta, c):
-        return ast.Literal(self._span(meta), False)
+    fold = _scheme("fold")
+    scan = _scheme("scan")
+    unfold = _scheme("unfold")
+    run = _scheme("run")
+    map_over = _scheme("map")
 
     def for_(self, meta, c):
         return ast.For(self._span(meta), tuple(self._ident(t) for t in c[:-1]), c[-1])
@@ -471,6 +481,11 @@ class _Builder(Transformer):
 
     def unit(self, meta, c):
         return ast.Unit(self._span(meta))
+
+
+class _Builder(_Declarations, _Expressions):
+    """Lark tree -> AST, one method per grammar alias: a declaration's from the one part, a
+    type's or an expression's from the other."""
 
 
 def _named_constant(text: str):
