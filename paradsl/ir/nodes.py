@@ -402,13 +402,16 @@ class Param:
 @dataclass(frozen=True)
 class Use:
     """A named instance of a para (one factor of the parameter space). `index_sets` says
-    which axis each of the callee's index sets is, where ties fix it."""
+    which axis each of the callee's index sets is, where ties fix it. `callee_file` is the
+    file the callee is declared in (names are unique only within a file); empty when not
+    known, which means the caller's own file. It takes no part in comparisons."""
 
     name: str
     callee: str
     args: tuple[HyperArg, ...]
     anonymous: bool = False
     index_sets: tuple[tuple[str, Axis], ...] = ()
+    callee_file: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
