@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import paradsl
+from paradsl import api
 from paradsl.cli import main
 from paradsl.driver import compile_path
 
@@ -90,6 +91,13 @@ def test_a_clashing_name_leaves_the_stdlib_paras_their_own_classes(tmp_path):
     inner, outer = m.mlp_0.linear_0, m.mlp_0.linear_1
     want = jnp.maximum(h @ inner.W + inner.b, 0.0) @ outer.W + outer.b
     np.testing.assert_allclose(m(x), want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_name_in_a_program_is_the_files_own_para(tmp_path):
+    path = _write(tmp_path, "clash.para", CLASH)
+    program = api.check_file(path)
+    assert program.get("Linear").file == program.file
+    assert [r.path for r in paradsl.params(path, "Linear").rows] == ["W"]  # nn's has a bias too
 
 
 def test_a_stdlib_class_used_inline_takes_a_prefixed_name_when_the_file_declares_it(tmp_path):

@@ -521,10 +521,11 @@ class Program:
     paras: tuple[ParaDef, ...]
 
     def get(self, name: str) -> ParaDef:
-        for p in self.paras:
-            if p.name == name:
-                return p
-        raise KeyError(name)
+        """The para the file sees under `name`: its own, before an imported one of that name."""
+        named = [p for p in self.paras if p.name == name]
+        if not named:
+            raise KeyError(name)
+        return next((p for p in named if p.file == self.file), named[0])
 
 
 # ------------------------------------------------------------------ helpers for passes
