@@ -41,3 +41,17 @@ def build_module(source: str, file: str) -> ModuleType:
 def load_program(program: ir.Program) -> ModuleType:
     """Compile a checked program and build its module: `paradsl.load` after checking."""
     return build_module(compile_program(program), program.file)
+
+
+def para_class(module: ModuleType, program: ir.Program, para: ir.ParaDef) -> type:
+    """The class of one of the program's paras, given the module `load_program` built: the
+    module's own, or for a stdlib para the class of its compiled module, which the module
+    imports (perhaps under another name)."""
+    import importlib
+
+    from .lower import para_classes
+
+    ref = para_classes(program)[(para.file, para.name)]
+    if ref.module is not None:
+        return getattr(importlib.import_module(ref.module), ref.imported)
+    return getattr(module, ref.name)

@@ -70,7 +70,32 @@ def _imports(module: LoweredModule) -> str:
         third.append(f"from jaxtyping import {', '.join(typing)}\n")
     runtime = sorted(set(module.runtime))
     ours = [f"from paradsl.runtime import {', '.join(runtime)}\n"] if runtime else []
+    ours += _class_imports(module, used)
     return "\n".join("".join(section) for section in (future, stdlib, third, ours) if section)
+
+
+def _class_imports(module: LoweredModule, used: set[str]) -> list[str]:
+    """The imports of the classes the module uses from compiled modules, ordered by module
+    as isort orders them: the plain names of a module on one line, each renamed one on its
+    own (`from paradsl.stdlib.nn import Linear as nn_Linear`)."""
+    by_module: dict[str, list[tuple[str, str]]] = {}
+    for source, name, local in module.imports:
+        if local in used:
+            by_module.setdefault(source, []).append((name, local))
+    lines = []
+    for source in sorted(by_module):
+        names = sorted(by_module[source], key=lambda nl: _member_order(nl[0]))
+        plain = [n for n, local in names if n == local]
+        if plain:
+            lines.append(_layout(f"from {source} import {', '.join(plain)}"))
+        lines += [_layout(f"from {source} import {n} as {local}") for n, local in names if n != local]
+    return lines
+
+
+def _member_order(name: str) -> tuple[int, str, str]:
+    """isort's order of imported names: constants, then classes, then the rest."""
+    kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+    return kind, name.lower(), name
 
 
 def _used_names(statements: tuple[pyast.stmt, ...]) -> set[str]:

@@ -30,6 +30,7 @@ def test_wheel_contains_grammar_and_stdlib(tmp_path):
     names = set(zipfile.ZipFile(wheels[0]).namelist())
     assert "paradsl/grammar/para.lark" in names
     assert "paradsl/stdlib/nn.para" in names
+    assert "paradsl/stdlib/nn.py" in names  # compiled: user modules import its classes
     assert "paradsl/cli.py" in names
     entry_points = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     assert entry_points

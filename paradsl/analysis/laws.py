@@ -65,11 +65,14 @@ def program_laws(program: ir.Program, name: str | None = None, sizes: dict[str, 
         paras = [p for p in program.paras if p.file == program.file]
     out: list[LawResult] = []
     for k, p in enumerate(paras):
-        out.extend(_para_laws(module, p, dict(sizes or {}), trials, seed + 1000 * k, rtol))
+        cls = api.para_class(module, program, p)  # a stdlib para's class is its compiled module's
+        out.extend(_para_laws(module, p, dict(sizes or {}), trials, seed + 1000 * k, rtol, cls))
     return out
 
 
-def _para_laws(module, p: ir.ParaDef, sizes: dict[str, int], trials: int, seed: int, rtol: float) -> list[LawResult]:
+def _para_laws(module, p: ir.ParaDef, sizes: dict[str, int], trials: int, seed: int, rtol: float,
+               cls: type | None = None) -> list[LawResult]:
+    """The laws of one para, whose class is `cls`, by default the one `module` binds to its name."""
     import jax
     import jax.numpy as jnp
     import numpy as np
@@ -80,7 +83,8 @@ def _para_laws(module, p: ir.ParaDef, sizes: dict[str, int], trials: int, seed: 
                           note=f"{', '.join(abstract)} {'is' if len(abstract) == 1 else 'are'} given by a 2-cell where "
                                f"{p.name} is used; its laws are checked there")]
     env = _sizes(p, sizes)
-    cls = getattr(module, ident(p.name))
+    if cls is None:
+        cls = getattr(module, ident(p.name))
     if p.shape is not None:
         if p.shape.kind not in ("monoid", "commutative monoid"):
             what = {"algebra": "an algebra", "coalgebra": "a coalgebra", "mealy": "a Mealy machine",

@@ -14,10 +14,12 @@ from .. import ir
 
 
 def mark_stochastic(defs: Iterable[ir.ParaDef]) -> tuple[ir.ParaDef, ...]:
-    """`defs` with `stochastic` set on each para that uses a stochastic one; callees come first."""
-    out: dict[str, ir.ParaDef] = {}
+    """`defs` with `stochastic` set on each para that uses a stochastic one; callees come first.
+    Paras are told apart by file and name: two files may each declare a `Linear`."""
+    out: dict[tuple[str, str], ir.ParaDef] = {}
     for d in defs:
-        if not d.stochastic and any(out[u.callee].stochastic for u in d.uses if u.callee in out):
+        callees = (out.get((u.callee_file or d.file, u.callee)) for u in d.uses)
+        if not d.stochastic and any(c is not None and c.stochastic for c in callees):
             d = replace(d, stochastic=True)
-        out[d.name] = d
+        out[(d.file, d.name)] = d
     return tuple(out.values())

@@ -65,7 +65,7 @@ def make_use(ctx: DeclContext, name: str, call: ast.Expr, anonymous: bool, span:
     args = arguments.hyper_args(ctx.sink, callee, call, ctx.hypers)
     if args is None:
         return None
-    use = ir.Use(name, callee.key.name, tuple(args), anonymous)
+    use = ir.Use(name, callee.key.name, tuple(args), anonymous, callee_file=callee.key.file)
     ctx.deps.append((callee.key, call.span))
     ctx.uses.append(use)
     ctx.use_keys[name] = callee.key

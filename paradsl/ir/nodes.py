@@ -402,13 +402,16 @@ class Param:
 @dataclass(frozen=True)
 class Use:
     """A named instance of a para (one factor of the parameter space). `index_sets` says
-    which axis each of the callee's index sets is, where ties fix it."""
+    which axis each of the callee's index sets is, where ties fix it. `callee_file` is the
+    file the callee is declared in (names are unique only within a file); empty when not
+    known, which means the caller's own file. It takes no part in comparisons."""
 
     name: str
     callee: str
     args: tuple[HyperArg, ...]
     anonymous: bool = False
     index_sets: tuple[tuple[str, Axis], ...] = ()
+    callee_file: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -518,10 +521,11 @@ class Program:
     paras: tuple[ParaDef, ...]
 
     def get(self, name: str) -> ParaDef:
-        for p in self.paras:
-            if p.name == name:
-                return p
-        raise KeyError(name)
+        """The para the file sees under `name`: its own, before an imported one of that name."""
+        named = [p for p in self.paras if p.name == name]
+        if not named:
+            raise KeyError(name)
+        return next((p for p in named if p.file == self.file), named[0])
 
 
 # ------------------------------------------------------------------ helpers for passes

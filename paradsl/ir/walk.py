@@ -63,10 +63,13 @@ class UseTree:
     """The tree of uses of a program's paras; `walk` goes down it, `enter` one step."""
 
     def __init__(self, program: Program):
-        self.defs = {p.name: p for p in program.paras}
+        # Paras are told apart by file and name; a bare name is the program's own file's first.
+        self.defs = {(p.file, p.name): p for p in program.paras}
+        self.named = {p.name: p for p in program.paras if p.file != program.file}
+        self.named.update({p.name: p for p in program.paras if p.file == program.file})
 
     def root(self, name: str) -> Reached:
-        return Reached(self.defs[name])
+        return Reached(self.named[name])
 
     def enter(self, at: Reached, use_name: str,
               index_sets: tuple[tuple[str, Axis], ...] | None = None) -> Reached | None:
@@ -75,7 +78,7 @@ class UseTree:
         default where the use's declaration fixes them (`Use.index_sets`, where ties do);
         an index set fixed by neither keeps its own name."""
         use = next(u for u in at.para.uses if u.name == use_name)
-        callee = self.defs.get(use.callee)
+        callee = self.defs.get((use.callee_file or at.para.file, use.callee))
         if callee is None or callee.is_reparam:
             return None
         sizes = {h.name: a.poly.substitute(at.sizes) for h, a in zip(callee.hypers, use.args) if a.poly is not None}

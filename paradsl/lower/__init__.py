@@ -2,3 +2,4 @@
 
 from .module import LoweredModule as LoweredModule
 from .module import lower as lower
+from .module import para_classes as para_classes

@@ -68,8 +68,8 @@ class Body:
     def apply_map(self, m: ir.MapTerm, arg: LV) -> LV:
         if isinstance(m, ir.UseRef):
             use = self.use(m.name)
-            kw = {"key": self.next_key()} if self.facts.stochastic.get(use.callee) else {}
-            if use.callee in self.facts.reparams:  # a reparam is told the sizes of its index sets
+            kw = {"key": self.next_key()} if self.facts.stochastic(self.p, use) else {}
+            if self.facts.is_reparam(self.p, use):  # a reparam is told the sizes of its index sets
                 kw.update({py.ident(n): self.size(a) for n, a in m.index_sets})
             return LV(py.call(py.self_attr(py.ident(m.name)), arg.expr, **kw))
         if isinstance(m, ir.PrimMap):
@@ -110,7 +110,7 @@ class Body:
     def _map_over(self, m: ir.MapOver, arg: LV) -> LV:
         fn = self.function(m.fn, "per_element")
         use = self.use(m.fn.name) if isinstance(m.fn, ir.UseRef) else None
-        if use is not None and self.facts.stochastic.get(use.callee):
+        if use is not None and self.facts.stochastic(self.p, use):
             # A random use: one key per element, split from this call's key.
             k = self.bind("k", self.next_key())
             xs = self.bind("xs", arg.expr)
@@ -123,7 +123,7 @@ class Body:
     def function(self, m: ir.MapTerm, base: str) -> pyast.expr:
         """A map term as a Python function: a use is its module; anything else becomes a
         local `def` whose body is the map applied to its argument."""
-        if isinstance(m, ir.UseRef) and self.use(m.name).callee not in self.facts.reparams:
+        if isinstance(m, ir.UseRef) and not self.facts.is_reparam(self.p, self.use(m.name)):
             return py.self_attr(py.ident(m.name))
         if isinstance(m, ir.PrimMap) and m.op in UNARY_FN:
             return py.attr(UNARY_FN[m.op])

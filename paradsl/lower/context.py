@@ -7,8 +7,9 @@ import ast as pyast
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
-from .. import ir
+from .. import _resources, ir
 from . import pybuild as py
 from .prims import DETERMINISTIC_INIT
 
@@ -39,34 +40,97 @@ class Namer:
         return f"{base}{i}"
 
 
+#: A para's identity in a program: the file it is declared in and its name.
+ParaKey = tuple[str, str]
+
+
+def para_key(p: ir.ParaDef) -> ParaKey:
+    return (p.file, p.name)
+
+
+def callee_key(caller: ir.ParaDef, use: ir.Use) -> ParaKey:
+    """The callee of a use of `caller`: declared in `use.callee_file`, or beside the caller."""
+    return (use.callee_file or caller.file, use.callee)
+
+
+@dataclass(frozen=True)
+class ClassRef:
+    """How the emitted module names a para's class: `name`, bound by a class it defines
+    (`module` None) or by `from module import imported as name`."""
+
+    name: str
+    module: str | None = None
+    imported: str = ""
+
+
+def class_refs(program: ir.Program) -> dict[ParaKey, ClassRef]:
+    """The class of every para of the program. The file's own paras are classes of the
+    module under their own names; a stdlib para is imported from its compiled module, and a
+    para of another of the user's files is defined inline; either takes a name prefixed by
+    its file's (`nn_Linear`) where its own is taken by a class of the file."""
+    own = [p for p in program.paras if p.file == program.file]
+    out: dict[ParaKey, ClassRef] = {para_key(p): ClassRef(py.ident(p.name)) for p in own}
+    names = Namer({ref.name for ref in out.values()})
+    for p in program.paras:
+        if para_key(p) in out:
+            continue
+        module = _resources.stdlib_module(p.file)
+        base = py.ident(p.name)
+        if base in names.taken:
+            stem = module.rsplit(".", 1)[-1] if module else PurePath(p.file).stem
+            base = f"{py.ident(stem)}_{base}".replace("__", "_")
+        name = names.fresh(base)
+        out[para_key(p)] = ClassRef(name, module, py.ident(p.name)) if module else ClassRef(name)
+    return out
+
+
 @dataclass(frozen=True)
 class ProgramFacts:
     """What a para's lowering needs to know about the other paras of its program, and the
     runtime helpers the emitted module has to import (filled in as they are used)."""
 
-    stochastic: dict[str, bool]
-    needs_key: dict[str, bool]
-    reparams: frozenset[str]
-    algebras: dict[str, ir.AlgebraShape]
+    defs: dict[ParaKey, ir.ParaDef]
+    needs_key: dict[ParaKey, bool]
+    classes: dict[ParaKey, ClassRef]
     runtime: set[str] = field(default_factory=set)
 
     @staticmethod
     def of(program: ir.Program) -> ProgramFacts:
         return ProgramFacts(
-            stochastic={p.name: p.stochastic for p in program.paras},
+            defs={para_key(p): p for p in program.paras},
             needs_key=needs_key(program),
-            reparams=frozenset(p.name for p in program.paras if p.is_reparam),
-            algebras={p.name: p.shape for p in program.paras if p.shape is not None},
+            classes=class_refs(program),
         )
 
+    def callee(self, caller: ir.ParaDef, use: ir.Use) -> ir.ParaDef | None:
+        return self.defs.get(callee_key(caller, use))
 
-def needs_key(program: ir.Program) -> dict[str, bool]:
+    def stochastic(self, caller: ir.ParaDef, use: ir.Use) -> bool:
+        d = self.callee(caller, use)
+        return d is not None and d.stochastic
+
+    def is_reparam(self, caller: ir.ParaDef, use: ir.Use) -> bool:
+        d = self.callee(caller, use)
+        return d is not None and d.is_reparam
+
+    def algebra(self, caller: ir.ParaDef, use: ir.Use) -> ir.AlgebraShape:
+        d = self.callee(caller, use)
+        assert d is not None and d.shape is not None
+        return d.shape
+
+    def class_name(self, caller: ir.ParaDef, use: ir.Use) -> str:
+        """The name the module binds to the callee's class."""
+        ref = self.classes.get(callee_key(caller, use))
+        return ref.name if ref is not None else py.ident(use.callee)
+
+
+def needs_key(program: ir.Program) -> dict[ParaKey, bool]:
     """Which paras draw random numbers at initialisation, in themselves or in a use."""
-    out: dict[str, bool] = {}
+    out: dict[ParaKey, bool] = {}
     for p in program.paras:  # in dependency order: callees first
-        out[p.name] = (any(prm.init.name not in DETERMINISTIC_INIT and (prm.name,) not in p.tied()
-                           and not prm.abstract for prm in p.params)
-                       or any(out.get(u.callee, True) for u in p.uses))
+        out[para_key(p)] = (any(prm.init.name not in DETERMINISTIC_INIT and (prm.name,) not in p.tied()
+                                and not prm.abstract for prm in p.params)
+                            or any(out.get(callee_key(p, u), True) for u in p.uses))
     return out
 
 

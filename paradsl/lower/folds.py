@@ -20,7 +20,7 @@ def fold(b: Body, m: ir.Fold, arg: LV) -> LV:
     """A recursion scheme over a use's algebra, written out as the `lax` loop it is."""
     use = b.use(m.use)
     alg = py.self_attr(py.ident(m.use))
-    shape = b.facts.algebras[use.callee]
+    shape = b.facts.algebra(b.p, use)
 
     def method(name: str) -> pyast.expr:
         return pyast.Attribute(value=alg, attr=py.ident(name), ctx=pyast.Load())

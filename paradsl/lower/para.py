@@ -9,7 +9,7 @@ from .. import ir
 from ..types import FixedAxis
 from . import methods
 from . import pybuild as py
-from .context import ProgramFacts
+from .context import ProgramFacts, callee_key, para_key
 from .methods import tree_at
 from .prims import DETERMINISTIC_INIT, DTYPE, INIT_FN
 from .shapes import annotation, poly_expr
@@ -23,7 +23,7 @@ class ParaLowering:
     def __init__(self, para: ir.ParaDef, facts: ProgramFacts) -> None:
         self.p = para
         self.facts = facts
-        self.cls = py.ident(para.name)
+        self.cls = facts.classes[para_key(para)].name
         self.tied = para.tied()
 
     def class_def(self) -> pyast.ClassDef:
@@ -33,7 +33,8 @@ class ParaLowering:
             body.append(pyast.AnnAssign(target=py.store(py.ident(prm.name)), annotation=annotation(prm.type),
                                         value=None, simple=1))
         for use in p.uses:
-            body.append(pyast.AnnAssign(target=py.store(py.ident(use.name)), annotation=py.name(py.ident(use.callee)),
+            body.append(pyast.AnnAssign(target=py.store(py.ident(use.name)),
+                                        annotation=py.name(self.facts.class_name(p, use)),
                                         value=None, simple=1))
         for h in p.hypers:
             body.append(pyast.AnnAssign(
@@ -70,7 +71,7 @@ class ParaLowering:
         stmts: list[pyast.stmt] = [py.assign_attr(py.ident(h.name), py.name(py.ident(h.name))) for h in p.hypers]
         # Keys are split only among the parameters and uses that draw random numbers.
         random = [self.drawn(prm) for prm in p.params]
-        random += [self.facts.needs_key.get(u.callee, True) for u in p.uses]
+        random += [self.facts.needs_key.get(callee_key(p, u), True) for u in p.uses]
         n_keys = sum(random)
         keys: list[pyast.expr] = []
         if n_keys == 1:
@@ -87,12 +88,12 @@ class ParaLowering:
         for use, k in zip(p.uses, item_keys[len(p.params):]):
             call_args = [self.hyper_expr(a) for a in use.args]
             # A use that draws nothing at initialisation is given no key (its own is optional).
-            made = py.call(py.name(py.ident(use.callee)), *call_args, **({"key": k} if k is not None else {}))
+            made = py.call(py.name(self.facts.class_name(p, use)), *call_args, **({"key": k} if k is not None else {}))
             inner = [t[1:] for t in sorted(self.tied) if t[0] == use.name and len(t) > 1]
             if inner:  # its tied leaves are not stored either
                 made = tree_at(made, inner, [py.const(None)] * len(inner))
             stmts.append(py.assign_attr(py.ident(use.name), made))
-        if self.facts.needs_key.get(p.name, True):
+        if self.facts.needs_key.get(para_key(p), True):
             key, key_default = pyast.arg(arg="key", annotation=py.name("PRNGKeyArray")), None
         else:  # nothing here draws random numbers: the key may be left out
             key, key_default = methods.optional_key(), py.const(None)
