@@ -38,13 +38,6 @@ IGNORE = {
     "E741": "a user's name, kept as written",
 }
 
-#: Rules ignored only inside the module-level helper functions (`_fold_balanced`, ...), which
-#: the lowering carries as fixed text of its own, not code built from a program.
-HELPER_IGNORE = {
-    "B905": "`zip()` without `strict=` in `_semiring_contract`, over lists of equal length",
-    "B023": "`_fold_tree`'s lambda reads the comprehension's `j`; it is called at once",
-}
-
 RUFF_CONFIG = f"""\
 line-length = {LINE_LENGTH}
 target-version = "py311"
@@ -97,23 +90,14 @@ def string_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
             for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.STRING]
 
 
-def helper_lines(source: str) -> set[int]:
-    """The lines of the module-level helper functions."""
-    return {line for node in ast.parse(source).body
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("_")
-            for line in range(node.lineno, node.end_lineno + 1)}
-
-
 def findings(source: str, diagnostics: list[dict]) -> list[str]:
     """The diagnostics that count: not a jaxtyping dimension name read as an undefined name
-    (F821 inside a string annotation, `Float[Array, 'd_h']`), not a helper's own exemption."""
-    strings, helpers = string_spans(source), helper_lines(source)
+    (F821 inside a string annotation, `Float[Array, 'd_h']`)."""
+    strings = string_spans(source)
     out = []
     for d in diagnostics:
         at = (d["location"]["row"], d["location"]["column"])
         if d["code"] == "F821" and any(start <= at < end for start, end in strings):
-            continue
-        if d["code"] in HELPER_IGNORE and at[0] in helpers:
             continue
         out.append(f"{at[0]}:{at[1]}: {d['code']} {d['message']}")
     return out
