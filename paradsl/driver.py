@@ -20,7 +20,7 @@ from pathlib import Path
 from . import ir
 from .check import Checker, check_symmetry, mark_stochastic
 from .diagnostics import Diagnostic, DiagnosticSink, Msg, ParaError, Span
-from .resolve import Loader
+from .resolve import ImportPolicy, Loader
 
 
 @dataclass
@@ -28,6 +28,8 @@ class CheckResult:
     programs: dict[str, ir.Program] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    #: name -> the resolved path of each file read from disk (the checked files and their imports).
+    paths: dict[str, Path] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -62,11 +64,13 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def check_paths(paths: list[str | Path], also: tuple[str, ...] = ()) -> CheckResult:
+def check_paths(paths: list[str | Path], also: tuple[str, ...] = (),
+                policy: ImportPolicy = ImportPolicy()) -> CheckResult:
     """Check files; every independent error of every file is reported. `also` names paras the
-    files import but do not use, to include in their programs."""
+    files import but do not use, to include in their programs; `policy` says where imports
+    may read (anywhere by default; the command line confines them to the project)."""
     with _deep_recursion(), _no_cyclic_gc():
-        return _check_paths(paths, also)
+        return _check_paths(paths, also, policy)
 
 
 #: Checks of each para's IR, in order, run as soon as the checker has built it. A para that
@@ -82,9 +86,9 @@ def _checked_program(file: str, defs: list[ir.ParaDef] | None, sink: DiagnosticS
     return ir.Program(file, mark_stochastic(defs))
 
 
-def _check_paths(paths: list[str | Path], also: tuple[str, ...] = ()) -> CheckResult:
+def _check_paths(paths: list[str | Path], also: tuple[str, ...], policy: ImportPolicy) -> CheckResult:
     sink = DiagnosticSink()
-    loader = Loader(sink)
+    loader = Loader(sink, policy)
     checker = Checker(loader, sink, PARA_CHECKS)
     result = CheckResult()
     for p in paths:
@@ -98,6 +102,7 @@ def _check_paths(paths: list[str | Path], also: tuple[str, ...] = ()) -> CheckRe
             result.programs[unit.file] = program
     result.diagnostics = sink.sorted()
     result.sources = loader.sources
+    result.paths = loader.paths
     return result
 
 

@@ -1,8 +1,12 @@
 """Loading source files and resolving imports into per-file scopes of declarations.
 
-`import nn` reads `stdlib/nn.para`; `import "layers.para"` reads a file relative to the
-importing one. A file sees its own declarations and those of the files it imports
+`import nn` reads `stdlib/nn.para`; `import "layers.para"` reads a `.para` file relative to
+the importing one. A file sees its own declarations and those of the files it imports
 directly; its own shadow imported ones.
+
+Where an import may read is the `ImportPolicy`'s: the command line confines imports to the
+folder of the file it was given and the folders the user adds (`--path`, `PARA_PATH`), so a
+program cannot make the checker read, and echo in its diagnostics, any file on the machine.
 """
 
 from __future__ import annotations
@@ -10,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import _resources
-from .diagnostics import DiagnosticSink, Msg
+from . import _resources, sources
+from .diagnostics import DiagnosticSink, Msg, Span
+from .sources import SourceProblem
 from .syntax import ast, parse
 
 
@@ -21,6 +26,30 @@ class DeclKey:
 
     file: str
     name: str
+
+
+@dataclass(frozen=True)
+class ImportPolicy:
+    """Where `import "..."` may read. Unconfined, anywhere; confined, only under the folder of
+    the file being loaded at the top, under one of `roots`, or in the standard library."""
+
+    roots: tuple[Path, ...] = ()
+    confined: bool = False
+
+    def allows(self, target: Path, top: Path) -> bool:
+        if not self.confined:
+            return True
+        return any(target.is_relative_to(r) for r in self.folders(top))
+
+    def folders(self, top: Path) -> tuple[Path, ...]:
+        """The folders imports from a file loaded under `top` may read, resolved."""
+        out = [top]
+        for r in self.roots:
+            try:
+                out.append(r.resolve())
+            except (OSError, ValueError, RuntimeError):
+                continue  # a search folder that cannot be resolved holds nothing
+        return tuple(dict.fromkeys(out))
 
 
 @dataclass
@@ -39,33 +68,55 @@ class Unit:
 class Loader:
     """Parses files once each and resolves their imports, reporting into one sink."""
 
-    def __init__(self, sink: DiagnosticSink):
+    def __init__(self, sink: DiagnosticSink, policy: ImportPolicy = ImportPolicy()):
         self.sink = sink
+        self.policy = policy
         self.units: dict[str, Unit] = {}
         self.sources: dict[str, str] = {}
+        #: name -> the resolved path of each file read from disk.
+        self.paths: dict[str, Path] = {}
         self._loading: list[str] = []
 
     def display_name(self, path: Path) -> str:
         try:
             return str(path.resolve().relative_to(Path.cwd().resolve()))
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):
             return str(path)
 
     def load_source(self, text: str, file: str) -> Unit:
         """Load text that is not (or not yet) on disk, e.g. from the REPL or a test."""
-        return self._load(file, text, Path(file).resolve().parent if file else Path.cwd())
+        base = Path(file).resolve().parent if file else Path.cwd()
+        return self._load(file, text, base, base)
 
     def load(self, path: str | Path) -> Unit:
         path = Path(path)
         name = self.display_name(path)
         if name in self.units:
             return self.units[name]
-        return self._load(name, path.read_text(encoding="utf-8"), path.resolve().parent)
+        try:
+            real = sources.resolved(path, name)
+            text = sources.read(real, name)
+        except SourceProblem as p:
+            self._report(p, Span(name, 1, 1, 1, 2), name)
+            self.units[name] = Unit(name, None)
+            return self.units[name]
+        self.paths[name] = real
+        return self._load(name, text, real.parent, real.parent)
 
     def decl(self, key: DeclKey) -> ast.ParaDecl:
         return self.units[key.file].own[key.name]
 
-    def _load(self, name: str, text: str, base: Path) -> Unit:
+    def _report(self, problem: SourceProblem, span: Span, file: str) -> None:
+        """A problem inside the file (a byte that is not UTF-8) is reported where it is; any
+        other at `span`, the import or the file's start."""
+        if problem.at is not None:
+            line, col = problem.at
+            if problem.text is not None:
+                self.sources.setdefault(file, problem.text)
+            span = Span(file, line, col, line, col + 1)
+        self.sink.error(problem.msg, span, **problem.values)
+
+    def _load(self, name: str, text: str, base: Path, top: Path) -> Unit:
         self.sources[name] = text
         unit = Unit(name, parse(text, name, self.sink))
         self.units[name] = unit
@@ -75,7 +126,7 @@ class Loader:
         imported: dict[str, DeclKey] = {}
         for decl in unit.module.decls:
             if isinstance(decl, (ast.ImportFile, ast.ImportStd)):
-                target = self._import(decl, base, name)
+                target = self._import(decl, base, top)
                 if target is not None:
                     for n, key in target.own_keys().items():
                         imported.setdefault(n, key)
@@ -90,22 +141,56 @@ class Loader:
         unit.scope = {**imported, **unit.own_keys()}
         return unit
 
-    def _import(self, decl, base: Path, importer: str) -> "Unit | None":
-        if isinstance(decl, ast.ImportStd):
-            target = _resources.stdlib_dir().joinpath(*decl.module).with_suffix(".para")
-            if not target.is_file():
-                available = sorted(p.stem for p in _resources.stdlib_dir().glob("*.para"))
-                self.sink.error(Msg.IMPORT_STD_NOT_FOUND, decl.span, what=".".join(decl.module), available=available)
-                return None
-        else:
-            target = (base / decl.path).resolve()
-            if not target.is_file():
-                self.sink.error(Msg.IMPORT_FILE_NOT_FOUND, decl.span, what=decl.path, path=self.display_name(target))
-                return None
+    def _import(self, decl, base: Path, top: Path) -> "Unit | None":
+        target = self._std_target(decl) if isinstance(decl, ast.ImportStd) else self._file_target(decl, base, top)
+        if target is None:
+            return None
         name = self.display_name(target)
         if name in self._loading:
             self.sink.error(Msg.IMPORT_CYCLE, decl.span, cycle=self._loading[self._loading.index(name):] + [name])
             return None
         if name in self.units:
             return self.units[name]
-        return self._load(name, target.read_text(encoding="utf-8"), target.parent)
+        try:
+            text = sources.read(target, name)
+        except SourceProblem as p:
+            self._report(p, decl.span, name)
+            return None
+        self.paths[name] = target
+        # A stdlib file's own imports are the stdlib's, wherever the importer lies.
+        std = _resources.stdlib_dir().resolve()
+        return self._load(name, text, target.parent, std if target.is_relative_to(std) else top)
+
+    def _std_target(self, decl: ast.ImportStd) -> Path | None:
+        target = _resources.stdlib_dir().joinpath(*decl.module).with_suffix(".para")
+        try:
+            found = target.is_file()
+        except (OSError, ValueError):  # a name no file can have is not in the stdlib either
+            found = False
+        if not found:
+            available = sorted(p.stem for p in _resources.stdlib_dir().glob("*.para"))
+            self.sink.error(Msg.IMPORT_STD_NOT_FOUND, decl.span, what=".".join(decl.module), available=available)
+            return None
+        return target.resolve()
+
+    def _file_target(self, decl: ast.ImportFile, base: Path, top: Path) -> Path | None:
+        """The file `import "..."` names, once it is known to be one the policy lets it read."""
+        if Path(decl.path).suffix != ".para":
+            self.sink.error(Msg.IMPORT_NOT_PARA, decl.span, what=decl.path)
+            return None
+        try:
+            target = sources.resolved(base / decl.path, decl.path)
+        except SourceProblem as p:
+            self._report(p, decl.span, decl.path)
+            return None
+        if target.suffix != ".para":  # a `.para` link to another kind of file
+            self.sink.error(Msg.IMPORT_NOT_PARA, decl.span, what=decl.path)
+            return None
+        if not self.policy.allows(target, top):
+            folders = [self.display_name(f) for f in self.policy.folders(top)]
+            self.sink.error(Msg.IMPORT_OUTSIDE, decl.span, path=self.display_name(target), roots=folders)
+            return None
+        if not sources.exists(target):
+            self.sink.error(Msg.IMPORT_FILE_NOT_FOUND, decl.span, what=decl.path, path=self.display_name(target))
+            return None
+        return target

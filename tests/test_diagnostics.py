@@ -45,6 +45,10 @@ ERRORS_MD = ROOT / "docs" / "errors.md"
 #: each has its own generated test below.
 GENERATED = {
     "E0006": "needs tens of thousands of nesting levels; test_deep_nesting_is_a_diagnostic makes one",
+    "E0007": "needs a file that is not UTF-8; tests/test_review_inputs.py writes one",
+    "E0008": "needs a 4,301-digit literal; tests/test_review_inputs.py checks one",
+    "E0009": "needs a folder, a device or a link loop where a file is imported; tests/test_review_inputs.py makes them",
+    "E0110": "needs a confined command-line run; tests/test_review_inputs.py makes one",
 }
 
 #: Codes no source program can trigger, with the reason.

@@ -15,6 +15,9 @@ E0003 = ErrorCode("E0003", "unexpected end of input")
 E0004 = ErrorCode("E0004", "bad lambda parameter")
 E0005 = ErrorCode("E0005", "bad binder kind")
 E0006 = ErrorCode("E0006", "nesting too deep")
+E0007 = ErrorCode("E0007", "source not UTF-8")
+E0008 = ErrorCode("E0008", "integer literal too long")
+E0009 = ErrorCode("E0009", "unreadable source")
 
 # ---- E01xx: names, imports, declarations
 E0101 = ErrorCode("E0101", "unknown name")
@@ -26,6 +29,8 @@ E0106 = ErrorCode("E0106", "recursive para")
 E0107 = ErrorCode("E0107", "unknown initialiser")
 E0108 = ErrorCode("E0108", "not a para")
 E0109 = ErrorCode("E0109", "unknown field")
+E0110 = ErrorCode("E0110", "import outside the project")
+E0111 = ErrorCode("E0111", "import of a file that is not .para")
 
 # ---- E02xx: types
 E0201 = ErrorCode("E0201", "type mismatch")

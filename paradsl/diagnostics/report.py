@@ -5,8 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from .template import Message
+from .lines import printable, split_lines
 from .span import Span
+from .template import Message
 
 
 class Severity(enum.Enum):
@@ -76,9 +77,9 @@ def render(d: Diagnostic, sources: dict[str, str]) -> str:
     lines = [d.header()]
     text = sources.get(d.span.file)
     if text is not None and d.span.line >= 1:
-        src_lines = text.splitlines()
+        src_lines = split_lines(text)
         if d.span.line <= len(src_lines):
-            src = src_lines[d.span.line - 1].expandtabs(1)
+            src = printable(src_lines[d.span.line - 1])
             gutter = str(d.span.line)
             pad = " " * len(gutter)
             start = max(d.span.col - 1, 0)

@@ -15,6 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .. import _resources
 from ..diagnostics import DiagnosticSink, Message, Msg, Span
+from ..diagnostics.lines import normalise, split_lines
 from ..diagnostics.messages_syntax import TOKEN_NAMES
 from . import ast
 
@@ -22,6 +23,8 @@ from . import ast
 #: for error recovery.
 DECL_KEYWORDS = ("para", "reparam", "import", "semiring", "functor", "algebra", "coalgebra", "mealy", "moore", "monoid",
                  "commutative")
+#: The most digits an integer literal may have: Python's own limit on converting text to int.
+MAX_INT_DIGITS = 4300
 _DECL_START = re.compile(r"^(?:%s)\b" % "|".join(DECL_KEYWORDS), re.MULTILINE)
 
 @cache
@@ -43,6 +46,7 @@ class _SyntaxFailure(Exception):
 
 def parse(text: str, file: str, sink: DiagnosticSink) -> ast.Module | None:
     """Parse a whole file. Returns None (having reported every syntax error) on failure."""
+    text = normalise(text)  # the positions the lexer counts are those `split_lines` cuts by
     try:
         return _parse_text(text, file)
     except _SyntaxFailure:
@@ -118,7 +122,7 @@ def _syntax_failure(e: UnexpectedInput, text: str, file: str) -> _SyntaxFailure:
     if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END"):
         expected = _describe_expected(getattr(e, "expected", None) or ["NAME"])
         code = re.sub(r"--[^\n]*", "", text).rstrip()  # the end of the last token, not of a comment
-        last = code.splitlines() or [""]
+        last = split_lines(code)
         n = len(last)
         col = len(last[-1].rstrip()) + 1
         span = Span(file, n, col, n, col + 1)
@@ -153,6 +157,16 @@ class _Nodes(Transformer):
 
     def _ident(self, tok: Token) -> ast.Ident:
         return ast.Ident(_tok_span(self.file, tok), str(tok))
+
+    def _number(self, tok: Token) -> int | float:
+        """A numeric literal's value; an integer too long to convert is a syntax error."""
+        text = str(tok)
+        if any(ch in text for ch in ".eE"):
+            return float(text)
+        if len(text) > MAX_INT_DIGITS:
+            raise _SyntaxFailure(Msg.INTEGER_TOO_LONG, _tok_span(self.file, tok), digits=len(text),
+                                 limit=MAX_INT_DIGITS)
+        return int(text)
 
 
 @v_args(meta=True)
@@ -288,10 +302,10 @@ class _Declarations(_Nodes):
         return ast.UseDecl(self._span(meta), self._ident(c[0]), c[1])
 
     def number_lit(self, meta, c):
-        return ast.Literal(self._span(meta), _number(str(c[0])))
+        return ast.Literal(self._span(meta), self._number(c[0]))
 
     def neg_number_lit(self, meta, c):
-        return ast.Literal(self._span(meta), -_number(str(c[0])))
+        return ast.Literal(self._span(meta), -self._number(c[0]))
 
     def true_lit(self, meta, c):
         return ast.Literal(self._span(meta), True)
@@ -316,10 +330,10 @@ class _Declarations(_Nodes):
         return ast.Ident(self._span(meta), "*"), None
 
     def sr_number(self, meta, c):
-        return ast.Literal(self._span(meta), _number(str(c[0])))
+        return ast.Literal(self._span(meta), self._number(c[0]))
 
     def sr_neg_number(self, meta, c):
-        return ast.Literal(self._span(meta), -_number(str(c[0])))
+        return ast.Literal(self._span(meta), -self._number(c[0]))
 
     def sr_name(self, meta, c):
         return ast.Literal(self._span(meta), _named_constant(str(c[0])))
@@ -366,7 +380,7 @@ class _Expressions(_Nodes):
         return ast.SizeName(self._span(meta), str(c[0]))
 
     def size_int(self, meta, c):
-        return ast.SizeInt(self._span(meta), int(str(c[0])))
+        return ast.SizeInt(self._span(meta), self._number(c[0]))
 
     # -------------------------------------------------------------- expressions
     def lambda_(self, meta, c):
@@ -465,7 +479,7 @@ class _Expressions(_Nodes):
         return ast.Name(self._span(meta), str(c[0]))
 
     def number(self, meta, c):
-        return ast.Number(self._span(meta), _number(str(c[0])), str(c[0]))
+        return ast.Number(self._span(meta), self._number(c[0]), str(c[0]))
 
     def string(self, meta, c):
         return ast.String(self._span(meta), _unquote(str(c[0])))
@@ -490,10 +504,6 @@ class _Builder(_Declarations, _Expressions):
 
 def _named_constant(text: str):
     return {"inf": float("inf")}.get(text, text)
-
-
-def _number(text: str) -> int | float:
-    return float(text) if any(ch in text for ch in ".eE") else int(text)
 
 
 def _unquote(text: str) -> str:
