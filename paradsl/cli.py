@@ -1,12 +1,19 @@
 """The `para` command: check, compile, ir, params, laws, cost.
 
 Exit status: 0 success, 1 an error in the user's program, 2 a usage error.
+
+Imports are confined to the folder of the file given and the folders named with `--path`
+or `PARA_PATH`, unless `--allow-outside` is given. `-o` writes atomically and never over a
+source of the program it compiles.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
+import tempfile
 from pathlib import Path
 
 from ._version import __version__
@@ -28,47 +35,65 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="type-check files and report every error", description=
                        "Type-check .para files. Prints located diagnostics; exit 1 if any file has an error.")
     c.add_argument("files", nargs="+", metavar="FILE")
+    _import_options(c)
 
     k = sub.add_parser("compile", help="compile a file to a Python module of Equinox classes", description=
                        "Compile a .para file to a readable Python module of equinox.Module classes.")
     k.add_argument("file", metavar="FILE")
-    k.add_argument("-o", "--output", metavar="OUT", help="where to write the module (default: standard output)")
+    k.add_argument("-o", "--output", metavar="OUT", help="where to write the module (default: standard output); "
+                   "written whole or not at all, and never over a source of the program")
+    _import_options(k)
 
     i = sub.add_parser("ir", help="print the typed IR the checker makes of a file, or of one para", description=
                        "Check a .para file and print its typed IR: each para's signature, parameters, uses, ties "
                        "and body, callees first. Exit 1 if the file has an error or there is no para NAME.")
-    i.add_argument("file", metavar="FILE")
+    i.add_argument("file", metavar="FILE", help=_ONE_FILE)
     i.add_argument("name", metavar="NAME", nargs="?", help="one para (default: every para of the file's program)")
+    _import_options(i)
 
     r = sub.add_parser("params", help="the parameter space of a para, before and after ties", description=
                        "Report a para's parameter leaves: |P| before ties and |Q| after (what the module stores), "
                        "leaf by leaf, as polynomials in its sizes and, given sizes, as numbers.")
-    r.add_argument("file", metavar="FILE")
+    r.add_argument("file", metavar="FILE", help=_ONE_FILE)
     r.add_argument("name", metavar="NAME")
     r.add_argument("sizes", nargs="*", metavar="SIZE=N", help="values of hyperparameters and index sets, e.g. d=64")
+    _import_options(r)
 
     o = sub.add_parser("cost", help="parameters, activation memory and FLOPs, as polynomials in the sizes",
                        description="Report a para's free parameters, the elements of every tensor it materialises "
                        "and its contraction FLOPs, as polynomials in its sizes and, given sizes, as numbers; warn "
                        "where a tensor grows superlinearly in a runtime index set.")
-    o.add_argument("file", metavar="FILE")
+    o.add_argument("file", metavar="FILE", help=_ONE_FILE)
     o.add_argument("name", metavar="NAME")
     o.add_argument("sizes", nargs="*", metavar="SIZE=N", help="values of hyperparameters and index sets, e.g. n=4096")
     o.add_argument("--size", dest="more_sizes", action="extend", nargs="+", default=[], metavar="SIZE=N",
                    help="the same, after the option: `--size n=4096 d=64`")
     o.add_argument("--max-degree", type=int, default=2, metavar="D",
                    help="warn when a tensor's size has degree D or more in a runtime index set (default 2)")
+    _import_options(o)
 
     w = sub.add_parser("laws", help="check 2-cell laws and equivariances numerically", description=
                        "Check, on random parameters and inputs, each para's 2-cell law g(q, x) = f(r(q), x) and the "
                        "equivariance its set and cyc index sets declare. Exit 1 if a law fails.")
-    w.add_argument("file", metavar="FILE")
+    w.add_argument("file", metavar="FILE", help=_ONE_FILE)
     w.add_argument("name", metavar="NAME", nargs="?", help="one para (default: every para of the file)")
     w.add_argument("--size", dest="sizes", action="append", default=[], metavar="SIZE=N",
                    help="a hyperparameter or index-set size (default 3 and 7, 5, 6, ...); repeatable")
     w.add_argument("--trials", type=int, default=3, help="random draws per law (default 3)")
     w.add_argument("--seed", type=int, default=0)
+    _import_options(w)
     return p
+
+
+_ONE_FILE = "the .para file (one: check several files with `para check`)"
+
+
+def _import_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--path", dest="search", action="append", default=[], metavar="DIR",
+                   help="a folder imports may also read from (repeatable; also PARA_PATH, separated by "
+                   f"{os.pathsep!r}); by default imports stay under the folder of the file given")
+    p.add_argument("--allow-outside", action="store_true",
+                   help="let imports read files outside the folder of the file given and the --path folders")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,12 +102,34 @@ def main(argv: list[str] | None = None) -> int:
         _parser().print_help(sys.stderr)
         return 2
     commands = {"check": _check, "compile": _compile, "ir": _ir, "params": _params, "laws": _laws, "cost": _cost}
+    if _bad_search_path(args.search):
+        return 2
     return commands[args.command](args)
 
 
+def _bad_search_path(folders: list[str]) -> bool:
+    for f in folders:
+        if not os.path.isdir(f):
+            print(CliText.NOT_A_FOLDER.format(path=f), file=sys.stderr)
+            return True
+    return False
+
+
+def _policy(args):
+    """Where imports may read: under the file's folder and the search folders, or anywhere."""
+    from .resolve import ImportPolicy
+
+    env = [d for d in os.environ.get("PARA_PATH", "").split(os.pathsep) if d]
+    return ImportPolicy(tuple(Path(d) for d in [*args.search, *env]), confined=not args.allow_outside)
+
+
 def _missing(files: list[str]) -> int:
+    """2 (and a message) if nothing is at one of `files`; a file that is there but cannot be
+    read is the loader's to report, with what is wrong with it."""
+    from .sources import exists
+
     for f in files:
-        if not Path(f).is_file():
+        if not f or not exists(Path(f)):
             print(CliText.NO_SUCH_FILE.format(file=f), file=sys.stderr)
             return 2
     return 0
@@ -103,7 +150,7 @@ def _check(args) -> int:
 
     if _missing(args.files):
         return 2
-    result = check_paths(args.files)
+    result = check_paths(args.files, policy=_policy(args))
     _report(result)
     if not result.ok:
         return 1
@@ -115,25 +162,86 @@ def _check(args) -> int:
 def _compile(args) -> int:
     from .driver import check_paths, compile_program
 
-    if _missing([args.file]):
+    if args.output == "":
+        print(CliText.OUTPUT_EMPTY.format(), file=sys.stderr)
         return 2
-    result = check_paths([args.file])
+    if _missing([args.file]) or (args.output and _bad_output(args.output, [Path(args.file)])):
+        return 2
+    result = check_paths([args.file], policy=_policy(args))
     _report(result)
     if not result.ok:
         return 1
     source = compile_program(next(iter(result.programs.values())))
-    if args.output:
-        Path(args.output).write_text(source, encoding="utf-8")
-        print(CliText.WROTE.format(path=args.output), file=sys.stderr)
-    else:
+    if args.output is None:
         sys.stdout.write(source)
+        return 0
+    if _bad_output(args.output, list(result.paths.values())) or not _write(Path(args.output), source):
+        return 2
+    print(CliText.WROTE.format(path=args.output), file=sys.stderr)
     return 0
+
+
+def _bad_output(output: str, sources: list[Path]) -> bool:
+    """Whether `-o OUT` cannot be written or is one of `sources` (through any link); says why."""
+    out = Path(output)
+    if any(_same_file(out, s) for s in sources):
+        print(CliText.OUTPUT_IS_SOURCE.format(path=output), file=sys.stderr)
+        return True
+    if os.path.isdir(out):
+        print(CliText.OUTPUT_IS_FOLDER.format(path=output), file=sys.stderr)
+        return True
+    folder = Path(os.path.realpath(out)).parent
+    if not folder.is_dir():
+        print(CliText.OUTPUT_NO_FOLDER.format(path=output, folder=str(out.parent)), file=sys.stderr)
+        return True
+    return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
+def _write(path: Path, text: str) -> bool:
+    """Write `text` to `path` atomically: a temporary file in the same folder, renamed over it,
+    so a failure leaves the old file whole. A link is written through, and stays a link."""
+    target = Path(os.path.realpath(path))
+    try:
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except (OSError, ValueError) as e:
+        print(CliText.OUTPUT_FAILED.format(path=str(path), reason=_reason(e)), file=sys.stderr)
+        return False
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except OSError as e:
+        os.unlink(tmp)
+        print(CliText.OUTPUT_FAILED.format(path=str(path), reason=_reason(e)), file=sys.stderr)
+        return False
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _reason(e: Exception) -> str:
+    return getattr(e, "strerror", None) or str(e)
 
 
 def _ir(args) -> int:
     from .ir import format_para, format_program
 
-    program, status = _checked_program(args.file, args.name)
+    if _second_file(args, [args.name]):
+        return 2
+    program, status = _checked_program(args, args.name)
     if program is None:
         return status
     if args.name is None:
@@ -147,26 +255,63 @@ def _ir(args) -> int:
     return 0
 
 
+_SIZE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_']*)\s*=\s*(-?[0-9]+)\s*")
+#: A size is a tensor's extent, so below 2**63, the most an axis may have.
+_SIZE_DIGITS = len(str(2**63))
+
+
 def _parse_sizes(items: list[str]) -> dict[str, int] | None:
+    """`NAME=N` items as a dict; None (and a message) where one is not that or is too large.
+    Plain ASCII digits only: `int()` would take `1_000` and other scripts' digits too."""
     out = {}
     for item in items:
-        name, eq, value = item.partition("=")
-        try:
-            out[name.strip()] = int(value)
-        except ValueError:
-            eq = ""
-        if not eq or not name.strip():
+        m = _SIZE.fullmatch(item)
+        if m is None:
             print(CliText.BAD_SIZE.format(item=item), file=sys.stderr)
             return None
+        name, value = m.group(1), m.group(2)
+        digits = len(value.lstrip("-").lstrip("0"))
+        if digits > _SIZE_DIGITS or (digits == _SIZE_DIGITS and abs(int(value)) >= 2**63):
+            print(CliText.SIZE_TOO_LARGE.format(name=name, digits=digits), file=sys.stderr)
+            return None
+        out[name] = int(value)
     return out
 
 
-def _checked_program(file: str, name: str | None = None):
+def _sizes_fit(sizes: dict[str, int], paras: list, owner: str) -> bool:
+    """Whether every size given names a hyperparameter or index set of `paras`, and a Nat or
+    an index set is given no negative value; says which does not."""
+    known: dict[str, bool] = {}  # name -> may be negative (an Int hyperparameter)
+    for p in paras:
+        known.update({n: False for n, _ in p.index_sets})
+        known.update({h.name: h.kind == "Int" for h in p.hypers})
+    for name, value in sizes.items():
+        if name not in known:
+            text = CliText.SIZE_UNKNOWN.format(name=name, owner=owner, names=sorted(known)) if known else (
+                CliText.SIZE_UNKNOWN_NONE.format(name=name, owner=owner))
+            print(text, file=sys.stderr)
+            return False
+        if value < 0 and not known[name]:
+            print(CliText.SIZE_NEGATIVE.format(name=name, value=value), file=sys.stderr)
+            return False
+    return True
+
+
+def _second_file(args, extra: list[str | None]) -> bool:
+    """Whether a NAME or SIZE argument is a second `.para` file: these commands take one."""
+    for item in extra:
+        if item is not None and item.endswith(".para"):
+            print(CliText.ONE_FILE.format(command=args.command, extra=item), file=sys.stderr)
+            return True
+    return False
+
+
+def _checked_program(args, name: str | None = None):
     from .driver import check_paths
 
-    if _missing([file]):
+    if _missing([args.file]):
         return None, 2
-    result = check_paths([file], also=(name,) if name else ())
+    result = check_paths([args.file], also=(name,) if name else (), policy=_policy(args))
     _report(result)
     if not result.ok:
         return None, 1
@@ -189,15 +334,23 @@ def _find(program, name: str) -> bool:
 
 def _prepare(args, sizes: list[str], problem: Text | None = None):
     """The sizes given and the checked program holding `args.name`, or an exit status."""
+    if _second_file(args, [args.name, *sizes]):
+        return None, None, 2
     parsed = _parse_sizes(sizes)
     if problem is not None:
         print(problem.format(), file=sys.stderr)
     if parsed is None or problem is not None:
         return None, None, 2
-    program, status = _checked_program(args.file, args.name)
+    program, status = _checked_program(args, args.name)
     if program is None:
         return None, None, status
     if args.name is not None and not _find(program, args.name):
+        return None, None, 2
+    if args.name is not None:
+        paras, owner = [program.get(args.name)], args.name
+    else:
+        paras, owner = [p for p in program.paras if p.file == program.file], program.file
+    if not _sizes_fit(parsed, paras, owner):
         return None, None, 2
     return program, parsed, 0
 
@@ -230,12 +383,21 @@ def _laws(args) -> int:
     program, sizes, status = _prepare(args, args.sizes, problem)
     if program is None:
         return status
-    results = program_laws(program, args.name, sizes, trials=args.trials, seed=args.seed)
+    try:
+        results = program_laws(program, args.name, sizes, trials=args.trials, seed=args.seed)
+    except Exception as e:  # noqa: BLE001 - what the user's program does at these sizes, reported
+        print(CliText.LAWS_RAISED.format(kind=type(e).__name__, error=_first_line(e)), file=sys.stderr)
+        return 1
     print(format_results(results))
     checked = [r for r in results if not r.skipped]
     failed = [r for r in checked if not r.ok]
     print(CliText.LAWS_CHECKED.format(checked=len(checked), failed=len(failed)))
     return 1 if failed else 0
+
+
+def _first_line(e: Exception) -> str:
+    lines = str(e).strip().splitlines()
+    return lines[0] if lines else repr(e)
 
 
 if __name__ == "__main__":  # pragma: no cover
