@@ -14,11 +14,15 @@ For every para of a file (or one of them), on random parameters and random input
   `commutative monoid` commutativity too: the laws its O(log n) folds rely on.
 
 Each law is reported with its largest error over the trials; a law fails when the error
-exceeds `rtol * max(1, |reference|)`.
+exceeds `rtol * max(1, |reference|)`, the magnitude being the largest finite one of the
+reference, so that the tolerance stays finite. Infinities are values like any other: an
+infinity equal to the reference's is no error, one against a finite value (or the other
+infinity) an infinite error, and a NaN on either side fails the law whatever the tolerance.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +79,6 @@ def _para_laws(module, p: ir.ParaDef, sizes: dict[str, int], trials: int, seed: 
     """The laws of one para, whose class is `cls`, by default the one `module` binds to its name."""
     import jax
     import jax.numpy as jnp
-    import numpy as np
 
     abstract = [prm.name for prm in p.params if prm.abstract]
     if abstract:
@@ -98,10 +101,7 @@ def _para_laws(module, p: ir.ParaDef, sizes: dict[str, int], trials: int, seed: 
     scale: dict[str, float] = {}
 
     def record(law: str, got, want) -> None:
-        err = max((float(np.max(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64)))) if np.size(a) else 0.0
-                   for a, b in zip(jax.tree.leaves(got), jax.tree.leaves(want))), default=0.0)
-        ref = max((float(np.max(np.abs(np.asarray(b, np.float64)))) if np.size(b) else 0.0
-                   for b in jax.tree.leaves(want)), default=0.0)
+        err, ref = discrepancy(got, want)
         results.setdefault(law, []).append(err)
         scale[law] = max(scale.get(law, 1.0), ref)
 
@@ -128,22 +128,19 @@ def _para_laws(module, p: ir.ParaDef, sizes: dict[str, int], trials: int, seed: 
     del jnp
     if not results:
         return [LawResult(p.name, "(none)", None, 0.0, note="no ties and no set or cyc index set: nothing to check")]
-    return [LawResult(p.name, law, max(errs), rtol * scale[law]) for law, errs in results.items()]
+    return [LawResult(p.name, law, worst(errs), rtol * scale[law]) for law, errs in results.items()]
 
 
 def _monoid_laws(p: ir.ParaDef, cls, env, trials: int, seed: int, rtol: float) -> list[LawResult]:
     """Associativity and the unit on random lifted elements; commutativity when declared."""
     import jax
-    import numpy as np
 
     hyper_values = [env[h.name] for h in p.hypers]
     errors: dict[str, list[float]] = {}
     scale: dict[str, float] = {}
 
     def record(law, got, want):
-        err = max(float(np.max(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64))))
-                  for a, b in zip(jax.tree.leaves(got), jax.tree.leaves(want)))
-        ref = max(float(np.max(np.abs(np.asarray(b, np.float64)))) for b in jax.tree.leaves(want))
+        err, ref = discrepancy(got, want)
         errors.setdefault(law, []).append(err)
         scale[law] = max(scale.get(law, 1.0), ref)
 
@@ -158,7 +155,39 @@ def _monoid_laws(p: ir.ParaDef, cls, env, trials: int, seed: int, rtol: float) -
         record("unit  e.a = a = a.e", (m.combine(e, a), m.combine(a, e)), (a, a))
         if p.shape.kind == "commutative monoid":
             record("commutative  a.b = b.a", m.combine(a, b), m.combine(b, a))
-    return [LawResult(p.name, law, max(errs), rtol * scale[law]) for law, errs in errors.items()]
+    return [LawResult(p.name, law, worst(errs), rtol * scale[law]) for law, errs in errors.items()]
+
+
+def discrepancy(got, want) -> tuple[float, float]:
+    """How far the leaves of `got` are from those of `want`, and the largest finite magnitude
+    of `want` (0.0 when it has none), which scales the tolerance.
+
+    Equal values are no error, equal infinities included; any other pair differs by its
+    distance, infinite when one side is infinite; a NaN on either side makes the error NaN,
+    which no tolerance admits.
+    """
+    import jax
+    import numpy as np
+
+    error, scale = 0.0, 0.0
+    for a, b in zip(jax.tree.leaves(got), jax.tree.leaves(want)):
+        a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+        if a.size == 0:
+            continue
+        if np.isnan(a).any() or np.isnan(b).any():
+            return float("nan"), scale
+        with np.errstate(invalid="ignore"):  # inf - inf where both agree is set to 0 below
+            gap = np.where(a == b, 0.0, np.abs(a - b))
+        error = max(error, float(np.max(gap)))
+        finite = np.abs(b[np.isfinite(b)])
+        scale = max(scale, float(np.max(finite)) if finite.size else 0.0)
+    return error, scale
+
+
+def worst(errors: list[float]) -> float:
+    """The largest of the trials' errors; NaN if any is (Python's `max` would keep or drop a
+    NaN depending on where it stands)."""
+    return float("nan") if any(math.isnan(e) for e in errors) else max(errors)
 
 
 def _randomise(m, key):
