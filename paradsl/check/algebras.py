@@ -280,15 +280,27 @@ def commutative(cases: list[ir.Case]) -> bool:
     return _canon(combine.body.body, {}) == _canon(combine.body.body, swap)
 
 
+#: Operators whose operands commute; the first four are associative too, so a chain of one
+#: of them (`s * u * v`) is flattened into the multiset of its operands.
 _COMMUTATIVE_OPS = frozenset({"add", "mul", "maximum", "minimum", "and", "or", "eq", "ne"})
+_AC_OPS = frozenset({"mul", "maximum", "minimum", "and", "or"})
 
 
 def _canon(x, swap: dict[str, str]):
-    """A term as a hashable tree, operands of commutative operators sorted: two terms with
-    equal canons are equal as functions. Swapping a combine's arguments and comparing tells
-    whether it is symmetric as written."""
+    """A term as a hashable tree in a normal form under the commutativity and associativity
+    of `+`, `*`, `max`, `min`, `and` and `or`: a sum is the sorted multiset of its signed
+    terms (`u - v` is `u + -v`), a product or other chain the sorted multiset of its
+    operands. Two terms with equal canons are equal as functions of real numbers (a float
+    result may differ by rounding), so swapping a combine's arguments and comparing tells
+    whether it is symmetric by construction. Chains are flattened only through operands of
+    the same dtype, so no integer step is reordered with a float one."""
     if isinstance(x, ir.Var):
         return ("var", swap.get(x.name, x.name))
+    if isinstance(x, ir.Prim) and x.op in ("add", "sub", "neg"):
+        terms = sorted(_signed_terms(x, 1, swap, _dtype(x)), key=repr)
+        return ("sum", _dtype(x), *terms)
+    if isinstance(x, ir.Prim) and x.op in _AC_OPS and len(x.args) == 2:
+        return ("chain", x.op, _dtype(x), *sorted(_chain(x, x.op, swap, _dtype(x)), key=repr))
     if isinstance(x, ir.Prim) and x.op in _COMMUTATIVE_OPS and len(x.args) == 2:
         a, b = (_canon(y, swap) for y in x.args)
         return ("prim", x.op, *sorted((a, b), key=repr))
@@ -297,3 +309,26 @@ def _canon(x, swap: dict[str, str]):
     if isinstance(x, tuple):
         return tuple(_canon(i, swap) for i in x)
     return x
+
+
+def _dtype(x: ir.Term) -> str | None:
+    return getattr(x.type, "dtype", None)
+
+
+def _signed_terms(x: ir.Term, sign: int, swap: dict[str, str], dtype: str | None) -> list:
+    """The terms of a sum of `+`, `-` and negations, each with its sign."""
+    if isinstance(x, ir.Prim) and _dtype(x) == dtype:
+        if x.op == "add" and len(x.args) == 2:
+            return _signed_terms(x.args[0], sign, swap, dtype) + _signed_terms(x.args[1], sign, swap, dtype)
+        if x.op == "sub" and len(x.args) == 2:
+            return _signed_terms(x.args[0], sign, swap, dtype) + _signed_terms(x.args[1], -sign, swap, dtype)
+        if x.op == "neg" and len(x.args) == 1:
+            return _signed_terms(x.args[0], -sign, swap, dtype)
+    return [(sign, _canon(x, swap))]
+
+
+def _chain(x: ir.Term, op: str, swap: dict[str, str], dtype: str | None) -> list:
+    """The operands of a chain of one associative and commutative operator."""
+    if isinstance(x, ir.Prim) and x.op == op and len(x.args) == 2 and _dtype(x) == dtype:
+        return _chain(x.args[0], op, swap, dtype) + _chain(x.args[1], op, swap, dtype)
+    return [_canon(x, swap)]
