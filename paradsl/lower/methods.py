@@ -7,6 +7,7 @@ import ast as pyast
 from typing import TYPE_CHECKING
 
 from .. import ir
+from ..names import case_methods
 from . import pybuild as py
 from .body import Body
 from .context import LV, MethodState, Namer
@@ -133,7 +134,7 @@ def case_def(pl: ParaLowering, case: ir.Case) -> pyast.FunctionDef:
         b.state.env[n] = LV(py.name(py.ident(n)))
     result = b.term(lam.body)
     b.emit(py.ret(result.expr))
-    return pyast.FunctionDef(name=py.ident(case.name), args=_arguments(args), body=prologue + b.state.stmts,
+    return pyast.FunctionDef(name=case_methods(p)[case.name], args=_arguments(args), body=prologue + b.state.stmts,
                              decorator_list=[],
                              returns=annotation(ctor.result) if p.shape.kind != "coalgebra" else None, type_params=[])
 
