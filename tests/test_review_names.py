@@ -201,3 +201,21 @@ def test_reserved_names_are_never_an_ident():
     assert {"jax", "jnp", "eqx", "self", "key", "keys", "untie", "forward", "zip", "range", "tuple"} <= RESERVED
     assert not {ident(n) for n in RESERVED} & RESERVED
 
+
+
+def test_a_class_of_another_file_is_prefixed_by_a_name_made_of_its_file(tmp_path):
+    """A para of `my-layers.para` whose name the file's own classes take is prefixed by the
+    file's stem as a name (`my_layers_Scale`), not by the stem as it is, which is none."""
+    (tmp_path / "my-layers.para").write_text(
+        "para Scale(d: Nat) : [d] -> [d] = x => x * 2.0\n"
+        "para jnp(d: Nat) : [d] -> [d] = x => x * 5.0\n"
+        "para Twice(d: Nat) : [d] -> [d] uses s : Scale(d), j : jnp(d) = x => s(x) + j(x)\n", encoding="utf-8")
+    (tmp_path / "main.para").write_text(
+        'import "my-layers.para"\n'
+        "para Scale(d: Nat) : [d] -> [d] = x => x * 3.0\n"
+        "para jnp(d: Nat) : [d] -> [d] = x => x\n"
+        "para Top(d: Nat) : [d] -> [d] uses a : Scale(d), b : jnp(d), t : Twice(d) = x => a(x) + b(x) + t(x)\n",
+        encoding="utf-8")
+    module = api.load_program(api.check_file(tmp_path / "main.para"))
+    assert module.__all__ == ["Scale", "jnp_", "my_layers_Scale", "my_layers_jnp", "Twice", "Top"]
+    np.testing.assert_allclose(np.asarray(module.Top(3)(jnp.ones(3))), [11.0] * 3)

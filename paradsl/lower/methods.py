@@ -115,7 +115,7 @@ def tied_call_def(pl: ParaLowering) -> pyast.FunctionDef:
 def case_def(pl: ParaLowering, case: ir.Case) -> pyast.FunctionDef:
     """One case of an algebra-like declaration as a method: `def cons(self, x, h)`."""
     p = pl.p
-    names = Namer({"self"} | {n for pat in case.patterns for n in _pattern_names(pat)})
+    names = Namer({"self"} | {py.ident(n) for pat in case.patterns for n in _pattern_names(pat)})
     b = Body(p, pl.facts, MethodState(names=names, size_paths={}))
     args = [pyast.arg(arg="self")]
     ctor = next(c for c in p.shape.constructors if c.name == case.name)
