@@ -46,7 +46,7 @@ def emit(module: LoweredModule) -> str:
     return text
 
 
-#: The module-level names the lowering may use (`pybuild.RESERVED` keeps user names off them)
+#: The module-level names the lowering may use (`names.RESERVED` keeps user names off them)
 #: and the import that binds each, grouped and ordered as isort orders them.
 STDLIB_IMPORTS = {"math": "import math"}
 THIRD_PARTY_IMPORTS = {

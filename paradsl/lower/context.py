@@ -4,6 +4,7 @@ state of the one method being written, and the lowered values it passes around."
 from __future__ import annotations
 
 import ast as pyast
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ class LV:
 
 
 class Namer:
-    """Fresh Python names in one scope: `x`, then `x1`, `x2`, ... once `x` is taken."""
+    """Fresh Python names in one scope: `x`, then `x1`, `x2`, ... once `x` is taken. A base
+    is a program's name (or one the lowering chose), made a Python name by `names.ident`."""
 
     def __init__(self, taken: set[str] | frozenset[str] = frozenset()) -> None:
         self.taken: set[str] = set(taken)
@@ -75,13 +77,20 @@ def class_refs(program: ir.Program) -> dict[ParaKey, ClassRef]:
         if para_key(p) in out:
             continue
         module = _resources.stdlib_module(p.file)
-        base = py.ident(p.name)
-        if base in names.taken:
+        base = p.name
+        if py.ident(base) in names.taken:  # a user name, spelled by the one rule with its file's prefixed
             stem = module.rsplit(".", 1)[-1] if module else PurePath(p.file).stem
-            base = f"{py.ident(stem)}_{base}".replace("__", "_")
+            base = f"{_word(stem)}_{base}"
         name = names.fresh(base)
         out[para_key(p)] = ClassRef(name, module, py.ident(p.name)) if module else ClassRef(name)
     return out
+
+
+def _word(stem: str) -> str:
+    """A file's stem as the letters, digits and single underscores of a name (`my-layers`
+    is `my_layers`), to prefix a class with."""
+    word = re.sub(r"_+", "_", re.sub(r"[^A-Za-z0-9_]", "_", stem)).strip("_")
+    return word if word[:1].isalpha() else f"f{word}"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from .. import ir
+from ..names import case_methods
 from . import pybuild as py
 from .context import LV
 
@@ -21,9 +22,10 @@ def fold(b: Body, m: ir.Fold, arg: LV) -> LV:
     use = b.use(m.use)
     alg = py.self_attr(py.ident(m.use))
     shape = b.facts.algebra(b.p, use)
+    methods = case_methods(b.facts.callee(b.p, use))
 
     def method(name: str) -> pyast.expr:
-        return pyast.Attribute(value=alg, attr=py.ident(name), ctx=pyast.Load())
+        return pyast.Attribute(value=alg, attr=methods[name], ctx=pyast.Load())
 
     xs = b.bind("xs", arg.expr)
     step = b.fresh("step")

@@ -7,6 +7,7 @@ import ast as pyast
 from typing import TYPE_CHECKING
 
 from .. import ir
+from ..names import case_methods
 from . import pybuild as py
 from .body import Body
 from .context import LV, MethodState, Namer
@@ -114,7 +115,7 @@ def tied_call_def(pl: ParaLowering) -> pyast.FunctionDef:
 def case_def(pl: ParaLowering, case: ir.Case) -> pyast.FunctionDef:
     """One case of an algebra-like declaration as a method: `def cons(self, x, h)`."""
     p = pl.p
-    names = Namer({"self"} | {n for pat in case.patterns for n in _pattern_names(pat)})
+    names = Namer({"self"} | {py.ident(n) for pat in case.patterns for n in _pattern_names(pat)})
     b = Body(p, pl.facts, MethodState(names=names, size_paths={}))
     args = [pyast.arg(arg="self")]
     ctor = next(c for c in p.shape.constructors if c.name == case.name)
@@ -133,7 +134,7 @@ def case_def(pl: ParaLowering, case: ir.Case) -> pyast.FunctionDef:
         b.state.env[n] = LV(py.name(py.ident(n)))
     result = b.term(lam.body)
     b.emit(py.ret(result.expr))
-    return pyast.FunctionDef(name=py.ident(case.name), args=_arguments(args), body=prologue + b.state.stmts,
+    return pyast.FunctionDef(name=case_methods(p)[case.name], args=_arguments(args), body=prologue + b.state.stmts,
                              decorator_list=[],
                              returns=annotation(ctor.result) if p.shape.kind != "coalgebra" else None, type_params=[])
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast as pyast
 
 from .. import ir
+from ..names import beside
 from ..types import FixedAxis
 from . import methods
 from . import pybuild as py
@@ -25,6 +26,9 @@ class ParaLowering:
         self.facts = facts
         self.cls = facts.classes[para_key(para)].name
         self.tied = para.tied()
+        # `__init__` calls the classes of the uses by name: a hyperparameter written like
+        # one is spelled out there (its field keeps its name).
+        self.init_args = beside([h.name for h in para.hypers], {facts.class_name(para, u) for u in para.uses})
 
     def class_def(self) -> pyast.ClassDef:
         p = self.p
@@ -57,7 +61,8 @@ class ParaLowering:
     # ------------------------------------------------------------------ __init__
     def init_def(self) -> pyast.FunctionDef:
         p = self.p
-        args = [pyast.arg(arg="self")] + [pyast.arg(arg=py.ident(h.name), annotation=py.name(_HYPER_TYPE[h.kind]))
+        arg = self.init_args
+        args = [pyast.arg(arg="self")] + [pyast.arg(arg=arg[h.name], annotation=py.name(_HYPER_TYPE[h.kind]))
                                           for h in p.hypers]
         defaults = [py.const(h.default) for h in p.hypers if h.default is not None]
         # Python needs defaults at the end; the checker's order is kept, so defaults only
@@ -68,7 +73,7 @@ class ParaLowering:
                 break
             n_trailing += 1
         defaults = defaults[len(defaults) - n_trailing:] if n_trailing else []
-        stmts: list[pyast.stmt] = [py.assign_attr(py.ident(h.name), py.name(py.ident(h.name))) for h in p.hypers]
+        stmts: list[pyast.stmt] = [py.assign_attr(py.ident(h.name), py.name(arg[h.name])) for h in p.hypers]
         # Keys are split only among the parameters and uses that draw random numbers.
         random = [self.drawn(prm) for prm in p.params]
         random += [self.facts.needs_key.get(callee_key(p, u), True) for u in p.uses]
@@ -104,10 +109,14 @@ class ParaLowering:
 
     def hyper_expr(self, a: ir.HyperArg) -> pyast.expr:
         if a.poly is not None:
-            return poly_expr(a.poly, lambda v: py.name(py.ident(v)))
+            return poly_expr(a.poly, self.init_arg)
         if a.ref is not None:
-            return py.name(py.ident(a.ref))
+            return self.init_arg(a.ref)
         return py.const(a.literal)
+
+    def init_arg(self, hyper: str) -> pyast.expr:
+        """A hyperparameter as `__init__` reads it: its argument."""
+        return py.name(self.init_args.get(hyper) or py.ident(hyper))
 
     def stored(self, prm: ir.Param) -> bool:
         """Whether the module stores `prm`: not when a 2-cell gives it or a tie computes it."""
@@ -117,9 +126,13 @@ class ParaLowering:
         """Whether initialising `prm` draws random numbers (so takes a key)."""
         return self.stored(prm) and prm.init.name not in DETERMINISTIC_INIT
 
+    def init_size(self, a) -> pyast.expr:
+        assert isinstance(a, FixedAxis)
+        return poly_expr(a.size, self.init_arg)
+
     def init_expr(self, prm: ir.Param, key: pyast.expr | None) -> pyast.expr:
         t = prm.type
-        shape = py.tuple_(_init_size(a) for a in t.axes)
+        shape = py.tuple_(self.init_size(a) for a in t.axes)
         dtype = py.attr(DTYPE[t.dtype])
         name, args = prm.init.name, prm.init.args
         if name == "zeros":
@@ -139,11 +152,6 @@ class ParaLowering:
         if t.rank < 2:  # fan-in and fan-out need two axes; a vector is initialised as a row
             return py.call("jnp.reshape", py.call(init, key, py.tuple_([py.const(1), *shape.elts]), dtype), shape)
         return py.call(init, key, shape, dtype)
-
-
-def _init_size(a) -> pyast.expr:
-    assert isinstance(a, FixedAxis)
-    return poly_expr(a.size, lambda v: py.name(py.ident(v)))
 
 
 def docstring(p: ir.ParaDef) -> str:
