@@ -18,7 +18,7 @@ from .bindings import GlobalB, HyperB, IndexSetB, UseB
 from .body import BodyChecker
 from .context import DeclContext
 from .signatures import TypeScope
-from .suggest import closest
+from .suggest import closest, unknown_name
 
 
 def map_over(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None) -> ir.MapTerm | None:
@@ -79,11 +79,7 @@ def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = 
                 return None
         elif fname is not None and bc.cx.lookup(fname) is None:
             span = target.span if isinstance(target, ast.Name) else target.func.span
-            close = closest(fname, list(ctx.globals))
-            if close:
-                sink.error(Msg.UNKNOWN_NAME_CLOSE, span, name=fname, close=close)
-            else:
-                sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, span, name=fname)
+            unknown_name(sink, span, fname, list(ctx.globals))
             return None
     if b is None:
         sink.error(Msg.SCHEME_TARGET, target.span, scheme=e.scheme)

@@ -17,7 +17,7 @@ from . import arguments, builtins
 from .bindings import CallSite, GlobalB, IndexSetB, UseB
 from .context import DeclContext
 from .signatures import Signature
-from .suggest import closest
+from .suggest import unknown_name
 
 
 #: Which callee index-set kinds may be given which caller axes without breaking symmetry.
@@ -45,11 +45,7 @@ def make_use(ctx: DeclContext, name: str, call: ast.Expr, anonymous: bool, span:
         if call.func.name in ctx.env or builtins.is_builtin_function(call.func.name):
             sink.error(Msg.NOT_A_PARA, call.func.span, name=call.func.name)
         else:
-            close = closest(call.func.name, list(ctx.globals))
-            if close:
-                sink.error(Msg.UNKNOWN_NAME_CLOSE, call.func.span, name=call.func.name, close=close)
-            else:
-                sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, call.func.span, name=call.func.name)
+            unknown_name(sink, call.func.span, call.func.name, list(ctx.globals))
         return None
     callee = target.sig
     # Index sets may be given by name after the hyperparameters: `Dense(c)`.
