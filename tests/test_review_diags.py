@@ -32,6 +32,17 @@ EXPECTED: dict[str, list[tuple[int, int, str, str, str | None]]] = {
         (5, 17, "E0101", "unknown name 'Wq'",
          "bind it with `let` or declare it in `params`; only a single lowercase letter is a free index variable"),
     ],
+    "b08_syntax_hides_type_errors.para": [
+        (2, 18, "E0003", "unexpected end of input; expected ')' or ','", "the declaration is incomplete"),
+        (6, 5, "E0209", "the body has type [d], but the declaration says [2]", "the declaration says B : [d] -> [2]"),
+    ],
+    "b09_missing_in.para": [
+        (5, 5, "E0001", "unexpected 'let'; expected 'in' to end the `let` before it",
+         "a `let` binds its value for the expression after `in`: `let a = x * 2.0 in a + 1.0`"),
+    ],
+    "m21_keyword_name.para": [
+        (3, 14, "E0001", "'max' is a reserved word and cannot be used as a name", "choose another name, such as `max_`"),
+    ],
 }
 
 

@@ -41,7 +41,7 @@ class MapChecker:
                 return True
             return b is None and e.name in builtins.UNARY and self.cx.find_index(e.name) is None
         if isinstance(e, ast.Call) and isinstance(e.func, ast.Name):
-            return isinstance(self.cx.lookup(e.func.name), GlobalB)
+            return isinstance(self.cx.lookup(e.func.name), (GlobalB, ErrorB))
         return False
 
     def map_(self, e: ast.Expr, dom: Type | None, cod: Type | None = None) -> ir.MapTerm | None:
@@ -116,6 +116,8 @@ class MapChecker:
                 return None
             sink.error(Msg.COMPOSED_VALUE, e.span, name=e.name, type=self.bc.values.describe_value(e.name))
             return None
+        if isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and isinstance(self.cx.lookup(e.func.name), ErrorB):
+            return None  # a para whose declaration had an error, already reported
         if isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and isinstance(self.cx.lookup(e.func.name), GlobalB):
             if not self.may_apply(self.cx.lookup(e.func.name).sig, e.span):
                 return None

@@ -14,7 +14,7 @@ from ..syntax import ast
 from ..types import Axis, FixedAxis, IndexSetAxis, Kind, MapType, Poly, TensorType, TupleType, Type
 from ..types.unify import substitute_type
 from . import uses
-from .bindings import GlobalB, HyperB, IndexSetB, UseB
+from .bindings import ErrorB, GlobalB, HyperB, IndexSetB, UseB
 from .body import BodyChecker
 from .context import DeclContext
 from .signatures import TypeScope
@@ -73,6 +73,8 @@ def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = 
     elif isinstance(target, (ast.Name, ast.Call)):
         fname = target.name if isinstance(target, ast.Name) else getattr(target.func, "name", None)
         g = ctx.globals.get(fname) if fname else None
+        if isinstance(g, ErrorB):
+            return None  # its declaration had an error, already reported
         if isinstance(g, GlobalB):
             b = uses.new_anonymous_use(ctx, target if isinstance(target, ast.Call) else ast.Call(target.span, target, ()))
             if b is None:

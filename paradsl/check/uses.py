@@ -14,7 +14,7 @@ from ..syntax import ast
 from ..types import IndexSetAxis, Kind, MapType, MetaAxis, Poly, Unifier
 from ..types.unify import substitute_type
 from . import arguments, builtins
-from .bindings import CallSite, GlobalB, IndexSetB, UseB
+from .bindings import CallSite, ErrorB, GlobalB, IndexSetB, UseB
 from .context import DeclContext
 from .signatures import Signature
 from .suggest import unknown_name
@@ -41,6 +41,8 @@ def make_use(ctx: DeclContext, name: str, call: ast.Expr, anonymous: bool, span:
             sink.error(Msg.NOT_A_PARA_EXPRESSION, call.span)
         return None
     target = ctx.globals.get(call.func.name)
+    if isinstance(target, ErrorB):
+        return None  # its declaration had an error, already reported
     if not isinstance(target, GlobalB):
         if call.func.name in ctx.env or builtins.is_builtin_function(call.func.name):
             sink.error(Msg.NOT_A_PARA, call.func.span, name=call.func.name)
