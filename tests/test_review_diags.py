@@ -40,6 +40,10 @@ EXPECTED: dict[str, list[tuple[int, int, str, str, str | None]]] = {
         (5, 5, "E0001", "unexpected 'let'; expected 'in' to end the `let` before it",
          "a `let` binds its value for the expression after `in`: `let a = x * 2.0 in a + 1.0`"),
     ],
+    "b10_over_index_set.para": [
+        (4, 34, "E0221", "'t' is an index set, but `over` names an index variable of the argument",
+         "subscript the argument with an index over 't' and name that index: `log_softmax(y[i, k], over i)`"),
+    ],
     "m21_keyword_name.para": [
         (3, 14, "E0001", "'max' is a reserved word and cannot be used as a name", "choose another name, such as `max_`"),
     ],

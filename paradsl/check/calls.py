@@ -9,7 +9,7 @@ from ..diagnostics import Msg
 from ..syntax import ast
 from ..types import Axis, TensorType, TupleType, is_float
 from . import builtins
-from .bindings import GlobalB
+from .bindings import GlobalB, IndexSetB
 from .context import BodyContext
 from .suggest import unknown_name
 
@@ -139,7 +139,10 @@ class CallChecker:
                 for ident in over:
                     info = self.cx.find_index(ident.name)
                     if info is None:
-                        sink.error(Msg.UNKNOWN_OVER_INDEX, ident.span, name=ident.name)
+                        if isinstance(self.cx.lookup(ident.name), IndexSetB):
+                            sink.error(Msg.OVER_INDEX_SET, ident.span, name=ident.name, callee=name)
+                        else:
+                            sink.error(Msg.UNKNOWN_OVER_INDEX, ident.span, name=ident.name)
                         return None
                     if info in infos:
                         sink.error(Msg.OVER_NAMED_TWICE, ident.span, name=ident.name)
