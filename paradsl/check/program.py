@@ -81,8 +81,8 @@ class Checker:
                 else:
                     scope[name] = GlobalB(self.signature(sub))
             # A declaration that did not parse is known by name, so that its uses stay quiet.
-            for ident in unit.module.broken if unit.module is not None else ():
-                scope.setdefault(ident.name, ErrorB())
+            for name in unit.broken:
+                scope.setdefault(name, ErrorB())
             self._globals[unit.file] = scope
         return self._globals[unit.file]
 
