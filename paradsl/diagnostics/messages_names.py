@@ -30,7 +30,8 @@ class NamesMsg:
     )
     UNKNOWN_SUBSCRIPT_NAME = Message(
         E0101, _UNKNOWN_NAME,
-        "a free index variable is a single lowercase letter; bind a longer index name with `for {name}.` or `sum {name}.`",
+        "a free index variable is a single lowercase letter; "
+        "bind a longer index name with `for {name}.` or `sum {name}.`",
     )
     UNKNOWN_SEMIRING = Message(E0101, _UNKNOWN_NAME, "the semirings are {known:comma}")
     UNKNOWN_FUNCTOR = Message(E0101, _UNKNOWN_NAME, "declare it: `functor ListF(A) = nil | cons(A, X)`")

@@ -17,6 +17,7 @@ from .. import _resources
 from ..diagnostics import DiagnosticSink, Message, Msg, Span
 from ..diagnostics.messages_syntax import TOKEN_NAMES
 from . import ast
+from .reserved import AFTER_EXPRESSION, reserved_binding, reserved_words, starts_line
 
 #: Keywords that start a top-level declaration; a line starting with one begins a new chunk
 #: for error recovery.
@@ -115,53 +116,11 @@ def _describe_expected(names) -> list[str]:
     return sorted(set(out))
 
 
-@cache
-def reserved_words() -> frozenset[str]:
-    """The words the grammar reserves: its keywords, and the words its keyword-like terminals
-    match (the reductions `sum`, `max`, ...; the algebra kinds). None of them may name
-    anything, though the contextual lexer lets one through where only a name can stand."""
-    words = set()
-    for t in _lark().terminals:
-        if t.pattern.type == "str" and re.fullmatch(r"[A-Za-z_]\w*", t.pattern.value):
-            words.add(t.pattern.value)
-        elif t.name in ("REDUCER", "ALGEBRA_KIND"):
-            words.update(re.findall(r"[A-Za-z]+", re.sub(r"\\.", " ", t.pattern.value.split("(?!")[0])))
-    return frozenset(words)
-
-
-#: What may follow a complete expression: a `=` seen there is most likely a comparison.
-_AFTER_EXPRESSION = frozenset({"CMP_OP", "THEN", "ELSE", "IN", "RPAR", "RSQB", "$END"})
-
-
-def _starts_line(text: str, pos: int) -> bool:
-    """Whether only blanks stand before `pos` on its line."""
-    return not text[text.rfind("\n", 0, pos) + 1:pos].strip()
-
-
-#: Where an expression binds a name: `let NAME =`, `for NAMES.`, `sum NAMES.`, `NAME =>` and
-#: `(NAMES) =>`. A reserved word there is lexed as a name, and the parse fails only later,
-#: where the word is used and read as the keyword.
-_BINDING = re.compile(r"\blet\s+(?P<let>[A-Za-z_][\w']*)\s*="
-                      r"|\b(?:for|sum|max|min|mean|prod)(?P<idx>(?:\s+[A-Za-z_][\w']*)+)\s*\."
-                      r"|(?:\((?P<params>[^()]*)\)|\b(?P<param>[A-Za-z_][\w']*))\s*=>")
-
-
-def _reserved_binding(text: str, end: int) -> tuple[int, str] | None:
-    """The offset and word of the first reserved word bound by an expression before `end`."""
-    code = re.sub(r"--[^\n]*|\"([^\"\\\n]|\\.)*\"", lambda m: " " * len(m.group()), text[:end])
-    for m in _BINDING.finditer(code):
-        group = next(g for g in ("let", "idx", "params", "param") if m.group(g) is not None)
-        for w in re.finditer(r"[A-Za-z_][\w']*", m.group(group)):
-            if w.group() in reserved_words():
-                return m.start(group) + w.start(), w.group()
-    return None
-
-
 def _syntax_failure(e: UnexpectedInput, text: str, file: str) -> _SyntaxFailure:
     line, col = max(getattr(e, "line", 1) or 1, 1), max(getattr(e, "column", 1) or 1, 1)
     at = getattr(e, "pos_in_stream", None)
     tok_end = getattr(getattr(e, "token", None), "end_pos", None)
-    bound = _reserved_binding(text, tok_end or (len(text) if at is None or at < 0 else at))
+    bound = reserved_binding(text, tok_end or (len(text) if at is None or at < 0 else at), reserved_words(_lark()))
     if bound is not None and not isinstance(e, UnexpectedCharacters):
         pos, word = bound
         line = text.count("\n", 0, pos) + 1
@@ -192,12 +151,12 @@ def _syntax_failure(e: UnexpectedInput, text: str, file: str) -> _SyntaxFailure:
     if word == ">" and start and text[start - 1] == "-":
         # `->` in a body is lexed as `-` then `>`: point at both, as the arrow written.
         return _SyntaxFailure(Msg.SYNTAX_ARROW_IN_EXPRESSION, Span(file, line, col - 1, line, col + 1))
-    if "IN" in expected and (word in reserved_words() or (start is not None and _starts_line(text, start))):
+    if "IN" in expected and (word in reserved_words(_lark()) or (start is not None and starts_line(text, start))):
         # Only an open `let` can take `in`: a keyword or a new line here means it was left out.
         return _SyntaxFailure(Msg.SYNTAX_MISSING_IN, span, token=word)
-    if word == "=" and expected & _AFTER_EXPRESSION:
+    if word == "=" and expected & AFTER_EXPRESSION:
         msg = Msg.SYNTAX_SINGLE_EQUALS
-    elif word in reserved_words() and "NAME" in expected:
+    elif word in reserved_words(_lark()) and "NAME" in expected:
         msg = Msg.SYNTAX_RESERVED_NAME if tok.type == "NAME" else Msg.SYNTAX_RESERVED_WORD
     else:
         msg = Msg.SYNTAX_UNEXPECTED_NAME if tok.type == "NAME" else Msg.SYNTAX_UNEXPECTED_TOKEN
@@ -223,7 +182,7 @@ class _Nodes(Transformer):
 
     def _binder(self, tok: Token) -> ast.Ident:
         """A name being declared or bound; a reserved word is refused here, where it stands."""
-        if str(tok) in reserved_words():
+        if str(tok) in reserved_words(_lark()):
             raise _SyntaxFailure(Msg.SYNTAX_RESERVED_BINDER, _tok_span(self.file, tok), token=str(tok))
         return self._ident(tok)
 
@@ -445,7 +404,7 @@ class _Expressions(_Nodes):
     def lambda_(self, meta, c):
         pat, body = c
         for item in pat.items if isinstance(pat, ast.TupleExpr) else (pat,):
-            if isinstance(item, ast.Name) and item.name in reserved_words():
+            if isinstance(item, ast.Name) and item.name in reserved_words(_lark()):
                 raise _SyntaxFailure(Msg.SYNTAX_RESERVED_BINDER, item.span, token=item.name)
         if isinstance(pat, ast.Name):
             return ast.Lambda(self._span(meta), (ast.Ident(pat.span, pat.name),), False, body)
