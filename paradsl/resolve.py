@@ -60,6 +60,8 @@ class Unit:
     module: ast.Module | None
     own: dict[str, ast.ParaDecl | ast.FunctorDecl | ast.SemiringDecl] = field(default_factory=dict)
     scope: dict[str, DeclKey] = field(default_factory=dict)
+    #: Declarations it sees, its own or imported, that did not parse: known by name only.
+    broken: set[str] = field(default_factory=set)
 
     def own_keys(self) -> dict[str, DeclKey]:
         return {n: DeclKey(self.file, n) for n in self.own}
@@ -130,6 +132,7 @@ class Loader:
                 if target is not None:
                     for n, key in target.own_keys().items():
                         imported.setdefault(n, key)
+                    unit.broken.update(i.name for i in (target.module.broken if target.module else ()))
             elif isinstance(decl, (ast.ParaDecl, ast.FunctorDecl, ast.SemiringDecl)):
                 first = unit.own.get(decl.name.name)
                 if first is not None:
@@ -139,6 +142,7 @@ class Loader:
                     unit.own[decl.name.name] = decl
         self._loading.pop()
         unit.scope = {**imported, **unit.own_keys()}
+        unit.broken.update(i.name for i in unit.module.broken)
         return unit
 
     def _import(self, decl, base: Path, top: Path) -> "Unit | None":

@@ -15,7 +15,7 @@ from ..diagnostics import DiagnosticSink, Msg, Part
 from ..syntax import ast
 from ..types import TupleType
 from . import builtins, ties
-from .bindings import FunctorB, GlobalB
+from .bindings import ErrorB, FunctorB, GlobalB
 from .body import BodyChecker
 from .context import DeclContext
 from .signatures import TypeScope
@@ -65,6 +65,8 @@ def algebra_shape(ctx: DeclContext) -> ir.AlgebraShape | None:
             sink.error(Msg.ALGEBRA_WITHOUT_FUNCTOR, decl.dom.span, kind=kind, name=ctx.where)
             return None
         g = ctx.globals.get(fa.name.name)
+        if isinstance(g, ErrorB):
+            return None  # its declaration had an error, already reported
         if not isinstance(g, FunctorB):
             if isinstance(g, GlobalB):
                 sink.error(Msg.NOT_A_FUNCTOR, fa.name.span, name=fa.name.name, kind=g.sig.kind)

@@ -9,9 +9,9 @@ from ..diagnostics import Msg
 from ..syntax import ast
 from ..types import Axis, TensorType, TupleType, is_float
 from . import builtins
-from .bindings import GlobalB
+from .bindings import GlobalB, IndexSetB
 from .context import BodyContext
-from .suggest import closest
+from .suggest import unknown_name
 
 if TYPE_CHECKING:
     from .body import BodyChecker
@@ -30,14 +30,14 @@ class CallChecker:
         if isinstance(f, ast.Name) and self.cx.lookup(f.name) is None and self.cx.find_index(f.name) is None:
             if builtins.is_builtin_function(f.name):
                 return self.builtin(f.name, e)
-            close = closest(f.name, self.cx.names())
-            if close:
-                sink.error(Msg.UNKNOWN_NAME_CLOSE, f.span, name=f.name, close=close)
-            else:
-                sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, f.span, name=f.name)
+            unknown_name(sink, f.span, f.name, self.cx.names())
             return None
         if isinstance(f, ast.Call) and isinstance(f.func, ast.Name) and isinstance(self.cx.lookup(f.func.name), GlobalB):
             pass  # `Linear(4, 8)(x)`: an anonymous use, applied
+        elif (isinstance(f, ast.Call) and isinstance(f.func, ast.Name) and self.cx.lookup(f.func.name) is None
+              and not builtins.is_builtin_function(f.func.name)):
+            unknown_name(sink, f.func.span, f.func.name, self.cx.names())  # `LayerNorm(d)(x)` with no such para
+            return None
         elif not self.bc.maps.is_map_expr(f):
             if isinstance(f, ast.Name):
                 sink.error(Msg.CALLED_VALUE, f.span, name=f.name, type=self.bc.values.describe_value(f.name))
@@ -139,7 +139,10 @@ class CallChecker:
                 for ident in over:
                     info = self.cx.find_index(ident.name)
                     if info is None:
-                        sink.error(Msg.UNKNOWN_OVER_INDEX, ident.span, name=ident.name)
+                        if isinstance(self.cx.lookup(ident.name), IndexSetB):
+                            sink.error(Msg.OVER_INDEX_SET, ident.span, name=ident.name, callee=name)
+                        else:
+                            sink.error(Msg.UNKNOWN_OVER_INDEX, ident.span, name=ident.name)
                         return None
                     if info in infos:
                         sink.error(Msg.OVER_NAMED_TWICE, ident.span, name=ident.name)

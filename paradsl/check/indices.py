@@ -14,9 +14,10 @@ from ..diagnostics import Msg, Span
 from ..syntax import ast
 from ..types import Axis, MetaAxis, TensorType, Type, is_int
 from . import builtins
-from .bindings import IndexInfo, IndexSetB
+from .bindings import IndexInfo, IndexSetB, LocalB
 from .context import BodyContext, is_scalar, merge_labels
-from .suggest import closest
+from .scope import is_index_name
+from .suggest import unknown_name
 
 if TYPE_CHECKING:
     from .body import BodyChecker
@@ -73,12 +74,14 @@ class IndexChecker:
         if isinstance(ix, ast.Name) and ix.name not in self.cx.env and ix.name not in builtins.CONSTANTS:
             info = self.cx.find_index(ix.name)
             if info is None:
-                if not self.cx.frames:
-                    close = closest(ix.name, self.cx.names())
-                    if close:
-                        sink.error(Msg.UNKNOWN_NAME_CLOSE, ix.span, name=ix.name, close=close)
+                if not (self.cx.frames and is_index_name(ix.name)):
+                    # A close local or index is a likely slip; a close hyperparameter is not
+                    # (subscripting by it picks one position), so it is not suggested.
+                    if self.cx.frames:
+                        near = [n for n, b in self.cx.env.items() if isinstance(b, LocalB)] + list(self.cx.scope)
+                        unknown_name(sink, ix.span, ix.name, near, Msg.UNKNOWN_SUBSCRIPT_NAME)
                     else:
-                        sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, ix.span, name=ix.name)
+                        unknown_name(sink, ix.span, ix.name, self.cx.names())
                     return None
                 info = self.cx.implicit_index(ix.name, ix.span)
             info.subscripted = True

@@ -15,7 +15,7 @@ from . import builtins
 from .bindings import Binding, ErrorB, Frame, GlobalB, IndexInfo, InputB, LocalB, MapB, UseB
 from .context import BodyContext, is_scalar
 from .signatures import Signature
-from .suggest import closest
+from .suggest import closest, unknown_name
 
 if TYPE_CHECKING:
     from .body import BodyChecker
@@ -41,7 +41,7 @@ class MapChecker:
                 return True
             return b is None and e.name in builtins.UNARY and self.cx.find_index(e.name) is None
         if isinstance(e, ast.Call) and isinstance(e.func, ast.Name):
-            return isinstance(self.cx.lookup(e.func.name), GlobalB)
+            return isinstance(self.cx.lookup(e.func.name), (GlobalB, ErrorB))
         return False
 
     def map_(self, e: ast.Expr, dom: Type | None, cod: Type | None = None) -> ir.MapTerm | None:
@@ -112,14 +112,12 @@ class MapChecker:
                 sink.error(Msg.BUILTIN_NOT_ACTIVATION, e.span, name=e.name)
                 return None
             if b is None and self.cx.find_index(e.name) is None:
-                close = closest(e.name, self.cx.names())
-                if close:
-                    sink.error(Msg.UNKNOWN_NAME_CLOSE, e.span, name=e.name, close=close)
-                else:
-                    sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, e.span, name=e.name)
+                unknown_name(sink, e.span, e.name, self.cx.names())
                 return None
             sink.error(Msg.COMPOSED_VALUE, e.span, name=e.name, type=self.bc.values.describe_value(e.name))
             return None
+        if isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and isinstance(self.cx.lookup(e.func.name), ErrorB):
+            return None  # a para whose declaration had an error, already reported
         if isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and isinstance(self.cx.lookup(e.func.name), GlobalB):
             if not self.may_apply(self.cx.lookup(e.func.name).sig, e.span):
                 return None
@@ -129,11 +127,7 @@ class MapChecker:
             return self.use_ref(use, e.span)
         if (isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and self.cx.lookup(e.func.name) is None
             and self.cx.find_index(e.func.name) is None and not builtins.is_builtin_function(e.func.name)):
-            close = closest(e.func.name, self.cx.names())
-            if close:
-                sink.error(Msg.UNKNOWN_NAME_CLOSE, e.func.span, name=e.func.name, close=close)
-            else:
-                sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, e.func.span, name=e.func.name)
+            unknown_name(sink, e.func.span, e.func.name, self.cx.names())
             return None
         sink.error(Msg.VALUE_AS_MAP, e.span)
         return None

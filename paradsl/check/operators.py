@@ -80,7 +80,7 @@ class OperatorChecker:
             for a in args:
                 info = self.cx.indices.get(a.name) if isinstance(a, ir.IndexValue) else None
                 if info is not None and info.implicit and not info.subscripted:
-                    # A short unknown name, read as an index variable: more likely a typo.
+                    # A free single letter, read as an index variable: next to a whole tensor, a typo.
                     close = closest(info.source, self.cx.names())
                     if close:
                         sink.error(Msg.UNKNOWN_NAME_CLOSE, info.span, name=info.source, close=close)

@@ -15,7 +15,7 @@ from ..diagnostics import DiagnosticSink, Msg, Span
 from ..resolve import DeclKey, Loader, Unit
 from ..syntax import ast
 from . import algebras, semirings
-from .bindings import Binding, FunctorB, GlobalB, SemiringB
+from .bindings import Binding, ErrorB, FunctorB, GlobalB, SemiringB
 from .context import DeclContext
 from .declaration import check_declaration
 from .leaves import Leaf, leaves_of
@@ -80,6 +80,9 @@ class Checker:
                     scope[name] = SemiringB(sub, decl)
                 else:
                     scope[name] = GlobalB(self.signature(sub))
+            # A declaration that did not parse is known by name, so that its uses stay quiet.
+            for name in unit.broken:
+                scope.setdefault(name, ErrorB())
             self._globals[unit.file] = scope
         return self._globals[unit.file]
 

@@ -14,11 +14,11 @@ from ..syntax import ast
 from ..types import Axis, FixedAxis, IndexSetAxis, Kind, MapType, Poly, TensorType, TupleType, Type
 from ..types.unify import substitute_type
 from . import uses
-from .bindings import GlobalB, HyperB, IndexSetB, UseB
+from .bindings import ErrorB, GlobalB, HyperB, IndexSetB, UseB
 from .body import BodyChecker
 from .context import DeclContext
 from .signatures import TypeScope
-from .suggest import closest
+from .suggest import closest, unknown_name
 
 
 def map_over(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None) -> ir.MapTerm | None:
@@ -73,17 +73,15 @@ def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = 
     elif isinstance(target, (ast.Name, ast.Call)):
         fname = target.name if isinstance(target, ast.Name) else getattr(target.func, "name", None)
         g = ctx.globals.get(fname) if fname else None
+        if isinstance(g, ErrorB):
+            return None  # its declaration had an error, already reported
         if isinstance(g, GlobalB):
             b = uses.new_anonymous_use(ctx, target if isinstance(target, ast.Call) else ast.Call(target.span, target, ()))
             if b is None:
                 return None
         elif fname is not None and bc.cx.lookup(fname) is None:
             span = target.span if isinstance(target, ast.Name) else target.func.span
-            close = closest(fname, list(ctx.globals))
-            if close:
-                sink.error(Msg.UNKNOWN_NAME_CLOSE, span, name=fname, close=close)
-            else:
-                sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, span, name=fname)
+            unknown_name(sink, span, fname, list(ctx.globals))
             return None
     if b is None:
         sink.error(Msg.SCHEME_TARGET, target.span, scheme=e.scheme)

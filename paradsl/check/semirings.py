@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..diagnostics import DiagnosticSink, Msg
 from ..syntax import ast
 from . import builtins
-from .bindings import SemiringB
+from .bindings import ErrorB, SemiringB
 from .context import DeclContext
 from .suggest import closest
 
@@ -57,6 +57,8 @@ def semiring_table(decl: ast.SemiringDecl, sink: DiagnosticSink) -> SemiringTabl
 def semiring(ctx: DeclContext, name: ast.Ident) -> SemiringTable | None:
     """The semiring a contraction names: a builtin, or one declared with `semiring`."""
     g = ctx.globals.get(name.name)
+    if isinstance(g, ErrorB):
+        return None  # its declaration had an error, already reported
     if isinstance(g, SemiringB):
         table = semiring_table(g.decl, DiagnosticSink())
         return table  # a bad declaration is reported where it is declared

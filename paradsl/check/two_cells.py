@@ -12,10 +12,10 @@ from ..diagnostics import Msg, Part, Span
 from ..syntax import ast
 from ..types import TensorType, TupleType
 from . import builtins, leaves, scope, ties, uses
-from .bindings import GlobalB, UseB
+from .bindings import ErrorB, GlobalB, UseB
 from .body import BodyChecker
 from .context import DeclContext
-from .suggest import closest
+from .suggest import unknown_name
 
 
 def via(ctx: DeclContext, bc: BodyChecker, e: ast.BinOp) -> ir.MapTerm | None:
@@ -101,15 +101,13 @@ def fresh_param_name(ctx: DeclContext, base: str) -> str:
 def reparam_use(ctx: DeclContext, r: ast.Expr) -> UseB | None:
     call = r if isinstance(r, ast.Call) else ast.Call(r.span, r, ()) if isinstance(r, ast.Name) else None
     target = ctx.globals.get(call.func.name) if call is not None and isinstance(call.func, ast.Name) else None
+    if isinstance(target, ErrorB):
+        return None  # its declaration had an error, already reported
     if not isinstance(target, GlobalB) or target.sig.kind != "reparam":
         name = call.func.name if call is not None and isinstance(call.func, ast.Name) else None
         if (name is not None and not isinstance(target, GlobalB) and name not in ctx.env
                 and not builtins.is_builtin_function(name)):
-            close = closest(name, list(ctx.globals))
-            if close:
-                ctx.sink.error(Msg.UNKNOWN_NAME_CLOSE, call.func.span, name=name, close=close)
-            else:
-                ctx.sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, call.func.span, name=name)
+            unknown_name(ctx.sink, call.func.span, name, list(ctx.globals))
             return None
         if isinstance(target, GlobalB):
             ctx.sink.error(Msg.VIA_PARA, r.span, name=name)

@@ -14,10 +14,10 @@ from ..syntax import ast
 from ..types import IndexSetAxis, Kind, MapType, MetaAxis, Poly, Unifier
 from ..types.unify import substitute_type
 from . import arguments, builtins
-from .bindings import CallSite, GlobalB, IndexSetB, UseB
+from .bindings import CallSite, ErrorB, GlobalB, IndexSetB, UseB
 from .context import DeclContext
 from .signatures import Signature
-from .suggest import closest
+from .suggest import unknown_name
 
 
 #: Which callee index-set kinds may be given which caller axes without breaking symmetry.
@@ -41,15 +41,13 @@ def make_use(ctx: DeclContext, name: str, call: ast.Expr, anonymous: bool, span:
             sink.error(Msg.NOT_A_PARA_EXPRESSION, call.span)
         return None
     target = ctx.globals.get(call.func.name)
+    if isinstance(target, ErrorB):
+        return None  # its declaration had an error, already reported
     if not isinstance(target, GlobalB):
         if call.func.name in ctx.env or builtins.is_builtin_function(call.func.name):
             sink.error(Msg.NOT_A_PARA, call.func.span, name=call.func.name)
         else:
-            close = closest(call.func.name, list(ctx.globals))
-            if close:
-                sink.error(Msg.UNKNOWN_NAME_CLOSE, call.func.span, name=call.func.name, close=close)
-            else:
-                sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, call.func.span, name=call.func.name)
+            unknown_name(sink, call.func.span, call.func.name, list(ctx.globals))
         return None
     callee = target.sig
     # Index sets may be given by name after the hyperparameters: `Dense(c)`.

@@ -12,7 +12,8 @@ from ..types import BOOL, INDEX, SCALAR, TensorType, TupleType, Type
 from . import builtins
 from .bindings import Binding, ErrorB, GlobalB, HyperB, IndexSetB, InputB, LocalB, MapB, ParamB, UseB
 from .context import BodyContext, label
-from .suggest import closest
+from .scope import is_index_name
+from .suggest import unknown_name
 
 if TYPE_CHECKING:
     from .body import BodyChecker
@@ -136,16 +137,13 @@ class ValueChecker:
         if builtins.is_builtin_function(name):
             sink.error(Msg.BUILTIN_AS_VALUE, e.span, name=name)
             return None
-        if len(name) <= 2 and self.cx.frames:
-            # A short unknown name in a value position is a free index variable, as in
+        if is_index_name(name) and self.cx.frames:
+            # A free single letter in a lambda body is an index variable, as in
             # `if a == b then ...`; its range must come from the result type.
             info = self.cx.implicit_index(name, e.span)
             return ir.IndexValue(info.unique, type=INDEX, labels=(label(info),), span=e.span)
-        close = closest(name, self.cx.names())
-        if close:
-            sink.error(Msg.UNKNOWN_NAME_CLOSE, e.span, name=name, close=close)
-        else:
-            sink.error(Msg.UNKNOWN_NAME_NOT_CLOSE, e.span, name=name)
+        unknown_name(sink, e.span, name, self.cx.names(),
+                     Msg.UNKNOWN_BODY_NAME if self.cx.frames else Msg.UNKNOWN_NAME_NOT_CLOSE)
         return None
 
     def visit_If(self, e: ast.If) -> ir.Term | None:

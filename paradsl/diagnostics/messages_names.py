@@ -20,8 +20,18 @@ class NamesMsg:
     # ---- E0101: unknown names, with what to write instead
     UNKNOWN_NAME_CLOSE = Message(E0101, _UNKNOWN_NAME, DID_YOU_MEAN.text)
     UNKNOWN_NAME_NOT_CLOSE = Message(E0101, _UNKNOWN_NAME)
+    UNKNOWN_NAME_IMPORT = Message(E0101, _UNKNOWN_NAME, "{name!r} is in the standard library: add `import {module}`")
+    UNKNOWN_BODY_NAME = Message(
+        E0101, _UNKNOWN_NAME,
+        "bind it with `let` or declare it in `params`; only a single lowercase letter is a free index variable",
+    )
     UNKNOWN_SIZE_NAME = Message(
         E0101, _UNKNOWN_NAME, "declare it as a hyperparameter `({name}: Nat)` or an index set `({name} : set)`"
+    )
+    UNKNOWN_SUBSCRIPT_NAME = Message(
+        E0101, _UNKNOWN_NAME,
+        "a free index variable is a single lowercase letter; "
+        "bind a longer index name with `for {name}.` or `sum {name}.`",
     )
     UNKNOWN_SEMIRING = Message(E0101, _UNKNOWN_NAME, "the semirings are {known:comma}")
     UNKNOWN_FUNCTOR = Message(E0101, _UNKNOWN_NAME, "declare it: `functor ListF(A) = nil | cons(A, X)`")
@@ -51,7 +61,8 @@ class NamesMsg:
     # ---- E0106-E0109: what a para is made of
     RECURSIVE_PARA_PATH = Message(
         E0106, "{name!r} uses itself through {path:arrow}",
-        "a para's parameter space would be infinite; recursion is written as a fold (section 5)",
+        "a para's parameter space would be infinite; recursion is written as a recursion scheme, "
+        "`fold A over t` (docs/reference.md, section 7.4)",
     )
     UNKNOWN_INIT = Message(E0107, _INIT, "known initialisers: {known:comma}")
     UNKNOWN_INIT_OR_VIA = Message(

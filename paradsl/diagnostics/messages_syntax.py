@@ -30,6 +30,15 @@ class SyntaxMsg:
     SYNTAX_RESERVED_WORD = Message(E0001, _UNEXPECTED, _RESERVED)
     SYNTAX_RESERVED_NAME = Message(E0001, _UNEXPECTED_NAME, _RESERVED)
     SYNTAX_SINGLE_EQUALS = Message(E0001, _UNEXPECTED, "equality is written `==`")
+    SYNTAX_MISSING_IN = Message(
+        E0001, "unexpected '{token}'; expected 'in' to end the `let` before it",
+        "a `let` binds its value for the expression after `in`: `let a = x * 2.0 in a + 1.0`",
+    )
+    SYNTAX_ARROW_IN_EXPRESSION = Message(
+        E0001, "unexpected '->' in an expression",
+        "a lambda is written with `=>`, as in `x => x + 1.0`; `->` separates the input and output types of a signature",
+    )
+    SYNTAX_RESERVED_BINDER = Message(E0001, _RESERVED, "choose another name, such as `{token}_`")
     SYNTAX_UNEXPECTED_CHAR = Message(E0002, _CHAR, "remove or replace it")
     SYNTAX_SINGLE_QUOTE = Message(E0002, _CHAR, 'strings are written in double quotes, "ij->ji"')
     SYNTAX_HASH_COMMENT = Message(E0002, _CHAR, "comments start with `--`")

@@ -129,6 +129,10 @@ class ValuesMsg:
         E0221, "{name!r} is an index set, not an index",
         "subscript with an index variable, e.g. `i`; the checker infers that it ranges over {name!r}",
     )
+    OVER_INDEX_SET = Message(
+        E0221, "{name!r} is an index set, but `over` names an index variable of the argument",
+        "subscript the argument with an index over {name!r} and name that index: `{callee}(y[i, k], over i)`",
+    )
     OVER_NAMED_TWICE = Message(E0221, "{name!r} is named twice in `over`", "name each index once")
     INDEX_SET_NOT_IN_INPUT = Message(
         E0223, "the index set {name!r} does not occur in the input type, so its size is unknown at run time",

@@ -350,4 +350,8 @@ Decl = ParaDecl | FunctorDecl | SemiringDecl | ImportFile | ImportStd
 
 @dataclass(frozen=True, slots=True)
 class Module(Node):
+    """A file's declarations. After a syntax error, those that parsed, and in `broken` the
+    names of those that did not, so that their uses stay quiet."""
+
     decls: tuple[Decl, ...]
+    broken: tuple[Ident, ...] = ()

@@ -18,6 +18,7 @@ from ..diagnostics import DiagnosticSink, Message, Msg, Span
 from ..diagnostics.lines import normalise, split_lines
 from ..diagnostics.messages_syntax import TOKEN_NAMES
 from . import ast
+from .reserved import AFTER_EXPRESSION, reserved_binding, reserved_words, starts_line
 
 #: Keywords that start a top-level declaration; a line starting with one begins a new chunk
 #: for error recovery.
@@ -26,6 +27,8 @@ DECL_KEYWORDS = ("para", "reparam", "import", "semiring", "functor", "algebra", 
 #: The most digits an integer literal may have: Python's own limit on converting text to int.
 MAX_INT_DIGITS = 4300
 _DECL_START = re.compile(r"^(?:%s)\b" % "|".join(DECL_KEYWORDS), re.MULTILINE)
+#: The name a chunk declares, for the declarations that did not parse.
+_DECL_NAME = re.compile(r"^(?:commutative\s+monoid|%s)\s+([A-Za-z_][\w']*)" % "|".join(DECL_KEYWORDS), re.MULTILINE)
 
 @cache
 def _lark() -> Lark:
@@ -45,12 +48,21 @@ class _SyntaxFailure(Exception):
 
 
 def parse(text: str, file: str, sink: DiagnosticSink) -> ast.Module | None:
-    """Parse a whole file. Returns None (having reported every syntax error) on failure."""
+    """Parse a whole file. After a syntax error (every one reported), the declarations that
+    parse on their own, with the names of those that do not in `broken`."""
     text = normalise(text)  # the positions the lexer counts are those `split_lines` cuts by
     try:
         return _parse_text(text, file)
     except _SyntaxFailure:
         pass
+    return _recover(text, file, sink)
+
+
+def _recover(text: str, file: str, sink: DiagnosticSink) -> ast.Module:
+    """Parse one top-level declaration at a time, each chunk from a line that starts with a
+    declaration keyword to the next: a mistake in one declaration leaves the others whole."""
+    decls: list[ast.Decl] = []
+    broken: list[ast.Ident] = []
     starts = [m.start() for m in _DECL_START.finditer(text)] or [0]
     if starts[0] != 0:
         starts.insert(0, 0)
@@ -62,12 +74,17 @@ def parse(text: str, file: str, sink: DiagnosticSink) -> ast.Module | None:
         # Pad with the newlines before the chunk so that positions come out right.
         padded = "\n" * text.count("\n", 0, a) + chunk
         try:
-            _parse_text(padded, file)
+            decls.extend(_parse_text(padded, file).decls)
         except _SyntaxFailure as e:
             sink.error(e.msg, e.span, **e.values)
+            name = _DECL_NAME.search(padded)
+            if name is not None:
+                line = padded.count("\n", 0, name.start(1)) + 1
+                col = name.start(1) - padded.rfind("\n", 0, name.start(1))
+                broken.append(ast.Ident(Span(file, line, col, line, col + len(name.group(1))), name.group(1)))
     if not sink.has_errors:  # pragma: no cover - a chunk split can only hide errors, not make them
         sink.error(Msg.SYNTAX_NO_DECLARATION, Span(file, 1, 1, 1, 2))
-    return None
+    return ast.Module(Span(file, 1, 1, 1, 1), tuple(decls), tuple(broken))
 
 
 def _parse_text(text: str, file: str) -> ast.Module:
@@ -103,14 +120,16 @@ def _describe_expected(names) -> list[str]:
     return sorted(set(out))
 
 
-_KEYWORDS = {
-    "para", "import", "params", "uses", "let", "in", "if", "then", "else", "for", "over",
-    "and", "or", "not", "mod", "true", "false", "sum", "max", "min", "mean", "prod",
-}
-
-
 def _syntax_failure(e: UnexpectedInput, text: str, file: str) -> _SyntaxFailure:
     line, col = max(getattr(e, "line", 1) or 1, 1), max(getattr(e, "column", 1) or 1, 1)
+    at = getattr(e, "pos_in_stream", None)
+    tok_end = getattr(getattr(e, "token", None), "end_pos", None)
+    bound = reserved_binding(text, tok_end or (len(text) if at is None or at < 0 else at), reserved_words(_lark()))
+    if bound is not None and not isinstance(e, UnexpectedCharacters):
+        pos, word = bound
+        line = text.count("\n", 0, pos) + 1
+        col = pos - text.rfind("\n", 0, pos)
+        return _SyntaxFailure(Msg.SYNTAX_RESERVED_BINDER, Span(file, line, col, line, col + len(word)), token=word)
     if isinstance(e, UnexpectedCharacters):
         char = text[e.pos_in_stream] if e.pos_in_stream < len(text) else "?"
         span = Span(file, line, col, line, col + 1)
@@ -131,14 +150,21 @@ def _syntax_failure(e: UnexpectedInput, text: str, file: str) -> _SyntaxFailure:
     tok = e.token
     end_col = getattr(tok, "end_column", None) or col + len(str(tok))
     span = Span(file, line, col, line if tok.end_line in (None, line) else tok.end_line, end_col)
-    is_name = tok.type == "NAME"
-    if str(tok) in _KEYWORDS:
-        msg = Msg.SYNTAX_RESERVED_NAME if is_name else Msg.SYNTAX_RESERVED_WORD
-    elif str(tok) == "=" and "CMP_OP" in e.expected:
+    expected, word = set(e.expected), str(tok)
+    start = getattr(tok, "start_pos", None)
+    if word == ">" and start and text[start - 1] == "-":
+        # `->` in a body is lexed as `-` then `>`: point at both, as the arrow written.
+        return _SyntaxFailure(Msg.SYNTAX_ARROW_IN_EXPRESSION, Span(file, line, col - 1, line, col + 1))
+    if "IN" in expected and (word in reserved_words(_lark()) or (start is not None and starts_line(text, start))):
+        # Only an open `let` can take `in`: a keyword or a new line here means it was left out.
+        return _SyntaxFailure(Msg.SYNTAX_MISSING_IN, span, token=word)
+    if word == "=" and expected & AFTER_EXPRESSION:
         msg = Msg.SYNTAX_SINGLE_EQUALS
+    elif word in reserved_words(_lark()) and "NAME" in expected:
+        msg = Msg.SYNTAX_RESERVED_NAME if tok.type == "NAME" else Msg.SYNTAX_RESERVED_WORD
     else:
-        msg = Msg.SYNTAX_UNEXPECTED_NAME if is_name else Msg.SYNTAX_UNEXPECTED_TOKEN
-    return _SyntaxFailure(msg, span, token=str(tok), expected=_describe_expected(e.expected))
+        msg = Msg.SYNTAX_UNEXPECTED_NAME if tok.type == "NAME" else Msg.SYNTAX_UNEXPECTED_TOKEN
+    return _SyntaxFailure(msg, span, token=word, expected=_describe_expected(e.expected))
 
 
 def _tok_span(file: str, tok: Token) -> Span:
@@ -167,6 +193,12 @@ class _Nodes(Transformer):
             raise _SyntaxFailure(Msg.INTEGER_TOO_LONG, _tok_span(self.file, tok), digits=len(text),
                                  limit=MAX_INT_DIGITS)
         return int(text)
+
+    def _binder(self, tok: Token) -> ast.Ident:
+        """A name being declared or bound; a reserved word is refused here, where it stands."""
+        if str(tok) in reserved_words(_lark()):
+            raise _SyntaxFailure(Msg.SYNTAX_RESERVED_BINDER, _tok_span(self.file, tok), token=str(tok))
+        return self._ident(tok)
 
 
 @v_args(meta=True)
@@ -206,7 +238,7 @@ class _Declarations(_Nodes):
         return clauses, others
 
     def para_decl(self, meta, c, kind="para"):
-        name = self._ident(c[0])
+        name = self._binder(c[0])
         binders, rest = self._binders(c[1:])
         dom, cod = rest[0], rest[1]
         clauses, _ = self._clauses(rest[2:-1])
@@ -217,20 +249,20 @@ class _Declarations(_Nodes):
         return self.para_decl(meta, c, kind="reparam")
 
     def functor_decl(self, meta, c):
-        name = self._ident(c[0])
-        params = tuple(self._ident(t) for t in c[1:] if isinstance(t, Token))
+        name = self._binder(c[0])
+        params = tuple(self._binder(t) for t in c[1:] if isinstance(t, Token))
         ctors = tuple(x for x in c[1:] if isinstance(x, ast.Constructor))
         return ast.FunctorDecl(self._span(meta), name, params, ctors)
 
     def constructor(self, meta, c):
-        return ast.Constructor(self._span(meta), self._ident(c[0]), tuple(c[1:]))
+        return ast.Constructor(self._span(meta), self._binder(c[0]), tuple(c[1:]))
 
     def field_name(self, meta, c):
         return self._ident(c[0])
 
     def algebra_decl(self, meta, c):
         kind = " ".join(str(c[0]).split())
-        name = self._ident(c[1])
+        name = self._binder(c[1])
         binders, rest = self._binders(c[2:])
         sig, carrier = rest[0], rest[1]
         clauses, others = self._clauses(rest[2:])
@@ -261,7 +293,7 @@ class _Declarations(_Nodes):
         return ast.Case(self._span(meta), self._ident(c[0]), tuple(c[1:-1]), c[-1])
 
     def pat_name(self, meta, c):
-        return ast.Pattern(self._span(meta), self._ident(c[0]))
+        return ast.Pattern(self._span(meta), self._binder(c[0]))
 
     def pat_tuple(self, meta, c):
         return ast.Pattern(self._span(meta), None, tuple(c))
@@ -283,7 +315,7 @@ class _Declarations(_Nodes):
 
     def binder(self, meta, c):
         default = c[2] if len(c) > 2 else None
-        return ast.Binder(self._span(meta), self._ident(c[0]), self._ident(c[1]), default)
+        return ast.Binder(self._span(meta), self._binder(c[0]), self._ident(c[1]), default)
 
     def params_clause(self, meta, c):
         return ("params", list(c))
@@ -293,13 +325,13 @@ class _Declarations(_Nodes):
 
     def param_decl(self, meta, c):
         init = c[2] if len(c) > 2 else None
-        return ast.ParamDecl(self._span(meta), self._ident(c[0]), c[1], init)
+        return ast.ParamDecl(self._span(meta), self._binder(c[0]), c[1], init)
 
     def initializer(self, meta, c):
         return ast.Initializer(self._span(meta), self._ident(c[0]), tuple(c[1:]))
 
     def use_decl(self, meta, c):
-        return ast.UseDecl(self._span(meta), self._ident(c[0]), c[1])
+        return ast.UseDecl(self._span(meta), self._binder(c[0]), c[1])
 
     def number_lit(self, meta, c):
         return ast.Literal(self._span(meta), self._number(c[0]))
@@ -315,7 +347,7 @@ class _Declarations(_Nodes):
 
     # -------------------------------------------------------------- semirings
     def semiring_decl(self, meta, c):
-        name = self._ident(c[0])
+        name = self._binder(c[0])
         binders, rest = self._binders(c[1:])
         (add, add_arg), (mul, _), zero, one = rest
         return ast.SemiringDecl(self._span(meta), name, binders, add, add_arg, mul, zero, one)
@@ -385,6 +417,9 @@ class _Expressions(_Nodes):
     # -------------------------------------------------------------- expressions
     def lambda_(self, meta, c):
         pat, body = c
+        for item in pat.items if isinstance(pat, ast.TupleExpr) else (pat,):
+            if isinstance(item, ast.Name) and item.name in reserved_words(_lark()):
+                raise _SyntaxFailure(Msg.SYNTAX_RESERVED_BINDER, item.span, token=item.name)
         if isinstance(pat, ast.Name):
             return ast.Lambda(self._span(meta), (ast.Ident(pat.span, pat.name),), False, body)
         if isinstance(pat, ast.TupleExpr) and all(isinstance(i, ast.Name) for i in pat.items):
@@ -395,7 +430,7 @@ class _Expressions(_Nodes):
         raise _SyntaxFailure(Msg.SYNTAX_BAD_LAMBDA, pat.span)
 
     def let_(self, meta, c):
-        return ast.Let(self._span(meta), self._ident(c[0]), c[1], c[2])
+        return ast.Let(self._span(meta), self._binder(c[0]), c[1], c[2])
 
     def if_(self, meta, c):
         return ast.If(self._span(meta), c[0], c[1], c[2])
@@ -406,7 +441,7 @@ class _Expressions(_Nodes):
         rest = c[1:]
         if isinstance(rest[0], ast.SemiringRef):
             semiring, rest = rest[0], rest[1:]
-        indices = tuple(self._ident(t) for t in rest[:-1])
+        indices = tuple(self._binder(t) for t in rest[:-1])
         return ast.Reduce(self._span(meta), op, semiring, indices, rest[-1])
 
     def semiring(self, meta, c):
@@ -426,7 +461,7 @@ class _Expressions(_Nodes):
     map_over = _scheme("map")
 
     def for_(self, meta, c):
-        return ast.For(self._span(meta), tuple(self._ident(t) for t in c[:-1]), c[-1])
+        return ast.For(self._span(meta), tuple(self._binder(t) for t in c[:-1]), c[-1])
 
     def _bin(op):  # noqa: N805 - a method factory
         def method(self, meta, c):
