@@ -21,7 +21,7 @@ from ..resolve import DeclKey, Loader, Unit
 from ..syntax import ast
 from ..types import Axis, FixedAxis, IndexSetAxis, MapType, MetaAxis, TensorType, Type, Unifier
 from . import builtins
-from .bindings import Binding, CallSite, Frame, IndexInfo, UseB
+from .bindings import Binding, CallSite, Environment, Frame, IndexInfo, UseB
 from .signatures import Signature
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ class BodyContext:
 
     sink: DiagnosticSink
     u: Unifier
-    env: Mapping[str, Binding]
+    env: Environment
     para: str
     host: DeclHost
     #: "body" in a para's body; "tie" in a tie's value; "reparam" in a reparam's body.

@@ -14,7 +14,7 @@ from .. import ir
 from ..diagnostics import Msg
 from ..types import IndexSetAxis, Kind
 from . import algebras, builtins, leaves, scope, ties, two_cells, uses
-from .bindings import ErrorB, HyperB, IndexSetB
+from .bindings import Environment, ErrorB, HyperB, IndexSetB
 from .body import BodyChecker
 from .context import BodyContext, DeclContext
 from .host import DeclarationHost
@@ -43,7 +43,7 @@ def check_declaration(ctx: DeclContext) -> ir.ParaDef | None:
     for td in () if decl.is_reparam else decl.ties:
         ties.tie(ctx, td)
 
-    checker = BodyChecker(BodyContext(sink, ctx.u, ChainMap(ctx.env, ctx.globals), ctx.where, DeclarationHost(ctx),
+    checker = BodyChecker(BodyContext(sink, ctx.u, Environment(ChainMap(ctx.env, ctx.globals)), ctx.where, DeclarationHost(ctx),
                                       mode="reparam" if decl.is_reparam else "body", call_sites=ctx.call_sites))
     if not sig.ok:
         return None
