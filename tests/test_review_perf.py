@@ -13,8 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from paradsl import api, ir
 from paradsl.driver import check_source
+from paradsl.types import Poly, sizes
 
 REVIEW = Path(__file__).parent / "review"
 
@@ -83,3 +86,72 @@ def test_nested_lambdas_check_in_linear_work():
 def test_a_thousand_nested_lets_check():
     program = _check_in_time(REVIEW / "E1_nested_lets_1000.para")
     assert [p.name for p in program.paras] == ["P"]
+
+
+# ---------------------------------------------------------------------- E2: a size of many terms
+
+
+class _Budget:
+    """Counts the products of monomials that size arithmetic makes, failing past a budget
+    (rather than running for minutes where there is no limit)."""
+
+    def __init__(self, monkeypatch, budget: int):
+        self.count, self.budget = 0, budget
+        original = sizes._mul_mono
+
+        def counted(a, b):
+            self.count += 1
+            assert self.count <= self.budget, "size arithmetic ran past its budget"
+            return original(a, b)
+
+        monkeypatch.setattr(sizes, "_mul_mono", counted)
+
+
+def _errors(text: str) -> list[tuple[str, int, int]]:
+    return [(d.code, d.span.line, d.span.col) for d in check_source(text).diagnostics]
+
+
+def test_a_size_of_many_terms_stops_with_a_diagnostic(monkeypatch):
+    work = _Budget(monkeypatch, 20 * sizes.MAX_TERMS)
+    assert _errors((REVIEW / "E2_size_polynomial_22.para").read_text()) == [("E0224", 1, 59)]
+    assert work.count > 0
+
+
+def test_size_arithmetic_refuses_a_product_past_the_limit_before_the_work(monkeypatch):
+    s = Poly.const(0)
+    for v in "abcdef":
+        s = s + Poly.var(v)
+    s = s + Poly.const(1)
+    p = s * s * s * s  # C(10, 6) = 210 terms
+    assert len(p.terms) == 210
+    work = _Budget(monkeypatch, 0)
+    with pytest.raises(sizes.SizeTooLarge) as e:
+        p * s  # up to 1470 terms
+    assert (e.value.limit, e.value.value, e.value.bound) == ("terms", 1470, sizes.MAX_TERMS)
+    assert work.count == 0
+
+
+def test_size_degree_is_limited_in_products_and_substitutions():
+    d = Poly.var("d")
+    high = Poly.const(1)
+    for _ in range(sizes.MAX_DEGREE):
+        high = high * d
+    assert high.degree == sizes.MAX_DEGREE
+    with pytest.raises(sizes.SizeTooLarge) as e:
+        high * d
+    assert (e.value.limit, e.value.value) == ("degree", sizes.MAX_DEGREE + 1)
+    with pytest.raises(sizes.SizeTooLarge) as e:
+        high.substitute({"d": d * d})
+    assert (e.value.limit, e.value.value) == ("degree", 2 * sizes.MAX_DEGREE)
+
+
+def test_a_use_whose_arguments_make_a_size_too_large_is_reported_at_the_use():
+    text = (
+        "para Cube(a: Nat) : [a*a*a*a*a*a*a*a*a*a*a] -> [a]\n"
+        "  params W : [a]\n"
+        "  = x => sum(x) * W\n"
+        "para Ninth(a: Nat) : [a] -> [a]\n"
+        "  uses c : Cube(a*a*a)\n"
+        "  = x => x\n"
+    )
+    assert [c for c, _, _ in _errors(text)] == ["E0224"]

@@ -10,6 +10,7 @@ several messages, one per distinct sentence; each code is documented with an exa
 from __future__ import annotations
 
 from .codes import CODES as CODES
+from .messages_limits import LimitsMsg
 from .messages_names import NamesMsg
 from .messages_schemes import SchemesMsg
 from .messages_symmetry import SymmetryMsg
@@ -20,7 +21,7 @@ from .messages_values import ValuesMsg
 from .template import Message, templates_of
 
 
-class Msg(SyntaxMsg, NamesMsg, TypesMsg, ValuesMsg, SymmetryMsg, TiesMsg, SchemesMsg):
+class Msg(SyntaxMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SymmetryMsg, TiesMsg, SchemesMsg):
     """All messages, by name: `sink.error(Msg.UNKNOWN_NAME, span, name=...)`."""
 
 
