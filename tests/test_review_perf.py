@@ -155,3 +155,23 @@ def test_a_use_whose_arguments_make_a_size_too_large_is_reported_at_the_use():
         "  = x => x\n"
     )
     assert [c for c, _, _ in _errors(text)] == ["E0224"]
+
+
+# ---------------------------------------------------------------------- E3: a doubling chain of paras
+
+
+def _doubling_chain(n: int) -> str:
+    """P0 holds one matrix; each P(k+1) applies P(k) twice, so Pn has 2^n leaves."""
+    lines = ["para P0(d: Nat) : [d] -> [d]", "  params W : [d, d]", "  = x => x @ W"]
+    lines += [f"para P{k}(d: Nat) : [d] -> [d] = P{k - 1}(d) >> P{k - 1}(d)" for k in range(1, n + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_doubling_chain_checks_in_linear_work():
+    """Checking does not list a para's leaves (2^n here) to find the few its user must give."""
+    _grows_linearly(_doubling_chain, 6)
+
+
+def test_a_doubling_chain_of_sixteen_checks():
+    program = _check_in_time(REVIEW / "E3_para_doubling_chain_16.para")
+    assert [p.name for p in program.paras] == [f"P{k}" for k in range(17)]

@@ -78,10 +78,13 @@ def make_use(ctx: DeclContext, name: str, call: ast.Expr, anonymous: bool, span:
 
 
 def _sizes_fit(ctx: DeclContext, callee: Signature, use: ir.Use, span: Span) -> bool:
-    """The callee's type with the use's sizes put in stays within the limits of size
-    polynomials; checked once here, so that no reference to the use can pass them."""
+    """The callee's type and its leaves' types (each distinct one once), the use's sizes put
+    in, stay within the limits of size polynomials: checked once here, so that neither a
+    reference to the use nor a listing of its leaves can pass them."""
+    sizes = use_sizes(callee, use)
     try:
-        substitute_type(callee.type, use_sizes(callee, use), {})
+        for t in (callee.type, *(ctx.callees.leaf_types(callee.key) or ())):
+            substitute_type(t, sizes, {})
     except SizeTooLarge as e:
         size_too_large(ctx.sink, e, span, callee=callee.key.name)
         return False
