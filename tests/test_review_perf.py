@@ -175,3 +175,22 @@ def test_a_doubling_chain_checks_in_linear_work():
 def test_a_doubling_chain_of_sixteen_checks():
     program = _check_in_time(REVIEW / "E3_para_doubling_chain_16.para")
     assert [p.name for p in program.paras] == [f"P{k}" for k in range(17)]
+
+
+# ---------------------------------------------------------------------- the commands after checking
+
+
+def test_the_analyses_follow_a_thousand_nested_lets(capsys):
+    """`para cost` and `para params` recurse once per `let`, under the same limit as checking."""
+    from paradsl.cli import main
+
+    e1 = str(REVIEW / "E1_nested_lets_1000.para")
+    assert main(["cost", e1, "P", "d=4"]) == 0
+    assert "total" in capsys.readouterr().out
+    assert main(["params", e1, "P", "d=4"]) == 0
+    assert "|Q| = 0" in capsys.readouterr().out
+
+
+def test_a_thousand_nested_lets_compile():
+    source = api.compile_program(_check_in_time(REVIEW / "E1_nested_lets_1000.para"))
+    assert source.count("v999") >= 1
