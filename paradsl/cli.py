@@ -101,10 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help(sys.stderr)
         return 2
+    from .driver import _deep_recursion
+
     commands = {"check": _check, "compile": _compile, "ir": _ir, "params": _params, "laws": _laws, "cost": _cost}
     if _bad_search_path(args.search):
         return 2
-    return commands[args.command](args)
+    with _deep_recursion():  # the analyses recurse once per level of nesting, as checking does
+        return commands[args.command](args)
 
 
 def _bad_search_path(folders: list[str]) -> bool:

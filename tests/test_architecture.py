@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -326,7 +327,37 @@ def test_listed_self_mutations_still_mutate():
 
 
 def test_listed_offenders_exist():
-    """An entry for a file, class or module that is gone is stale: remove it."""
+    """An entry for a file, class or module that is gone is stale: remove it. Each list is
+    checked against what its rule finds, so an entry is a real offender or a failure."""
     assert set(LONG_FILES) <= {_rel(p) for p in FILES}
     assert set(LONG_CLASSES) | set(SELF_MUTATION) <= set(_classes())
     assert set(DRIVER_PRIVATES) <= set(_analyses())
+    assert set(LONG_CLASSES) == {n for n, c in _classes().items() if _class_lines(c) > MAX_CLASS_LINES}
+    assert set(SELF_MUTATION) == set(_self_mutations())
+    assert set(DRIVER_PRIVATES) == {m for m in _analyses() if _driver_privates(m)}
+    assert set(LONG_FILES) == {_rel(p) for p in FILES
+                               if len(p.read_text(encoding="utf-8").splitlines()) > MAX_FILE_LINES}
+
+
+def test_each_rule_finds_a_planted_offender(tmp_path, monkeypatch):
+    """The rules pass on the package because it has no offender, not because they see none:
+    each finds the one planted in a package of its own."""
+    long_class = "class Long:\n" + "".join(f"    a{i} = {i}\n" for i in range(MAX_CLASS_LINES))
+    planted = (
+        "from paradsl import driver\n\n\n"
+        "class Grower:\n    def __init__(self):\n        self.n = 0\n\n    def grow(self):\n        self.n += 1\n\n\n"
+        "def read():\n    return driver._program\n\n\n" + long_class + "\n" * MAX_FILE_LINES
+    )
+    files = {"paradsl/__init__.py": "", "paradsl/driver.py": "_program = None\n",
+             "paradsl/analysis/__init__.py": "", "paradsl/analysis/planted.py": planted}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    paths = sorted((tmp_path / rel) for rel in files)
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "FILES", paths)
+    monkeypatch.setattr(sys.modules[__name__], "MODULES", {_module_name(p): p for p in paths})
+    where = "paradsl/analysis/planted.py"
+    assert _self_mutations() == {f"{where}::Grower": ["grow line 9: sets self.n"]}
+    assert _driver_privates("paradsl.analysis.planted") == ["line 13: driver._program"]
+    assert [n for n, c in _classes().items() if _class_lines(c) > MAX_CLASS_LINES] == [f"{where}::Long"]

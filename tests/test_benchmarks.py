@@ -64,9 +64,9 @@ def test_model_xla_programs_match(bench_models, cases):
 
 def test_model_timing_runs(bench_models, cases, capsys):
     results = [bench_models.time_case(c, repeats=2, warmup=1) for c in cases]
+    assert [r["name"] for r in results] == [c.name for c in cases]  # one row per case, in order
     for r in results:
         assert r["repeats"] == 2
-        assert r["ratio_of_medians"] == pytest.approx(r["compiled"] / r["hand"])
         r["max_abs_diff"] = 0.0
     bench_models.print_table(results)
     out = capsys.readouterr().out.splitlines()
@@ -92,7 +92,9 @@ def test_scaling_rows(bench_check, tmp_path):
     assert [r["target"] for r in rows] == [60, 120]
     for r in rows:
         assert r["lines"] >= r["target"]  # the generator never gives fewer lines than asked
-        assert r["us_per_line"] == pytest.approx(1e6 * r["seconds"] / r["lines"])
+        # Each row describes the program it timed (the generator is deterministic).
+        text = bench_check.generate(r["target"])
+        assert (r["lines"], r["paras"]) == (text.count("\n"), text.count("\npara "))
     assert rows[1]["paras"] > rows[0]["paras"]
 
 

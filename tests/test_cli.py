@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 
@@ -120,9 +121,9 @@ def test_version():
 def test_console_script_is_installed():
     import shutil
 
-    exe = shutil.which("para")
-    if exe is None:
-        pytest.skip("the `para` script is not on PATH")
+    # The script is installed beside the interpreter running the tests, activated or not.
+    exe = shutil.which("para", path=os.path.dirname(sys.executable)) or shutil.which("para")
+    assert exe is not None, "installing paradsl installs the `para` script"
     r = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and paradsl.__version__ in r.stdout
 

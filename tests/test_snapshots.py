@@ -23,6 +23,7 @@ import pytest
 
 import paradsl
 from paradsl.diagnostics import DiagnosticSink
+from paradsl.ir.printer import format_program
 from paradsl.syntax import parse
 from paradsl.syntax.printer import format_module
 
@@ -35,17 +36,6 @@ STAGES = {"ast": ".txt", "ir": ".txt", "emitted": ".py.txt"}
 
 def _rel(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
-
-
-def _ir_printer():
-    """`paradsl.ir.printer.format_program`, or None while it is not written yet."""
-    try:
-        from paradsl.ir.printer import format_program
-    except ModuleNotFoundError as e:
-        if e.name not in ("paradsl.ir.printer", "paradsl.ir"):
-            raise  # the printer exists but is broken: that must fail, not skip
-        return None
-    return format_program
 
 
 @functools.cache
@@ -86,9 +76,6 @@ def test_ast_snapshot(path: Path, snapshots):
 
 @pytest.mark.parametrize("path", SOURCES, ids=_rel)
 def test_ir_snapshot(path: Path, snapshots):
-    format_program = _ir_printer()
-    if format_program is None:
-        pytest.skip("paradsl.ir.printer.format_program does not exist yet")
     result = _checked(_rel(path))
     (program,) = result.programs.values()
     snapshots.check(f"ir/{path.stem}.txt", _with_newline(format_program(program)))
@@ -102,8 +89,6 @@ def test_emitted_snapshot(path: Path, snapshots):
 @pytest.mark.parametrize("stage", sorted(STAGES))
 def test_no_stale_snapshots(stage: str, snapshots):
     """Every stored snapshot belongs to a source that still exists; updating removes the rest."""
-    if stage == "ir" and _ir_printer() is None:
-        pytest.skip("paradsl.ir.printer.format_program does not exist yet")
     wanted = {f"{p.stem}{STAGES[stage]}" for p in SOURCES}
     folder = SNAPSHOTS / stage
     stale = sorted(f.name for f in folder.glob("*") if f.is_file() and f.name not in wanted) if folder.is_dir() else []
@@ -112,14 +97,3 @@ def test_no_stale_snapshots(stage: str, snapshots):
             (folder / name).unlink()
         return
     assert not stale, f"snapshots without a source in {folder.relative_to(ROOT)}: {stale}; run --update-snapshots"
-
-
-def test_ir_hook_finds_the_printer(monkeypatch):
-    """Once `paradsl.ir.printer` exists, the IR snapshots use its `format_program`."""
-    import sys
-    import types
-
-    printer = types.ModuleType("paradsl.ir.printer")
-    printer.format_program = lambda program: "ir"
-    monkeypatch.setitem(sys.modules, "paradsl.ir.printer", printer)
-    assert _ir_printer() is printer.format_program

@@ -12,8 +12,9 @@ from .. import ir
 from ..diagnostics import DiagnosticSink, Message, Msg, Part
 from ..syntax import ast
 from ..types import Poly
+from ..types.sizes import SizeTooLarge
 from . import builtins
-from .signatures import Signature
+from .signatures import SIZE_ARITHMETIC, Signature, size_too_large
 from .suggest import closest
 
 
@@ -84,7 +85,11 @@ def hyper_arg(sink: DiagnosticSink, callee: Signature, h: ir.Hyper, e: ast.Expr,
     if isinstance(e, ast.Name) and e.name in caller and caller[e.name] not in builtins.HYPER_KINDS:
         return None  # the caller's binder has an unknown kind, already reported
     if h.kind in ("Nat", "Int"):
-        p = _size_of_expr(e, caller)
+        try:
+            p = _size_of_expr(e, caller)
+        except SizeTooLarge as err:
+            size_too_large(sink, err, e.span)
+            return None
         if isinstance(p, _NotASize):
             bad(p)
             return None
@@ -137,7 +142,7 @@ def _size_of_expr(e: ast.Expr, caller: dict[str, str]) -> Poly | _NotASize:
             return a
         if isinstance(b, _NotASize):
             return b
-        return {"+": a + b, "-": a - b, "*": a * b}[e.op]
+        return SIZE_ARITHMETIC[e.op](a, b)
     return _NotASize(msg=Msg.HYPER_ARG_NOT_A_SIZE)
 
 

@@ -3,6 +3,8 @@ checker keeps of index variables, lambda frames and call sites."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .. import ir
@@ -77,6 +79,48 @@ class InputB:
 
 
 Binding = LocalB | ParamB | HyperB | IndexSetB | UseB | MapB | GlobalB | ErrorB | InputB | FunctorB | SemiringB
+
+
+class Environment(Mapping[str, Binding]):
+    """The names a body sees: the declaration's and the file's (`outer`), under the scopes
+    its `let`s and lambdas open.
+
+    Scopes open and close in nesting order, so each name keeps a stack of its local
+    bindings and a lookup costs the same at any depth; a chain of one map per scope would
+    cost the depth at every lookup, quadratic over a long chain of `let`s.
+    """
+
+    def __init__(self, outer: Mapping[str, Binding]):
+        self._outer = outer
+        self._local: dict[str, list[Binding]] = {}
+
+    def __getitem__(self, name: str) -> Binding:
+        stack = self._local.get(name)
+        return stack[-1] if stack else self._outer[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._local or name in self._outer
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._local
+        yield from (n for n in self._outer if n not in self._local)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    @contextmanager
+    def opened(self, bound: Mapping[str, Binding]) -> Iterator[None]:
+        """A scope binding `bound` over the current one, closed on leaving."""
+        for name, b in bound.items():
+            self._local.setdefault(name, []).append(b)
+        try:
+            yield
+        finally:
+            for name in bound:
+                stack = self._local[name]
+                stack.pop()
+                if not stack:
+                    del self._local[name]
 
 
 @dataclass

@@ -21,7 +21,7 @@ from ..resolve import DeclKey, Loader, Unit
 from ..syntax import ast
 from ..types import Axis, FixedAxis, IndexSetAxis, MapType, MetaAxis, TensorType, Type, Unifier
 from . import builtins
-from .bindings import Binding, CallSite, Frame, IndexInfo, UseB
+from .bindings import Binding, CallSite, Environment, Frame, IndexInfo, UseB
 from .signatures import Signature
 
 if TYPE_CHECKING:
@@ -38,6 +38,10 @@ class Callees(Protocol):
     def para(self, key: DeclKey) -> ir.ParaDef | None: ...
 
     def leaves(self, key: DeclKey) -> list[Leaf] | None: ...
+
+    def open_leaves(self, key: DeclKey) -> list[Leaf] | None: ...
+
+    def leaf_types(self, key: DeclKey) -> frozenset[TensorType] | None: ...
 
     def uses_of(self, key: DeclKey) -> Mapping[str, DeclKey]: ...
 
@@ -106,7 +110,7 @@ class BodyContext:
 
     sink: DiagnosticSink
     u: Unifier
-    env: Mapping[str, Binding]
+    env: Environment
     para: str
     host: DeclHost
     #: "body" in a para's body; "tie" in a tie's value; "reparam" in a reparam's body.

@@ -13,16 +13,30 @@ from dataclasses import replace
 from .. import ir
 from ..diagnostics import Msg
 from ..types import IndexSetAxis, Kind
+from ..types.sizes import SizeTooLarge
 from . import algebras, builtins, leaves, scope, ties, two_cells, uses
-from .bindings import ErrorB, HyperB, IndexSetB
+from .bindings import Environment, ErrorB, HyperB, IndexSetB
 from .body import BodyChecker
 from .context import BodyContext, DeclContext
 from .host import DeclarationHost
+from .signatures import size_too_large
 from .zonk import zonk
 
 
 def check_declaration(ctx: DeclContext) -> ir.ParaDef | None:
-    """The declaration's IR, or None if it has an error (reported)."""
+    """The declaration's IR, or None if it has an error (reported).
+
+    Sizes written here and each use's arguments are checked against the limits of size
+    polynomials where they are written; a leaf deep inside a use, whose size only its uses'
+    arguments together make too large, is reported at the declaration."""
+    try:
+        return _check(ctx)
+    except SizeTooLarge as e:
+        size_too_large(ctx.sink, e, ctx.decl.name.span, name=ctx.where)
+        return None
+
+
+def _check(ctx: DeclContext) -> ir.ParaDef | None:
     decl, sig, sink = ctx.decl, ctx.sig, ctx.sink
     for b in decl.binders:
         if b.kind.name in builtins.HYPER_KINDS:
@@ -43,7 +57,7 @@ def check_declaration(ctx: DeclContext) -> ir.ParaDef | None:
     for td in () if decl.is_reparam else decl.ties:
         ties.tie(ctx, td)
 
-    checker = BodyChecker(BodyContext(sink, ctx.u, ChainMap(ctx.env, ctx.globals), ctx.where, DeclarationHost(ctx),
+    checker = BodyChecker(BodyContext(sink, ctx.u, Environment(ChainMap(ctx.env, ctx.globals)), ctx.where, DeclarationHost(ctx),
                                       mode="reparam" if decl.is_reparam else "body", call_sites=ctx.call_sites))
     if not sig.ok:
         return None

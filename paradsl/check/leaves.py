@@ -45,12 +45,13 @@ class Subtree:
     path: tuple[str, ...]
 
 
-def use_leaves(ctx: DeclContext, b: UseB) -> list[Leaf] | None:
-    """The leaves of a use, in this para's names (its index sets pinned)."""
+def use_leaves(ctx: DeclContext, b: UseB, *, open_only: bool = False) -> list[Leaf] | None:
+    """The leaves of a use, in this para's names (its index sets pinned); with `open_only`,
+    only those its callee leaves for its user to give."""
     key = ctx.use_keys.get(b.use.name)
     if key is None:
         return None
-    inner = ctx.callees.leaves(key)
+    inner = ctx.callees.open_leaves(key) if open_only else ctx.callees.leaves(key)
     callee = ctx.callees.para(key)
     if inner is None or callee is None:
         return None
@@ -143,8 +144,8 @@ def check_free_leaves(ctx: DeclContext, params: tuple[ir.Param, ...], ties: tupl
         callee = ctx.callees.para(key)
         if callee is None or callee.is_reparam:
             continue
-        for leaf in use_leaves(ctx, ctx.use_bindings[use.name]) or []:
-            if leaf.abstract and not leaf.tied and leaf.path not in tied:
+        for leaf in use_leaves(ctx, ctx.use_bindings[use.name], open_only=True) or []:
+            if leaf.path not in tied:
                 t = ctx.u.zonk(leaf.type)
                 runtime = next((a for a in t.axes if isinstance(a, IndexSetAxis)), None)
                 inner = ".".join(leaf.path[1:])
@@ -163,22 +164,43 @@ def check_free_leaves(ctx: DeclContext, params: tuple[ir.Param, ...], ties: tupl
     return ok
 
 
-def leaves_of(d: ir.ParaDef, use_keys: Mapping[str, DeclKey], callees: Callees) -> list[Leaf]:
+def leaves_of(d: ir.ParaDef, use_keys: Mapping[str, DeclKey], callees: Callees, *,
+              open_only: bool = False) -> list[Leaf]:
     """Every parameter leaf of a checked para, its own and its uses', with the tied ones
-    marked; types in the para's own names."""
+    marked; types in the para's own names. With `open_only`, only the leaves its user must
+    give (declared `~ via`, tied nowhere), found without listing the others: a chain of paras
+    each using the one before twice has 2^n leaves, and few or none of them open."""
     tied = d.tied()
-    out = [Leaf((p.name,), p.type, p.abstract, (p.name,) in tied, via=p.via is not None) for p in d.params]
+    out = [Leaf((p.name,), p.type, p.abstract, (p.name,) in tied, via=p.via is not None) for p in d.params
+           if not open_only or (p.abstract and (p.name,) not in tied)]
     for use in d.uses:
         callee_key = use_keys[use.name]
         callee = callees.para(callee_key)
-        inner = callees.leaves(callee_key)
+        inner = callees.open_leaves(callee_key) if open_only else callees.leaves(callee_key)
         if callee is None or inner is None or callee.is_reparam:
             continue
         sizes = uses.use_sizes(callee, use)
         index_sets = dict(use.index_sets)
         for leaf in inner:
             path = (use.name, *leaf.path)
+            if open_only and path in tied:
+                continue
             t = substitute_type(leaf.type, sizes, index_sets)
             out.append(Leaf(path, t, leaf.abstract, leaf.tied or path in tied, inside=leaf.tied and callee.name,
                             via=leaf.via))
     return out
+
+
+def leaf_types_of(d: ir.ParaDef, use_keys: Mapping[str, DeclKey], callees: Callees) -> frozenset[TensorType]:
+    """The distinct types of a checked para's leaves, in its own names: what a user's sizes
+    are put into, found from its callees' leaf types without listing its leaves."""
+    out = {p.type for p in d.params}
+    for use in d.uses:
+        callee_key = use_keys[use.name]
+        callee = callees.para(callee_key)
+        inner = callees.leaf_types(callee_key)
+        if callee is None or inner is None or callee.is_reparam:
+            continue
+        sizes, index_sets = uses.use_sizes(callee, use), dict(use.index_sets)
+        out.update(substitute_type(t, sizes, index_sets) for t in inner)
+    return frozenset(out)

@@ -4,7 +4,6 @@ activations; and the implicit binding of a lambda body's free index variables.
 
 from __future__ import annotations
 
-from collections import ChainMap
 from typing import TYPE_CHECKING
 
 from .. import ir
@@ -178,14 +177,12 @@ class MapChecker:
                 return None
             for p, t in zip(e.params, items):
                 bound[p.name] = LocalB(t, ())
-        saved_env = self.cx.env
-        self.cx.env = ChainMap(bound, self.cx.env)  # no copy of the globals
         self.cx.frames.append(Frame())
         try:
-            body = self.bc.value(e.body, cod)
+            with self.cx.env.opened(bound):
+                body = self.bc.value(e.body, cod)
         finally:
             frame = self.cx.frames.pop()
-            self.cx.env = saved_env
         if body is None:
             return None
         body = self.bind_implicit(body, frame, cod, e.body.span)

@@ -14,11 +14,12 @@ from .. import ir
 from ..diagnostics import DiagnosticSink, Msg, Span
 from ..resolve import DeclKey, Loader, Unit
 from ..syntax import ast
+from ..types import TensorType
 from . import algebras, semirings
 from .bindings import Binding, ErrorB, FunctorB, GlobalB, SemiringB
 from .context import DeclContext
 from .declaration import check_declaration
-from .leaves import Leaf, leaves_of
+from .leaves import Leaf, leaf_types_of, leaves_of
 from .scope import binder_tables_quiet
 from .signatures import Signature, signature
 
@@ -41,6 +42,8 @@ class Checker:
         self._globals: dict[str, dict[str, Binding]] = {}  # per file: its scope, as bindings
         self._use_keys: dict[DeclKey, dict[str, DeclKey]] = {}  # per para: each use's callee
         self._leaves: dict[DeclKey, list[Leaf] | None] = {}
+        self._open_leaves: dict[DeclKey, list[Leaf] | None] = {}
+        self._leaf_types: dict[DeclKey, frozenset[TensorType] | None] = {}
 
     def check_unit(self, unit: Unit, also: tuple[str, ...] = ()) -> list[ir.ParaDef] | None:
         """The checked paras of the file and everything they use, callees first; `also` names
@@ -115,6 +118,22 @@ class Checker:
         out = leaves_of(d, self._use_keys[key], self)
         self._leaves[key] = out
         return out
+
+    def open_leaves(self, key: DeclKey) -> list[Leaf] | None:
+        """The leaves of a checked para that its user must give (`~ via`, tied nowhere), from
+        its callees' open leaves, never from all its leaves. None if the para did not check."""
+        if key not in self._open_leaves:
+            d = self.para(key)
+            self._open_leaves[key] = None if d is None else leaves_of(d, self._use_keys[key], self, open_only=True)
+        return self._open_leaves[key]
+
+    def leaf_types(self, key: DeclKey) -> frozenset[TensorType] | None:
+        """The distinct types of a checked para's leaves, from its callees' leaf types, never
+        from all its leaves. None if the para did not check."""
+        if key not in self._leaf_types:
+            d = self.para(key)
+            self._leaf_types[key] = None if d is None else leaf_types_of(d, self._use_keys[key], self)
+        return self._leaf_types[key]
 
     def uses_of(self, key: DeclKey) -> Mapping[str, DeclKey]:
         """The callee of each use of a para, as far as it is checked."""

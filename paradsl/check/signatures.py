@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import ir
-from ..diagnostics import DiagnosticSink, Msg
+from ..diagnostics import DiagnosticSink, Msg, Span
 from ..resolve import DeclKey
 from ..syntax import ast
 from ..types import FixedAxis, IndexSetAxis, Kind, MapType, Poly, TensorType, TupleType, Type
+from ..types.sizes import SizeTooLarge
 from . import builtins
 from .suggest import closest
 
@@ -75,7 +76,39 @@ class TypeScope:
         left, right = self.size(s.left), self.size(s.right)
         if left is None or right is None:
             return None
-        return {"+": left + right, "-": left - right, "*": left * right}[s.op]
+        try:
+            return SIZE_ARITHMETIC[s.op](left, right)
+        except SizeTooLarge as e:
+            size_too_large(self.sink, e, s.span)
+            return None
+
+
+#: The size operators, each computed only when written.
+SIZE_ARITHMETIC = {"+": Poly.__add__, "-": Poly.__sub__, "*": Poly.__mul__}
+
+
+#: The message for a size past a limit, by where the size comes from and which limit it passes.
+_TOO_LARGE = {
+    ("written", "terms"): Msg.SIZE_TOO_MANY_TERMS,
+    ("written", "degree"): Msg.SIZE_DEGREE_TOO_HIGH,
+    ("use", "terms"): Msg.USE_SIZE_TOO_MANY_TERMS,
+    ("use", "degree"): Msg.USE_SIZE_DEGREE_TOO_HIGH,
+    ("inside", "terms"): Msg.DECL_SIZE_TOO_MANY_TERMS,
+    ("inside", "degree"): Msg.DECL_SIZE_DEGREE_TOO_HIGH,
+}
+
+
+def size_too_large(sink: DiagnosticSink, e: SizeTooLarge, span: Span, *, callee: str | None = None,
+                   name: str | None = None) -> None:
+    """Report a size past the limits of `Poly`: as written at `span`; as a use's arguments make
+    one of its `callee`'s sizes; or somewhere inside the para `name`, once its uses' sizes are in."""
+    values: dict[str, object] = {"limit": e.bound, "terms" if e.limit == "terms" else "degree": e.value}
+    source = "written"
+    if callee is not None:
+        source, values["callee"] = "use", callee
+    elif name is not None:
+        source, values["name"] = "inside", name
+    sink.error(_TOO_LARGE[source, e.limit], span, **values)
 
 
 def binder_tables(decl: ast.ParaDecl, sink: DiagnosticSink) -> tuple[dict[str, str], dict[str, Kind], list[ir.Hyper], bool]:

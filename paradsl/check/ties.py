@@ -15,7 +15,7 @@ from ..diagnostics import Msg, Part, Span
 from ..syntax import ast
 from ..types import TensorType
 from . import host, leaves, values
-from .bindings import Frame, InputB
+from .bindings import Environment, Frame, InputB
 from .body import BodyChecker
 from .context import BodyContext, DeclContext
 from .zonk import zonk
@@ -25,7 +25,7 @@ def tie_checker(ctx: DeclContext) -> BodyChecker:
     inputs = {}
     if isinstance(ctx.decl.body, ast.Lambda):
         inputs = {p.name: InputB() for p in ctx.decl.body.params if p.name not in ctx.env}
-    env = ChainMap(inputs, ctx.env, ctx.globals)
+    env = Environment(ChainMap(inputs, ctx.env, ctx.globals))
     return BodyChecker(BodyContext(ctx.sink, ctx.u, env, ctx.where, host.DeclarationHost(ctx), mode="tie",
                                    call_sites=ctx.call_sites))
 

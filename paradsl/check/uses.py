@@ -12,11 +12,12 @@ from .. import ir
 from ..diagnostics import DiagnosticSink, Msg, Part, Span
 from ..syntax import ast
 from ..types import IndexSetAxis, Kind, MapType, MetaAxis, Poly, Unifier
+from ..types.sizes import SizeTooLarge
 from ..types.unify import substitute_type
 from . import arguments, builtins
 from .bindings import CallSite, ErrorB, GlobalB, IndexSetB, UseB
 from .context import DeclContext
-from .signatures import Signature
+from .signatures import Signature, size_too_large
 from .suggest import unknown_name
 
 
@@ -64,12 +65,28 @@ def make_use(ctx: DeclContext, name: str, call: ast.Expr, anonymous: bool, span:
     if args is None:
         return None
     use = ir.Use(name, callee.key.name, tuple(args), anonymous, callee_file=callee.key.file)
+    if not _sizes_fit(ctx, callee, use, call.span):
+        return None
     ctx.deps.append((callee.key, call.span))
     ctx.uses.append(use)
     ctx.use_keys[name] = callee.key
     ctx.use_spans[name] = span or call.span
     ctx.use_bindings[name] = UseB(use, callee)
     return ctx.use_bindings[name]
+
+
+def _sizes_fit(ctx: DeclContext, callee: Signature, use: ir.Use, span: Span) -> bool:
+    """The callee's type and its leaves' types (each distinct one once), the use's sizes put
+    in, stay within the limits of size polynomials: checked once here, so that neither a
+    reference to the use nor a listing of its leaves can pass them."""
+    sizes = use_sizes(callee, use)
+    try:
+        for t in (callee.type, *(ctx.callees.leaf_types(callee.key) or ())):
+            substitute_type(t, sizes, {})
+    except SizeTooLarge as e:
+        size_too_large(ctx.sink, e, span, callee=callee.key.name)
+        return False
+    return True
 
 
 def new_anonymous_use(ctx: DeclContext, call: ast.Call) -> UseB | None:

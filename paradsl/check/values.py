@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import ChainMap
 from typing import TYPE_CHECKING
 
 from .. import ir
@@ -167,13 +166,13 @@ class ValueChecker:
             if v is None:
                 return None
             binding = LocalB(v.type, v.labels)
-        saved = self.cx.env, self.cx.scope
-        self.cx.env = ChainMap({e.name.name: binding}, self.cx.env)
+        saved = self.cx.scope
         self.cx.scope = {k: u for k, u in self.cx.scope.items() if k != e.name.name}
         try:
-            body = self.bc.value(e.body, expect)
+            with self.cx.env.opened({e.name.name: binding}):
+                body = self.bc.value(e.body, expect)
         finally:
-            self.cx.env, self.cx.scope = saved
+            self.cx.scope = saved
         if body is None:
             return None
         if isinstance(binding, MapB):

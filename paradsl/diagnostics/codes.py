@@ -55,6 +55,7 @@ E0219 = ErrorCode("E0219", "field of a non-use")
 E0220 = ErrorCode("E0220", "bad size expression")
 E0221 = ErrorCode("E0221", "bad index")
 E0223 = ErrorCode("E0223", "index set not in the input")
+E0224 = ErrorCode("E0224", "size too large to multiply out")
 
 # ---- E03xx: symmetry of index sets
 E0301 = ErrorCode("E0301", "parameter over a runtime index set")

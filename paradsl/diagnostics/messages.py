@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .codes import CODES as CODES
 from .messages_inputs import InputsMsg
+from .messages_limits import LimitsMsg
 from .messages_names import NamesMsg
 from .messages_schemes import SchemesMsg
 from .messages_symmetry import SymmetryMsg
@@ -21,7 +22,7 @@ from .messages_values import ValuesMsg
 from .template import Message, templates_of
 
 
-class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, SymmetryMsg, TiesMsg, SchemesMsg):
+class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SymmetryMsg, TiesMsg, SchemesMsg):
     """All messages, by name: `sink.error(Msg.UNKNOWN_NAME, span, name=...)`."""
 
 

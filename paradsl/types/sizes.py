@@ -3,6 +3,11 @@
 A `Poly` maps monomials to integer coefficients; a monomial is a sorted tuple of
 (variable, power) pairs. Two sizes are equal exactly when their normal forms are, so
 `n+1 == 1+n` and `2*d == d+d` hold by construction.
+
+Normal forms are multiplied out, so a short size can be a long polynomial: the product of
+22 copies of `a+b+c+d+e+f+1` has C(28, 6) terms. Arithmetic stops with `SizeTooLarge`
+before it passes `MAX_TERMS` terms or degree `MAX_DEGREE`, which keeps every operation cheap
+(a product looks at most `MAX_TERMS` pairs of terms) and far above any size a model needs.
 """
 
 from __future__ import annotations
@@ -12,6 +17,24 @@ from typing import Iterable, Mapping
 
 Monomial = tuple[tuple[str, int], ...]
 
+#: The most terms a size may have multiplied out, and the highest degree of its terms.
+MAX_TERMS = 1000
+MAX_DEGREE = 32
+
+
+class SizeTooLarge(ArithmeticError):
+    """Size arithmetic past a limit: `terms` (up to `value` terms) or `degree` (degree `value`)."""
+
+    def __init__(self, limit: str, value: int):
+        super().__init__(limit, value)
+        self.limit = limit
+        self.value = value
+
+    @property
+    def bound(self) -> int:
+        """The limit passed: `MAX_TERMS` or `MAX_DEGREE`."""
+        return MAX_TERMS if self.limit == "terms" else MAX_DEGREE
+
 
 @dataclass(frozen=True, slots=True)
 class Poly:
@@ -19,7 +42,10 @@ class Poly:
 
     @staticmethod
     def _make(d: Mapping[Monomial, int]) -> "Poly":
-        return Poly(tuple(sorted((m, c) for m, c in d.items() if c != 0)))
+        terms = tuple(sorted((m, c) for m, c in d.items() if c != 0))
+        if len(terms) > MAX_TERMS:
+            raise SizeTooLarge("terms", len(terms))
+        return Poly(terms)
 
     @staticmethod
     def const(c: int) -> "Poly":
@@ -42,12 +68,23 @@ class Poly:
         return self + (-other)
 
     def __mul__(self, other: "Poly") -> "Poly":
+        # Refused before the work: a product has up to one term per pair of terms.
+        pairs = len(self.terms) * len(other.terms)
+        if pairs > MAX_TERMS:
+            raise SizeTooLarge("terms", pairs)
+        if self.degree + other.degree > MAX_DEGREE:
+            raise SizeTooLarge("degree", self.degree + other.degree)
         d: dict[Monomial, int] = {}
         for m1, c1 in self.terms:
             for m2, c2 in other.terms:
                 m = _mul_mono(m1, m2)
                 d[m] = d.get(m, 0) + c1 * c2
         return Poly._make(d)
+
+    @property
+    def degree(self) -> int:
+        """The highest total degree of a term: 2 for `d*h + n`, 0 for a constant."""
+        return max((sum(p for _, p in m) for m, _ in self.terms), default=0)
 
     @property
     def is_const(self) -> bool:
@@ -65,6 +102,9 @@ class Poly:
         return any(c < 0 for _, c in self.terms)
 
     def substitute(self, env: Mapping[str, "Poly"]) -> "Poly":
+        degree = max((sum(p * (env[v].degree if v in env else 1) for v, p in m) for m, _ in self.terms), default=0)
+        if degree > MAX_DEGREE:  # refused before the work, at the degree it would have
+            raise SizeTooLarge("degree", degree)
         out = Poly.const(0)
         for m, c in self.terms:
             term = Poly.const(c)
