@@ -31,7 +31,7 @@ class DeclKey:
 @dataclass(frozen=True)
 class ImportPolicy:
     """Where `import "..."` may read. Unconfined, anywhere; confined, only under the folder of
-    the file being loaded at the top, under one of `roots`, or in the standard library."""
+    the file loaded at the top (the standard library's, for a stdlib file) or one of `roots`."""
 
     roots: tuple[Path, ...] = ()
     confined: bool = False

@@ -350,3 +350,10 @@ def test_the_console_script_gives_no_traceback_for_a_bad_file(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "paradsl", "check", str(path)], capture_output=True, text=True)
     assert proc.returncode == 1 and "error[E0007]" in proc.stderr and "Traceback" not in proc.stderr
     assert paradsl.check_paths([path]).diagnostics[0].code == "E0007"
+
+
+def test_a_tie_quotes_its_source_by_the_lexers_lines():
+    from paradsl.check.ties import source_text
+    from paradsl.diagnostics import Span
+
+    assert source_text("-- a\fb\ntie x = y\n", Span("t.para", 2, 5, 2, 10)) == "x = y"

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from .. import ir
 from ..diagnostics import Msg, Part, Span
+from ..diagnostics.lines import split_lines
 from ..syntax import ast
 from ..types import TensorType
 from . import host, leaves, values
@@ -145,7 +146,7 @@ def _reads(t: ir.Term) -> set[tuple[str, ...]]:
 
 
 def source_text(source: str, span: Span) -> str:
-    lines = source.splitlines()
+    lines = split_lines(source)
     if not (1 <= span.line <= len(lines)):
         return "..."
     if span.end_line == span.line:
