@@ -6,15 +6,22 @@ The programs in `tests/review/` are the reproducers as they were reported.
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import jax.numpy as jnp
 import pytest
+from conftest import STDLIB
+from test_cost import poly
 
 import paradsl
+import paradsl.analysis.cost
+from paradsl.analysis.cost import pretty
 from paradsl.analysis import laws
 
 REVIEW = Path(__file__).resolve().parent / "review"
@@ -72,3 +79,140 @@ def test_the_scale_is_the_largest_finite_magnitude():
 def test_a_nan_trial_is_the_worst_wherever_it_stands():
     assert math.isnan(laws.worst([0.1, math.nan])) and math.isnan(laws.worst([math.nan, 0.1]))
     assert laws.worst([0.1, 0.3, 0.2]) == 0.3
+
+
+# ------------------------------------------------------------------ cost against XLA
+
+def test_a_chain_of_three_factors_is_counted_in_the_order_it_runs():
+    r = paradsl.cost(REVIEW / "b06_cost_multifactor.para", "GCNLayer")
+    # (a x) first, summing u: 2*n^2*d; then (a x) W, summing c: 2*n*d*h. Not 3*n^2*d*h.
+    assert r.flops == poly("2*n^2*d + 2*n*d*h"), pretty(r.flops)
+    assert paradsl.api.compile_program(paradsl.api.check_file(REVIEW / "b06_cost_multifactor.para")).count(
+        "optimize=[(0, 1), (0, 1)]") == 1
+
+
+def test_the_contraction_order_is_left_to_right():
+    from paradsl.ir.contraction import einsum_path, steps
+
+    chain = steps([("u", "v"), ("u", "c"), ("c", "k")], ("v", "k"))
+    assert [(s.kept, s.summed) for s in chain] == [(("v", "c"), ("u",)), (("v", "k"), ("c",))]
+    assert einsum_path(2) == [(0, 1)] and einsum_path(3) == [(0, 1), (0, 1)]
+    assert einsum_path(4) == [(0, 1), (0, 2), (0, 1)]  # the product so far is last in opt_einsum's list
+    (lone,) = steps([("i", "j"), ("i",)], ("i",))
+    assert lone.lone == ("j",)
+
+
+def test_a_gathered_operand_is_an_activation(tmp_path):
+    path = tmp_path / "lookup.para"
+    path.write_text("para Lookup(v: Nat, d: Nat, h: Nat) (t : list) : [t] i32 -> [t, h]\n"
+                    "  params E : [v, d] ~ normal(0.02), W : [d, h] ~ glorot\n"
+                    "  = tokens => for s k. sum e. E[tokens[s], e] * W[e, k]\n")
+    r = paradsl.cost(path, "Lookup")
+    assert r.activation("(gathered E)").elements == poly("d*t")
+    assert r.memory == poly("d*t + h*t") and r.flops == poly("2*d*h*t")
+
+
+#: Sizes at which the stdlib's contractions are most of what it computes.
+XLA_SIZES = dict(d=32, h=8, k=16, f=64, v=40, i=32, o=32, d_in=32, d_hidden=32, d_out=32, d_h=32, d_o=24,
+                 e=8, r=8, m=24, n=12)
+#: Folds that run as a loop. XLA counts a loop's body once, whatever its length, so these
+#: are run at length 2 (at length 1 XLA drops the loop and what its last step leaves unused)
+#: and counted at length 1.
+LOOPS = {"scan", "tree", "unfold", "mealy", "moore"}
+
+
+def _loops(program, p) -> tuple[set[str], bool]:
+    """The sizes along which a para, or a para it uses, runs a loop, and whether one of the
+    loops is a tree fold, whose nodes each run one case of those the report counts."""
+    axes: set[str] = set()
+    tree = False
+    for r in paradsl.ir.walk(program, p.name):
+        bodies = [r.para.body] + [c.body for c in r.para.cases]
+        for node in paradsl.ir.nodes(tuple(b for b in bodies if b is not None)):
+            if isinstance(node, paradsl.ir.Fold) and str(node.mode) in LOOPS:
+                axes |= r.size(node.axis).variables()
+                tree = tree or str(node.mode) == "tree"
+    return axes, tree
+
+
+def _dot_flops(hlo: str) -> int:
+    """The FLOPs of the dots in a compiled module's text: 2 x its result's elements x the
+    sizes of its contracted axes, as XLA's cost analysis counts a dot."""
+    shapes = dict(re.findall(r"%([\w.\-]+) = \w+\[([\d,]*)\]", hlo))
+    total = 0
+    for out, lhs, dims in re.findall(r"= \w+\[([\d,]*)\][^ ]* dot\(%([\w.\-]+),.*?lhs_contracting_dims=\{([\d,]*)\}",
+                                     hlo):
+        lhs_shape = [int(s) for s in shapes[lhs].split(",") if s]
+        total += 2 * math.prod(int(s) for s in out.split(",") if s) * math.prod(
+            lhs_shape[int(i)] for i in dims.split(",") if i)
+    return total
+
+
+def _stdlib_paras():
+    for path in [*sorted(STDLIB.glob("*.para")), REVIEW / "b06_cost_multifactor.para"]:
+        program = paradsl.api.check_file(path)
+        for p in program.paras:
+            if p.file == program.file and p.shape is None and not any(prm.abstract for prm in p.params):
+                yield pytest.param(path, p.name, id=f"{path.stem}.{p.name}")
+
+
+@functools.cache
+def _built(path: Path):
+    program = paradsl.api.check_file(path)
+    return program, paradsl.api.load_program(program)
+
+
+@dataclass(frozen=True)
+class Measured:
+    dot: int  # the report's contraction FLOPs outside semirings: what lowers to dots
+    semiring: int  # the report's contraction FLOPs in semirings: broadcast and reduced
+    xla: float  # the FLOPs of XLA's cost analysis of the compiled module
+    xla_dots: int  # the FLOPs of the dots in it
+    tree: bool
+
+
+def _measure(path: Path, name: str) -> Measured:
+    """The cost report of a stdlib para, and XLA's counts for its compiled module."""
+    import jax
+
+    from paradsl.analysis.laws import _random, _sizes
+    from paradsl.names import ident
+
+    program, module = _built(path)
+    p = program.get(name)
+    loop_axes, tree = _loops(program, p)
+    env = _sizes(p, dict(XLA_SIZES) | {n: 2 for n in loop_axes})
+    cls = paradsl.api.para_class(module, program, p)
+    hypers = [env[h.name] for h in p.hypers]
+    x = _random(p.type.dom, env, jax.random.key(1))
+    if p.is_reparam:
+        m = cls(*hypers, key=None)
+        kw = {ident(n): env[n] for n, _ in p.index_sets}
+        compiled = jax.jit(lambda m, q: m(q, **kw)).lower(m, x).compile()
+    else:
+        m = cls(*hypers, key=jax.random.key(0))
+        compiled = jax.jit(lambda m, x: m(x)).lower(m, x).compile()
+    analysis = compiled.cost_analysis()
+    analysis = analysis[0] if isinstance(analysis, list) else analysis
+    counted = {k: v for k, v in env.items() if isinstance(v, int) and not isinstance(v, bool)}
+    counted |= {n: 1 for n in loop_axes}
+    report = paradsl.analysis.cost.report(program, name)
+    semiring = sum(c.flops.evaluate(counted) for c in report.contractions if " in " in c.what)
+    return Measured(report.flops.evaluate(counted) - semiring, semiring, analysis.get("flops", 0.0),
+                    _dot_flops(compiled.as_text()), tree)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("path", "name"), list(_stdlib_paras()))
+def test_stdlib_contraction_flops_are_xlas(path, name):
+    m = _measure(path, name)
+    # The contractions counted are the dots XLA runs ...
+    assert m.dot == pytest.approx(m.xla_dots, rel=0.1), m
+    # ... and where they and the semiring contractions are most of its work, as at these
+    # sizes they are but where a para is mostly elementwise, the count is XLA's within 10%.
+    # A tree fold's node runs one of its cases and XLA counts the costliest; the report
+    # counts them all, an upper bound.
+    ours = m.dot + m.semiring
+    if m.xla > 0 and m.xla_dots + m.semiring >= 0.9 * m.xla and not m.tree:
+        assert ours == pytest.approx(m.xla, rel=0.1), m
+    assert ours >= 0.9 * m.xla or m.xla_dots + m.semiring < 0.9 * m.xla, m

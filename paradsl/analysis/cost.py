@@ -5,10 +5,15 @@ polynomial in its hyperparameters and the sizes of its index sets:
 
 - parameters: |Q| (what the module stores) and |P| (before ties), from `paradsl.params`;
 - activations: the elements of every tensor the body materialises (each `let`, each
-  `for`, each contraction's result, each use's output), uses included, with their paths;
-- contraction FLOPs: a contraction of f factors over labels of sizes s_1 .. s_m costs
-  f * s_1 * ... * s_m (a multiply-add counts 2: `sum c. a[i, c] * b[c, j]` is 2*i*c*j), a
-  matrix product 2*m*k*n, an einsum likewise; a fold counts its cases' FLOPs once per step.
+  `for`, each contraction's result and each operand it gathers by an index array, each
+  use's output), uses included, with their paths;
+- contraction FLOPs, as XLA runs them: a `sum` of factors is contracted pairwise, left to
+  right, in the order the lowering gives `jnp.einsum` (`ir.contraction`), and each step
+  costs a multiply and an add per point of its labels (`sum c. a[i, c] * b[c, j]` is
+  2*i*c*j; `sum u c. a[u, v] * x[u, c] * W[c, k]` is 2*n^2*d + 2*n*d*h); a matrix
+  product 2*m*k*n, an `einsum` likewise step by step; a contraction in another semiring,
+  which broadcasts all its factors at once, f operations per point of its labels; a fold
+  counts its cases' FLOPs once per step.
 
 A tensor whose size grows with a runtime index set to a degree at or above a threshold
 (2 by default: quadratic memory, such as attention logits) is flagged.
@@ -23,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import api, ir
+from ..ir import contraction
 from ..types import Poly, TensorType, TupleType, Type
 from ..types.sizes import poly_sum
 
@@ -245,6 +251,33 @@ class _Walker:
             c = self.out.contractions[i]
             self.out.contractions[i] = Contraction(c.path, c.what + f", x {pretty(steps)} steps", c.flops * steps)
 
+    # ------------------------------------------------------------------ contractions
+    def contraction(self, here: _Here, t: ir.Reduce, factors: list[ir.Term]) -> None:
+        """A `sum` of a product. In a semiring every factor is combined at every point of
+        the labels and the result reduced: `f` operations a point. Otherwise the factors
+        are contracted pairwise in the order the lowering uses (`ir.contraction`), and
+        each step is counted as it runs (`chain_flops`); a factor without labels is one
+        multiplication per element of the result."""
+        for f in factors:
+            if _gathers(f):  # the lowering gathers the operand before contracting it
+                base = getattr(f.base, "name", None) or ".".join(getattr(f.base, "path", ())) or "operand"
+                within = "" if here.naming in (None, "(result)") else here.naming + "."
+                self.record(here, f"{within}(gathered {base})", f.type, f.labels)
+        sizes = dict(t.body.labels)
+        over = "sum of " + f"{len(factors)} factors over " + ", ".join(ir.source_name(n) for n in sizes)
+        if t.semiring is not None:
+            points = Poly.const(len(factors))
+            for a in sizes.values():
+                points = points * here.axis(a)
+            self.flops(here, over + f" in {t.semiring.name}", points)
+            return
+        labelled = [tuple(n for n, _ in f.labels) for f in factors if f.labels]
+        out = tuple(n for n, _ in t.labels)
+        chain = contraction.steps(labelled, out)
+        flops = chain_flops(chain, lambda n: here.axis(sizes[n]))
+        flops = flops + Poly.const(len(factors) - len(labelled)) * _product(here.axis(sizes[n]) for n in out)
+        self.flops(here, over + (", left to right" if len(chain) > 1 else ""), flops)
+
     # ------------------------------------------------------------------ terms
     def term(self, here: _Here, t: ir.Term, name: str | None = None) -> None:
         """Walk a term; `name`, when given, is the `let` (or result) it computes, and names
@@ -265,13 +298,7 @@ class _Walker:
             for f in factors:
                 self.term(here, f)
             if t.op == "sum" and (len(factors) > 1 or t.semiring is not None):
-                labels = dict(t.body.labels)
-                size = Poly.const(len(factors))
-                for a in labels.values():
-                    size = size * here.axis(a)
-                semiring = f" in {t.semiring.name}" if t.semiring is not None else ""
-                self.flops(here, f"sum of {len(factors)} factors over " + ", ".join(ir.source_name(n) for n in labels)
-                           + semiring, size)
+                self.contraction(here, t, factors)
             if name is not None:
                 self.record(here, name, t.type, t.labels)
             return
@@ -290,14 +317,13 @@ class _Walker:
         if isinstance(t, ir.Einsum):
             for a in t.args:
                 self.term(here, a)
+            ins, _, out = t.spec.partition("->")
             letters: dict[str, object] = {}
-            for part, arg in zip(t.spec.split("->")[0].split(","), t.args):
+            for part, arg in zip(ins.split(","), t.args):
                 for ch, a in zip(part, arg.type.axes):
                     letters.setdefault(ch, a)
-            size = Poly.const(len(t.args))
-            for a in letters.values():
-                size = size * here.axis(a)
-            self.flops(here, f"einsum {t.spec}", size)
+            chain = contraction.steps([tuple(part) for part in ins.split(",")], tuple(out))
+            self.flops(here, f"einsum {t.spec}", chain_flops(chain, lambda ch: here.axis(letters[ch])))
             self.record(here, name or "(einsum)", t.type, t.labels)
             return
         if isinstance(t, ir.Apply):
@@ -310,6 +336,36 @@ class _Walker:
             self.term(here, child)
         if name is not None and not isinstance(t, (ir.Var, ir.ParamRef, ir.LeafRef, ir.Lit, ir.HyperRef, ir.SizeOf)):
             self.record(here, name, t.type, t.labels)
+
+
+def _gathers(t: ir.Term) -> bool:
+    """Whether a term is a subscript by an index array (`E[tokens[s], e]`), which the lowering
+    materialises, rather than a view of its base (`x[i, c]`, `p[0]`)."""
+    return isinstance(t, ir.Sub) and any(not isinstance(i, ir.IVar) and i.labels for i in t.indices)
+
+
+def _product(sizes) -> Poly:
+    out = Poly.const(1)
+    for p in sizes:
+        out = out * p
+    return out
+
+
+def chain_flops(chain, size) -> Poly:
+    """The FLOPs of pairwise contractions, `size(label)` giving each label's size. An
+    operand first sums the labels only it has (an addition per element); a step that then
+    sums a label both operands share is a multiply and an add per point of its labels, as a
+    dot product, one that sums none a multiplication per point."""
+    flops = Poly.const(0)
+    for s in chain:
+        lone = set(s.lone)
+        for side in (s.left, s.right):
+            if lone & set(side):
+                flops = flops + _product(size(n) for n in side)
+        points = [n for n in dict.fromkeys(s.left + s.right) if n not in lone]
+        per = 2 if any(n in s.summed for n in points) else 1
+        flops = flops + Poly.const(per) * _product(size(n) for n in points)
+    return flops
 
 
 def _children(t: ir.Term) -> list[ir.Term]:

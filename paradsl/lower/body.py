@@ -191,7 +191,8 @@ class Body:
         return LV(py.binop("@", self.term(t.left).expr, self.term(t.right).expr))
 
     def _einsum(self, t: ir.Einsum) -> LV:
-        return LV(py.call("jnp.einsum", py.const(t.spec), *(self.term(a).expr for a in t.args)))
+        args = [self.term(a).expr for a in t.args]
+        return LV(py.call("jnp.einsum", py.const(t.spec), *args, **index.path(len(args))))
 
     def _apply(self, t: ir.Apply) -> LV:
         return self.apply_map(t.fn, self.term(t.arg))

@@ -4,9 +4,9 @@ A labelled value (`LV`) is an expression whose leading axes are its labels, in t
 the program first names them (`x[t, d]` is labelled `t d`), so that a value is transposed
 only where the program really permutes its axes. Values are broadcast against each other
 by inserting new axes (`align`). Products under a `sum` become one `jnp.einsum`, spelled
-with the program's own index names where they are letters; other reductions become
-`jnp.sum`/`max`/... over axes; a reduction in a semiring becomes a call of the runtime's
-`semiring_contract`.
+with the program's own index names where they are letters and contracted left to right
+(`ir.contraction`); other reductions become `jnp.sum`/`max`/... over axes; a reduction in
+a semiring becomes a call of the runtime's `semiring_contract`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import ast as pyast
 from typing import TYPE_CHECKING
 
 from .. import ir
+from ..ir import contraction
 from ..types import TensorType
 from . import pybuild as py
 from .context import LV
@@ -254,10 +255,21 @@ def einsum(b: Body, factors: list[ir.Term], reduced: set[str], tail: tuple[str, 
     tensor being built."""
     operands, labels, scalars = _factor_specs(b, factors, distinct=False)
     out = _ordered(tuple(n for n in union(*labels) if n not in reduced and n not in tail), prefer)
-    expr = py.call("jnp.einsum", py.const(_letters(labels, out + tail)), *operands)
+    # Three or more operands are contracted in the order `para cost` counts, not one that
+    # opt_einsum would pick from the sizes of a particular call.
+    expr = py.call("jnp.einsum", py.const(_letters(labels, out + tail)), *operands, **path(len(operands)))
     for s in scalars:
         expr = py.binop("*", s, expr)
     return LV(expr, out)
+
+
+def path(n: int) -> dict[str, pyast.expr]:
+    """The keyword that makes `jnp.einsum` contract `n` operands left to right, as
+    `ir.contraction` orders them; none for two or fewer, which have one order."""
+    if n <= 2:
+        return {}
+    pairs = [py.tuple_(py.const(i) for i in pair) for pair in contraction.einsum_path(n)]
+    return {"optimize": pyast.List(elts=pairs, ctx=pyast.Load())}
 
 
 def for_(b: Body, t: ir.For, prefer: tuple[str, ...] = ()) -> LV:
