@@ -242,3 +242,46 @@ def test_runtime_logsumexp_matches_jax_and_is_safe_on_masked_rows(beta):
     g = jax.grad(lambda x: jnp.sum(logsumexp(x, axis=1, beta=beta)[1:]))(x)
     assert _finite(g)
     np.testing.assert_allclose(g[0], 0.0)
+
+
+# ---------------------------------------------------------------- shifted subscripts on a list
+
+_SHIFTS = """
+para Next (t : list) : [t, 2] -> [t, 2]
+  = x => x[a + 1, c]
+para Reversed (t : list) : [t] -> [t]
+  = x => for a. x[t - 1 - a]
+para Hop (t : list) : [t, t] -> [t, t]
+  = w => sum[MaxPlus] k. w[i, k - 1] * w[k, j]
+para Ring (c : cyc) : [c] -> [c]
+  = x => x[(a - 1) mod c]
+"""
+
+
+def test_the_previous_token_of_the_first_is_zero_not_the_last():
+    m = paradsl.load(REVIEW / "b05_list_shift_wraps.para").PrevToken()
+    x = jnp.arange(1.0, 6.0)
+    np.testing.assert_array_equal(m(x), jnp.concatenate([jnp.zeros(1), x[:-1]]))  # a causal shift
+    np.testing.assert_array_equal(jax.jit(m)(x), jnp.pad(x, (1, 0))[:-1])
+    np.testing.assert_array_equal(jax.vmap(m)(jnp.stack([x, -x])), jnp.stack([jnp.pad(x, (1, 0))[:-1],
+                                                                                 jnp.pad(-x, (1, 0))[:-1]]))
+
+
+def test_shifts_read_zero_past_either_end_and_in_range_reads_are_unchanged():
+    mod = paradsl.loads(_SHIFTS)
+    x = jnp.arange(6.0).reshape(3, 2) + 1
+    np.testing.assert_array_equal(mod.Next()(x), jnp.concatenate([x[1:], jnp.zeros((1, 2))]))  # no clamp
+    v = jnp.arange(1.0, 5.0)
+    np.testing.assert_array_equal(mod.Reversed()(v), v[::-1])
+
+
+def test_a_cyclic_shift_still_wraps():
+    v = jnp.arange(1.0, 5.0)
+    np.testing.assert_array_equal(paradsl.loads(_SHIFTS).Ring()(v), jnp.roll(v, 1))
+
+
+def test_a_shift_in_a_semiring_factor_reads_the_semirings_zero():
+    w = -jnp.arange(1.0, 10.0).reshape(3, 3)  # negative, so a 0 read would win the max
+    got = paradsl.loads(_SHIFTS).Hop()(w)
+    want = jnp.max(w[:, :-1, None] + w[None, 1:, :], axis=1)  # k = 0 reads w[i, -1]: absent
+    np.testing.assert_allclose(got, want)
