@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Int
 
-__all__ = ["fold_balanced", "fold_tree", "semiring_contract"]
+__all__ = ["fold_balanced", "fold_tree", "logsumexp", "semiring_contract", "temper"]
 
 PyTree = Any
 
@@ -64,6 +64,29 @@ def fold_tree(branches: Sequence[Callable[[PyTree, list[PyTree]], PyTree]], base
     return jax.tree.map(lambda v: v[-1], values)
 
 
+# Masks are infinite logits, and a masked entry must give no gradient: `b * -inf` has the
+# derivative -inf in b, and 0 * -inf is NaN. Each helper below computes the
+# value the plain formula does and keeps such a product out of the gradient.
+
+
+def temper(beta: ArrayLike, x: ArrayLike) -> Array:
+    """`beta * x`, an inverse temperature applied to logits; an infinite `x` (a mask) gives
+    `beta` no gradient, where the plain product would give it NaN."""
+    x = jnp.asarray(x)
+    finite = jnp.isfinite(x)
+    return jnp.where(finite, beta * jnp.where(finite, x, 0), jax.lax.stop_gradient(beta) * x)
+
+
+def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = None, beta: ArrayLike = 1.0) -> Array:
+    """`log sum exp(beta * x) / beta` along `axis`; `-inf / beta` where every term is masked
+    (`beta * x` is `-inf` throughout), with a zero gradient there instead of NaN."""
+    z = temper(beta, x)
+    dead = jnp.all(z == -jnp.inf, axis=axis, keepdims=True)
+    live = jax.nn.logsumexp(jnp.where(dead, 0.0, z), axis=axis, keepdims=True) / beta
+    out = jnp.where(dead, -jnp.inf / jax.lax.stop_gradient(beta), live)
+    return jnp.squeeze(out, axis) if axis is not None else jnp.squeeze(out)
+
+
 _COMBINE = {"add": jnp.add, "mul": jnp.multiply, "and": jnp.logical_and}
 _REDUCE = {"min": jnp.min, "max": jnp.max, "sum": jnp.sum, "or": jnp.any}
 
@@ -95,7 +118,7 @@ def semiring_contract(add: str, mul: str, zero: float | bool, spec: str, *operan
     xs = [aligned(jnp.asarray(x), s) for x, s in zip(operands, specs)]
     combine = _COMBINE[mul]
     merge = {"min": jnp.minimum, "max": jnp.maximum, "sum": jnp.add, "or": jnp.logical_or,
-             "logsumexp": lambda a, b: jnp.logaddexp(beta * a, beta * b) / beta}[add]
+             "logsumexp": lambda a, b: logsumexp(jnp.stack([a, b]), axis=0, beta=beta)}[add]
     axes = tuple(order.index(c) for c in reduced)
 
     def reduce(ys):
@@ -103,7 +126,7 @@ def semiring_contract(add: str, mul: str, zero: float | bool, spec: str, *operan
         if not axes:
             return y
         if add == "logsumexp":
-            return jax.nn.logsumexp(beta * y, axis=axes) / beta
+            return logsumexp(y, axis=axes, beta=beta)
         return _REDUCE[add](y, axis=axes)
 
     if any(sizes[c] == 0 for c in reduced):  # an empty sum is the semiring's zero

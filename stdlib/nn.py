@@ -121,10 +121,12 @@ class Dropout(eqx.Module):
     ) -> Float[Array, 'd']:
         keys = (None,) * 1 if key is None else jax.random.split(key, 1)
         k = keys[0]
+        keep = 1.0 - self.p
         return (
             x
             if k is None
-            else jnp.where(jax.random.bernoulli(k, 1.0 - self.p, x.shape), x / (1.0 - self.p), 0.0)
+            else jnp.where(jax.random.bernoulli(k, keep, x.shape), x, 0.0)
+            / jnp.where(keep > 0.0, keep, 1.0)
         )
 
 

@@ -430,7 +430,10 @@ class LogSumExp(eqx.Module):
 
     def combine(self, u: Float[Array, 'd'], v: Float[Array, 'd']) -> Float[Array, 'd']:
         m = jnp.maximum(u, v)
-        return jnp.where(m == -jnp.inf, m, m + jnp.log(jnp.exp(u - m) + jnp.exp(v - m)))
+        n = jnp.minimum(u, v)
+        return jnp.where(
+            n == -jnp.inf, m, m + jax.nn.softplus(jnp.where(n == -jnp.inf, 0.0, n - m))
+        )
 
 
 class QuasiSum(eqx.Module):

@@ -9,7 +9,7 @@ from .. import ir
 from ..types import TensorType
 from . import pybuild as py
 from .context import LV
-from .prims import NORMALISE_FN, REDUCE_FN, SCAN_FN, SELECTIONS
+from .prims import NORMALISE_FN, REDUCE_FN, RUNTIME_FN, SCAN_FN, SELECTIONS
 
 if TYPE_CHECKING:
     from .body import Body
@@ -37,13 +37,17 @@ def selection(b: Body, name: str, x: pyast.expr, axis: pyast.expr) -> pyast.expr
 
 
 def dropout(b: Body, t: ir.Builtin) -> LV:
-    """Inverted dropout when a key is given; the identity without one."""
+    """Inverted dropout when a key is given; the identity without one. The gradient is
+    finite at every rate, 1 included."""
     x, p = (b.term(a).expr for a in t.args)
     x = b.bind("h", x)
     k = b.bind("k", b.next_key())
-    keep = py.binop("-", py.const(1.0), p)
+    keep = b.bind("keep", py.binop("-", py.const(1.0), p))
     mask = py.call("jax.random.bernoulli", k, keep, _shape(x))
-    dropped = py.call("jnp.where", mask, py.binop("/", x, keep), py.const(0.0))
+    # At rate 1 nothing is kept and the scale is 1, not 1 / 0: x / 0 where the value is 0
+    # would still be NaN in the gradient.
+    scale = py.call("jnp.where", pyast.Compare(left=keep, ops=[pyast.Gt()], comparators=[py.const(0.0)]), keep, py.const(1.0))
+    dropped = py.binop("/", py.call("jnp.where", mask, x, py.const(0.0)), scale)
     return LV(pyast.IfExp(test=_is_none(k), body=x, orelse=dropped))
 
 
@@ -64,12 +68,15 @@ def builtin(b: Body, t: ir.Builtin, prefer: tuple[str, ...] = ()) -> LV:
             rank = t.args[0].type.rank if isinstance(t.args[0].type, TensorType) else 1
             axis = py.const(rank - 1 if t.name in SCAN_FN else -1)
         expr = x.expr
-        if len(t.args) > 1:  # an inverse temperature
-            expr = py.binop("*", b.term(t.args[1]).expr, expr)
+        if len(t.args) > 1:  # an inverse temperature; a masked (-inf) logit gives it no gradient
+            b.facts.runtime.add("temper")
+            expr = py.call("temper", b.term(t.args[1]).expr, expr)
         if t.name in SELECTIONS:
             return LV(selection(b, t.name, expr, axis), x.labels)
         return LV(py.call(NORMALISE_FN.get(t.name) or SCAN_FN[t.name], expr, axis=axis), x.labels)
     fn = REDUCE_FN[t.name]
+    if fn in RUNTIME_FN:
+        b.facts.runtime.add(fn)
     if axis is None:
         return LV(py.call(fn, x.expr))
     return LV(py.call(fn, x.expr, axis=axis), out)

@@ -12,6 +12,7 @@ a semiring becomes a call of the runtime's `semiring_contract`.
 from __future__ import annotations
 
 import ast as pyast
+from dataclasses import fields
 from typing import TYPE_CHECKING
 
 from .. import ir
@@ -78,24 +79,60 @@ def index_value(b: Body, t: ir.IndexValue) -> LV:
     return LV(py.call("jnp.arange", b.size(axis)), (t.name,))
 
 
-def sub(b: Body, t: ir.Sub) -> LV:
+def sub(b: Body, t: ir.Sub, fill: float | bool = 0) -> LV:
     """A subscript: index variables label the axes they name, as written (`x[t, d]` is
-    labelled `t d`, `x[d, t]` is labelled `d t`); integer indices select or gather."""
+    labelled `t d`, `x[d, t]` is labelled `d t`); integer indices select or gather.
+
+    A shift, an integer index computed from an index's position (`x[a - 1]`), reads `fill`
+    where it falls outside its axis: 0, or the semiring's zero in a factor of a semiring
+    contraction, so that the term is absent, as a causal shift pads. It neither wraps
+    round from the end, as a negative index does in numpy, nor clamps to the last element,
+    as a gather past the end does in JAX. On a `cyc` the shift is taken `mod` the size and
+    so wraps, which is its meaning."""
     base = b.term(t.base).expr
     ivars = [i.name for i in t.indices if isinstance(i, ir.IVar)]
     if all(isinstance(i, ir.IVar) for i in t.indices) and len(set(ivars)) == len(ivars):
         return LV(base, tuple(ivars))
-    picked = _take(b, base, t) if len(set(ivars)) == len(ivars) else None
+    axes = t.base.type.axes if isinstance(t.base.type, TensorType) else ()
+    shifted = fill if any(not isinstance(i, ir.IVar) and _positional(i) and not _in_range(i, a)
+                          for i, a in zip(t.indices, axes)) else None
+    picked = _take(b, base, t, shifted) if len(set(ivars)) == len(ivars) else None
     if picked is not None:
         return picked
     # General case: gather with integer index arrays broadcast over all the labels.
     lvs = [LV(py.call("jnp.arange", b.size(i.axis)), (i.name,)) if isinstance(i, ir.IVar) else b.term(i)
            for i in t.indices]
     labels = union(*(lv.labels for lv in lvs))
-    return LV(py.subscript(base, [align(lv, labels) for lv in lvs]), labels)
+    return LV(_index(base, [align(lv, labels) for lv in lvs], shifted), labels)
 
 
-def _take(b: Body, base: pyast.expr, t: ir.Sub) -> LV | None:
+def _in_range(i: ir.Term, axis) -> bool:
+    """Whether an integer index is within its axis by construction: taken `mod` the axis's
+    own size, as a shift on a `cyc` is."""
+    return isinstance(i, ir.Prim) and i.op == "mod" and isinstance(i.args[1], ir.SizeOf) and i.args[1].axis == axis
+
+
+def _positional(t) -> bool:
+    """Whether a term reads an index's position (`a` as a number) anywhere within it."""
+    if isinstance(t, ir.IndexValue):
+        return True
+    if isinstance(t, tuple):
+        return any(_positional(x) for x in t)
+    return isinstance(t, ir.Term) and any(_positional(getattr(t, f.name)) for f in fields(t)
+                                          if f.name not in ("type", "labels", "span"))
+
+
+def _index(base: pyast.expr, items: list[pyast.expr | None], fill: float | bool | None) -> pyast.expr:
+    """`base[items]`, or with a `fill`, `base.at[items].get(...)` reading `fill` at every
+    index outside its axis, a negative one included."""
+    if fill is None:
+        return py.subscript(base, items)
+    at = py.subscript(pyast.Attribute(value=base, attr="at", ctx=pyast.Load()), items)
+    return py.call(pyast.Attribute(value=at, attr="get", ctx=pyast.Load()), mode=py.const("fill"),
+                   fill_value=py.const(fill), wrap_negative_indices=py.const(False))
+
+
+def _take(b: Body, base: pyast.expr, t: ir.Sub, fill: float | bool | None = None) -> LV | None:
     """Indexing as numpy does it, when each index variable is a whole axis (`:`) that no
     integer index depends on: `E[tokens]` for `E[tokens[s], e]`. The integer indices are
     broadcast against each other; their labels stand where they are when they are adjacent,
@@ -118,7 +155,7 @@ def _take(b: Body, base: pyast.expr, t: ir.Sub) -> LV | None:
         items[pos] = align(lv, gathered)
     while items and items[-1] is py.SLICE:
         items.pop()
-    picked = py.subscript(base, items) if items else base
+    picked = _index(base, items, fill) if items else base
     if not gathered:  # basic indexing: scalar integers drop their axes
         return LV(picked, ivars)
     if positions == list(range(positions[0], positions[-1] + 1)):
@@ -211,11 +248,12 @@ def reduce(b: Body, t: ir.Reduce, prefer: tuple[str, ...] = ()) -> LV:
     return LV(py.call(REDUCE_FN[t.op], body.expr, axis=axis), out)
 
 
-def _factor_specs(b: Body, factors: list[ir.Term], distinct: bool
+def _factor_specs(b: Body, factors: list[ir.Term], distinct: bool, zero: float | bool = 0
                   ) -> tuple[list[pyast.expr], list[tuple[str, ...]], list[pyast.expr]]:
     """Each factor as an operand and the index names of its axes; a subscript with index
     variables is given to the contraction as its base (repeated variables only when not
-    `distinct`), and, when not `distinct`, factors without labels are set aside as scalars."""
+    `distinct`), and, when not `distinct`, factors without labels are set aside as scalars.
+    A shifted subscript reads `zero` outside its axis: the semiring's, so the term is absent."""
     operands, labels, scalars = [], [], []
     for f in factors:
         if isinstance(f, ir.Sub) and all(isinstance(i, ir.IVar) for i in f.indices) and \
@@ -223,7 +261,7 @@ def _factor_specs(b: Body, factors: list[ir.Term], distinct: bool
             names = tuple(i.name for i in f.indices)
             operands.append(b.term(f.base).expr)
         else:
-            lv = b.term(f)
+            lv = sub(b, f, zero) if isinstance(f, ir.Sub) else b.term(f)
             if not lv.labels and not distinct:
                 scalars.append(lv.expr)
                 continue
@@ -237,10 +275,10 @@ def semiring_reduce(b: Body, t: ir.Reduce, prefer: tuple[str, ...] = ()) -> LV:
     """`sum[S] i. a * b`: the factors and their index letters, contracted by the runtime's
     `semiring_contract` in S."""
     b.facts.runtime.add("semiring_contract")
-    operands, labels, _ = _factor_specs(b, ir.factors(t.body), distinct=True)
+    sr = t.semiring
+    operands, labels, _ = _factor_specs(b, ir.factors(t.body), distinct=True, zero=sr.zero)
     reduced = {n for n, _ in t.indices}
     out = _ordered(tuple(n for n in union(*labels) if n not in reduced), prefer)
-    sr = t.semiring
     kw = {"beta": b.term(sr.beta).expr} if sr.beta is not None else {}
     expr = py.call("semiring_contract", py.const(sr.add), py.const(sr.mul), py.const(sr.zero),
                    py.const(_letters(labels, out)), *operands, **kw)

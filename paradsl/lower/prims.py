@@ -8,7 +8,11 @@ from ..prelude import Kind
 
 #: Builtin name -> the dotted `jax` function it becomes, by kind (`id` becomes nothing).
 UNARY_FN = {b.name: b.target for b in prelude.of_kind(Kind.UNARY) if b.target is not None}
-REDUCE_FN = {b.name: b.target for b in prelude.of_kind(Kind.REDUCER, Kind.CALL_REDUCER)}
+#: Builtins lowered to a function of `paradsl.runtime` rather than their prelude target:
+#: `logsumexp` of a row that is all `-inf` (all masked) has a zero gradient there, not NaN.
+_RUNTIME = {"logsumexp": "logsumexp"}
+RUNTIME_FN = frozenset(_RUNTIME.values())
+REDUCE_FN = {b.name: _RUNTIME.get(b.name, b.target) for b in prelude.of_kind(Kind.REDUCER, Kind.CALL_REDUCER)}
 NORMALISE_FN = {b.name: b.target for b in prelude.of_kind(Kind.NORMALISER)}
 SCAN_FN = {b.name: b.target for b in prelude.of_kind(Kind.SCAN)}
 SELECTIONS = prelude.names(Kind.SELECTION)
