@@ -1,0 +1,1 @@
+"""Generators of `.para` programs for the fuzz tests."""
