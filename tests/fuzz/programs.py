@@ -1,18 +1,24 @@
 """Well-typed `.para` programs, built from the grammar with their types tracked.
 
-`programs()` is a hypothesis strategy of `Program`s: a few helper paras and a para `Main`,
-each with hyperparameters, perhaps an index set (`set`, `list` or `cyc`), parameters with
-initialisers, named and anonymous uses of the stdlib (`nn`, `rnn`, `reparam`, `attention`),
-ties, and a body made of lambdas, `>>`, `&`, `let`, `if`, `where`, index notation
-(`for`, `sum i.` and the other reductions, semiring contractions, shifted subscripts on
-ordered or cyclic axes), the prelude's builtins and the recursion schemes over the index
-set. Every expression is drawn for a type the generator already knows, and every index
-variable is drawn over an axis it can range over, so a program is well typed by
-construction; the checker is still free to reject one (the tests count how many it does).
+`programs()` is a hypothesis strategy of `Program`s: perhaps a declared semiring, monoid,
+list algebra, Mealy or Moore machine, coalgebra and reparam, then a few helper paras and a
+para `Main`, each with `Nat`, `Int`, `Float` and `Bool` hyperparameters, perhaps an index
+set (`set`, `list` or `cyc`), inputs of `f32`, `bool` and `i32`, parameters with the
+prelude's initialisers, named and anonymous uses of the stdlib (`nn`, `rnn`, `reparam`,
+`attention`) and of the helpers, ties and `via`, and a body made of lambdas, `>>`, `&`,
+parallel `*`, `let`, `if`, `where`, the prelude's builtins, index notation (`for`, the
+reductions and their called forms, semiring contractions, shifted subscripts, index
+equality and order, positions as numbers, rows picked by an integer), `map ... over` and
+the recursion schemes over the index set. Every expression is drawn for a type the
+generator already knows, and every index variable over an axis it can range over, so a
+program is well typed by construction; the checker is still free to reject one (the tests
+count how many it does).
 
-Only what the symmetry rules allow on each kind of index set is drawn: shifts and orders
-are drawn on `list` and `cyc` axes as the rules permit, never on a `set`; scans along an
-axis only on a `list` or a fixed axis.
+Only what the rules allow is drawn: shifts and orders on `list` and `cyc` axes as the
+symmetry rules permit, never on a `set`; scans along a `list` or a fixed axis; algebras
+folded in order only along a `list`; no randomness or calls of paras in an algebra's cases;
+no parameters, uses or randomness in a reparam. Known defects are kept out until they are
+fixed: `dropout` is drawn of tensors only (of a scalar it fails when called with a key).
 """
 
 from __future__ import annotations
@@ -86,7 +92,7 @@ class MapForm:
 
 @dataclass(frozen=True)
 class Program:
-    """A generated program: its source and the signature of `Main`."""
+    """A generated program: its source, `Main`'s index set and the constructs it uses."""
 
     text: str
     index_set: tuple[str, str] | None
@@ -139,8 +145,11 @@ class ParaGen:
         return f"{stem}{self.counter}"
 
     def fresh_index(self) -> str:
+        """A fresh index name, two characters while they last (13 letters by 10 digits)."""
         self.counter += 1
-        return f"{INDEX_LETTERS[self.counter % len(INDEX_LETTERS)]}{self.counter % 10}"
+        n = self.counter
+        cycle = len(INDEX_LETTERS) * 10
+        return f"{INDEX_LETTERS[n % len(INDEX_LETTERS)]}{n % 10}{n // cycle or ''}"
 
     # ------------------------------------------------------------------ axes and types
 
