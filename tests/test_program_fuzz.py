@@ -7,26 +7,25 @@ result must have the shapes and dtypes of its declared codomain. A rejected one 
 rejected with located diagnostics only. Programs edited at random, often ill typed, must
 likewise be accepted (and then compile) or be reported with located diagnostics.
 
-The number of programs is `PARA_FUZZ_EXAMPLES` (default 40 well-typed and 60 edited ones,
-about a minute); set it higher for a longer campaign, e.g. `PARA_FUZZ_EXAMPLES=2000`.
+The number of programs is `PARA_FUZZ_EXAMPLES` (by default 25 well-typed ones and 40 edited
+ones, about a minute, the same programs every run); set it for a longer campaign with fresh
+programs each time, e.g. `PARA_FUZZ_EXAMPLES=2000`.
 """
 
 from __future__ import annotations
 
 import os
-import re
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 
 from paradsl import api, driver
 from paradsl.diagnostics import CODES
-from paradsl.types import FixedAxis, IndexSetAxis, TensorType, TupleType
+from paradsl.types import FixedAxis, TensorType, TupleType
 
 from fuzz.programs import HYPER_VALUES, INDEX_SET_SIZE, mutated_programs, programs
 
 FILE = "fuzz.para"
-EXAMPLES = int(os.environ.get("PARA_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("PARA_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -35,8 +34,10 @@ FUZZ = settings(
     database=None,
 )
 #: Defaults of the hyperparameters the generator declares; index sets get a size of their own.
-VALUES = {**HYPER_VALUES, "p": 0.25, "flag": True}
-DTYPES = {"f32": "float32", "f64": "float32", "bool": "bool", "i32": "int32"}
+VALUES = {**HYPER_VALUES, "p": 0.25, "flag": True, "k": -2}
+#: The share of generated programs the checker must accept: they are well typed by
+#: construction, but for the few forms it cannot yet see through (docs/reliability.md).
+ACCEPTED_SHARE = 0.9
 
 
 def assert_located(result: driver.CheckResult) -> None:
@@ -89,15 +90,16 @@ def assert_has_type(value, t, env: dict) -> None:
         assert jnp.issubdtype(kind, jnp.floating), (kind, t)
 
 
-def run_main(text: str, seed: int = 0) -> str:
+def run_main(text: str, seed: int = 0) -> str | None:
     """Check a program; when it is accepted, build `Main` and call it under `jax.jit`.
-    Returns "rejected" or "ran"."""
+    Returns None when it ran, else the first diagnostic and the program."""
     import jax
 
     result = driver.check_source(text, FILE)
     assert_located(result)
     if not result.ok:
-        return "rejected"
+        first = result.diagnostics[0]
+        return f"{first.code} {first.span.line}:{first.span.col} {first.message}\n{text}"
     program = result.programs[FILE]
     module = api.load_program(program)
     para = program.get("Main")
@@ -112,40 +114,37 @@ def run_main(text: str, seed: int = 0) -> str:
     if para.stochastic:  # a random para also runs with a key: drops and draws happen
         y = jax.jit(lambda m, v, k: m(v, key=k))(model, x, jax.random.key(seed + 1))
         assert_has_type(y, para.type.cod, env)
-    return "ran"
+    return None
 
 
-#: How the well-typed programs fared, for the test that follows the fuzz test.
-_OUTCOMES = {"ran": 0, "rejected": 0}
+def test_accepted_programs_compile_construct_and_run():
+    """Every accepted program runs; and nearly every generated one is accepted."""
+    ran, rejected = [], []
+
+    @FUZZ
+    @given(programs())
+    def fuzz(program):
+        outcome = run_main(program.text)
+        (ran if outcome is None else rejected).append(outcome)
+
+    fuzz()
+    assert len(ran) >= ACCEPTED_SHARE * (len(ran) + len(rejected)), (len(ran), rejected[:3])
 
 
-@FUZZ
-@given(programs())
-def test_accepted_programs_compile_construct_and_run(program):
-    _OUTCOMES[run_main(program.text)] += 1
-
-
-def test_most_generated_programs_are_accepted():
-    """The generator's programs are well typed by construction: nearly all are accepted."""
-    if sum(_OUTCOMES.values()) == 0:
-        pytest.skip("runs after the fuzz test in the same session")
-    assert _OUTCOMES["ran"] >= 0.9 * sum(_OUTCOMES.values()), _OUTCOMES
-
-
-@settings(FUZZ, max_examples=int(1.5 * EXAMPLES))
+@settings(FUZZ, max_examples=int(1.6 * EXAMPLES))
 @given(mutated_programs())
 def test_edited_programs_are_accepted_or_located(text):
     result = driver.check_source(text, FILE)
     assert_located(result)
     if result.ok:
-        api.compile_program(result.programs[FILE])
+        api.load_program(result.programs[FILE])
 
 
 def test_the_generator_covers_the_language():
     """Sampled programs reach each construct the generator knows at least once."""
     seen: set[str] = set()
 
-    @settings(max_examples=150, derandomize=True, deadline=None, database=None,
+    @settings(max_examples=200, derandomize=True, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(programs())
     def collect(program):
@@ -153,6 +152,7 @@ def test_the_generator_covers_the_language():
 
     collect()
     wanted = {"lambda", ">>", "&", "let", "if", "where", "for", "semiring", "shifted subscript", "tie",
-              "named use", "helper", "map over", "reduce sum", "reduce max", "apply", "index if equal"}
+              "named use", "helper", "reduce sum", "reduce max", "apply", "index if equal", "index product"}
     assert wanted <= seen, sorted(wanted - seen)
-    assert any(re.match(r"fold", f) for f in seen), sorted(seen)
+    for scheme in ("fold", "map"):
+        assert any(f.startswith(scheme) for f in seen), (scheme, sorted(seen))

@@ -1,18 +1,24 @@
 """Well-typed `.para` programs, built from the grammar with their types tracked.
 
-`programs()` is a hypothesis strategy of `Program`s: a few helper paras and a para `Main`,
-each with hyperparameters, perhaps an index set (`set`, `list` or `cyc`), parameters with
-initialisers, named and anonymous uses of the stdlib (`nn`, `rnn`, `reparam`, `attention`),
-ties, and a body made of lambdas, `>>`, `&`, `let`, `if`, `where`, index notation
-(`for`, `sum i.` and the other reductions, semiring contractions, shifted subscripts on
-ordered or cyclic axes), the prelude's builtins and the recursion schemes over the index
-set. Every expression is drawn for a type the generator already knows, and every index
-variable is drawn over an axis it can range over, so a program is well typed by
-construction; the checker is still free to reject one (the tests count how many it does).
+`programs()` is a hypothesis strategy of `Program`s: perhaps a declared semiring, monoid,
+list algebra, Mealy or Moore machine, coalgebra and reparam, then a few helper paras and a
+para `Main`, each with `Nat`, `Int`, `Float` and `Bool` hyperparameters, perhaps an index
+set (`set`, `list` or `cyc`), inputs of `f32`, `bool` and `i32`, parameters with the
+prelude's initialisers, named and anonymous uses of the stdlib (`nn`, `rnn`, `reparam`,
+`attention`) and of the helpers, ties and `via`, and a body made of lambdas, `>>`, `&`,
+parallel `*`, `let`, `if`, `where`, the prelude's builtins, index notation (`for`, the
+reductions and their called forms, semiring contractions, shifted subscripts, index
+equality and order, positions as numbers, rows picked by an integer), `map ... over` and
+the recursion schemes over the index set. Every expression is drawn for a type the
+generator already knows, and every index variable over an axis it can range over, so a
+program is well typed by construction; the checker is still free to reject one (the tests
+count how many it does).
 
-Only what the symmetry rules allow on each kind of index set is drawn: shifts and orders
-are drawn on `list` and `cyc` axes as the rules permit, never on a `set`; scans along an
-axis only on a `list` or a fixed axis.
+Only what the rules allow is drawn: shifts and orders on `list` and `cyc` axes as the
+symmetry rules permit, never on a `set`; scans along a `list` or a fixed axis; algebras
+folded in order only along a `list`; no randomness or calls of paras in an algebra's cases;
+no parameters, uses or randomness in a reparam. Known defects are kept out until they are
+fixed: `dropout` is drawn of tensors only (of a scalar it fails when called with a key).
 """
 
 from __future__ import annotations
@@ -86,7 +92,7 @@ class MapForm:
 
 @dataclass(frozen=True)
 class Program:
-    """A generated program: its source and the signature of `Main`."""
+    """A generated program: its source, `Main`'s index set and the constructs it uses."""
 
     text: str
     index_set: tuple[str, str] | None
@@ -123,6 +129,7 @@ class ParaGen:
     counter: int = 0
     pure: bool = False  # a reparam's body: no parameters, uses or randomness
     random: bool = True  # whether dropout and sample may be drawn: not in an algebra's cases
+    calls: bool = True  # whether paras may be applied in place: not in an algebra's cases
 
     # ------------------------------------------------------------------ choices
 
@@ -138,8 +145,11 @@ class ParaGen:
         return f"{stem}{self.counter}"
 
     def fresh_index(self) -> str:
+        """A fresh index name, two characters while they last (13 letters by 10 digits)."""
         self.counter += 1
-        return f"{INDEX_LETTERS[self.counter % len(INDEX_LETTERS)]}{self.counter % 10}"
+        n = self.counter
+        cycle = len(INDEX_LETTERS) * 10
+        return f"{INDEX_LETTERS[n % len(INDEX_LETTERS)]}{n % 10}{n // cycle or ''}"
 
     # ------------------------------------------------------------------ axes and types
 
@@ -268,11 +278,11 @@ class ParaGen:
         """A para target becomes a named use or stays an anonymous one."""
         self.imports |= form.imports
         self.features.add(form.feature)
-        if form.target and self.chance(40):
+        if form.target and self.chance(50):
             name = self.fresh("use")
             self.uses.append((name, form.text))
             self.features.add("named use")
-            if self.chance(40):
+            if self.chance(50):
                 return self.tied_chain(name, form)
             return name
         return form.text
@@ -297,7 +307,7 @@ class ParaGen:
         if depth > 0:
             choices += ["chain", "chain"]
             if isinstance(cod, Tup) and len(cod.items) == 2:
-                choices.append("fanout")
+                choices += ["fanout", "fanout"]
             if isinstance(dom, Tup) and isinstance(cod, Tup) and len(dom.items) == len(cod.items) == 2 \
                     and all(self.axes_reachable(a, b) for a, b in zip(dom.items, cod.items)):
                 choices.append("parallel")
@@ -320,7 +330,7 @@ class ParaGen:
             return f"({left} * {right})"
         if how == "map over":
             self.features.add("map over")
-            inner = self.map_to(Ty(dom.axes[1:]), Ty(cod.axes[1:]), depth - 1)
+            inner = self.map_to(Ty(dom.axes[1:], dom.dtype), Ty(cod.axes[1:], cod.dtype), depth - 1)
             return f"(map {_closed(inner)} over {self.set_name})"
         if how == "chain":
             first = [f for f in self.catalogue() if f.dom == dom and self.axes_reachable(f.cod, cod)]
@@ -379,10 +389,16 @@ class ParaGen:
                 return self.scalar()
             return self.indexed_value(want, 0)
         choices = ["index", "index", "unary", "binary", "scalar op", "let", "if", "where", "minmax"]
-        if not self.pure:
-            choices += ["apply", "apply"] + (["dropout"] if self.random else [])
+        if not self.pure and self.calls:
+            choices += ["apply", "apply"]
+        if not self.pure and self.random and want.axes:
+            # Not of a scalar: `dropout(1.0, p)` with a key reads `.shape` of a Python float.
+            choices.append("dropout")
         if same:
             choices += ["var", "var"]
+        tokens = [v for v, t in self.env.items() if t == Ty((), "i32")]
+        if tokens and len(want.axes) == 1 and not self.pure and want.axes[0] != self.set_name:
+            choices.append("gather")
         if want.axes:
             choices += ["softmax", "matmul", "einsum", "select"]
             if self.ordered(want.axes[-1]):
@@ -444,6 +460,14 @@ class ParaGen:
         if how == "dropout":
             rate = self.pick(["0.3", "0.0"] + [h for h, k in self.hypers.items() if k == "Float"])
             return f"dropout({self.value(want, d)}, {rate})"
+        if how == "gather":
+            # A row picked by an integer: `E[tok]`, or `E[tok, k]` with the row's index named.
+            table = self.new_param(Ty((self.pick(("2", "d")), want.axes[0])))
+            tok = self.pick(tokens)
+            if self.chance(50):
+                return f"{table}[{tok}]"
+            k = self.fresh_index()
+            return f"(for {k}. {table}[{tok}, {k}])"
         if how == "transpose":
             return f"transpose({self.value(Ty(want.axes[::-1]), d)})"
         if how == "einsum":
@@ -480,6 +504,9 @@ class ParaGen:
             return self.pick(same)
         if not want.axes and (depth <= 0 or self.chance(20)):
             return self.pick(("2", "1", "d"))
+        if not want.axes:
+            literal = self.pick(("2", "1", "d"))
+            return f"({self.integer(want, depth - 1, same)} + {literal})"
         if depth <= 0 or self.chance(20):
             # An integer tensor from nothing: a choice between literals, by index notation.
             free = {self.fresh_index(): a for a in want.axes}
@@ -498,6 +525,7 @@ class ParaGen:
     def scalar(self) -> str:
         options = ["0.5", "2.0", "1e-3", "3.0", "sqrt(d)", "pi"]
         options += [name for name, kind in self.hypers.items() if kind == "Float"]
+        options += [f"(1.0 * {name})" for name, kind in self.hypers.items() if kind == "Int"]
         if self.set_name:
             options.append(f"sqrt({self.set_name})")
         self.features.add("scalar")
@@ -542,11 +570,10 @@ class ParaGen:
         """An expression in index notation whose free indices are among `free`'s, using at
         least those in `must` (so that each has its range)."""
         choices = ["product", "product"]
+        if [(p, q) for p in must for q in must if p < q and free[p] == free[q]] and depth >= 0:
+            choices.append("if equal")  # its branches are products at the least depth
         if depth > 0:
             choices += ["unary", "binary", "scalar op"]
-            same_axis = [(p, q) for p in must for q in must if p < q and free[p] == free[q]]
-            if same_axis:
-                choices.append("if equal")
             if [i for i in must if self.ordered(free[i])]:
                 choices += ["if order", "cumsum over", "position"]
             if must:
@@ -662,10 +689,10 @@ class ParaGen:
                     continue
                 la = re.fullmatch(r"Linear\((.+), (.+)\)", ta)
                 lb = re.fullmatch(r"Linear\((.+), (.+)\)", tb)
-                if ta == tb and self.chance(50):
+                if ta == tb and self.chance(80):
                     out.append(f"{b} = {a}")
                     tied.add(b)
-                elif la and lb and la.groups() == lb.groups()[::-1] and self.chance(60):
+                elif la and lb and la.groups() == lb.groups()[::-1] and self.chance(80):
                     out.append(f"{b}.W = transpose({a}.W)")
                     tied.add(b)
         if out:
@@ -673,7 +700,7 @@ class ParaGen:
         return out
 
     def declaration(self, name: str, dom: Type, cod: Type, depth: int) -> str:
-        body = self.map_to(dom, cod, depth) if self.chance(35) else self.lambda_(dom, cod, depth)
+        body = self.map_to(dom, cod, depth) if self.chance(50) else self.lambda_(dom, cod, depth)
         hypers = ", ".join(f"{h}: {k}" + (" = 0.25" if k == "Float" else "") for h, k in self.hypers.items())
         head = f"para {name}({hypers})"
         if self.index_set:
@@ -707,7 +734,8 @@ def _clauses(gen: ParaGen) -> str:
     return ("\n  params " + ", ".join(gen.params)) if gen.params else ""
 
 
-def _user_declarations(draw, index_set, depth: int) -> tuple[list[str], list[MapForm], tuple[str, ...], set[str]]:
+def _user_declarations(draw, index_set, depth: int) -> tuple[list[str], list[MapForm], tuple[str, ...], set[str],
+                                                             set[str]]:
     """Semirings, monoids, algebras, machines, a coalgebra and reparams of the program's own,
     with the maps that use them."""
     decls: list[str] = []
@@ -716,9 +744,12 @@ def _user_declarations(draw, index_set, depth: int) -> tuple[list[str], list[Map
     features: set[str] = set()
     hypers = {"d": "Nat", "h": "Nat"}
     kind = index_set[1] if index_set else None
+    gens: list[ParaGen] = []
 
     def gen() -> ParaGen:
-        return ParaGen(draw, None, hypers, [], random=False)
+        made = ParaGen(draw, None, hypers, [], random=False, calls=False)
+        gens.append(made)
+        return made
 
     def body(g: ParaGen, env: dict[str, Ty], want: Type) -> str:
         g.env = dict(env)
@@ -748,7 +779,7 @@ def _user_declarations(draw, index_set, depth: int) -> tuple[list[str], list[Map
             left, right = (re.sub(r"\bx9\b", v, half) for v in ("x2", "x3"))
             combine = f"{left} + {right}"
         elif not commutative and g.chance(50):
-            combine = f"x2 + 0.5 * x3"
+            combine = "x2 + 0.5 * x3"
         head = "commutative monoid" if commutative else "monoid"
         decls.append(f"{head} Pool(d: Nat, h: Nat) : {e.text()} on {c.text()}{_clauses(g)}\n"
                      f"  | unit => {unit}\n  | lift(x1) => {lift}\n  | combine(x2, x3) => {combine}\n")
@@ -813,7 +844,8 @@ def _user_declarations(draw, index_set, depth: int) -> tuple[list[str], list[Map
         forms.append(MapForm(f"LinearNoBias({a}, {b}) via Reshape(d, h)", Ty((a,)), Ty((b,)), True,
                              frozenset({"nn"})))
         features |= g.features | {"reparam"}
-    return decls, forms, semirings, features
+    imports = {m for g in gens for m in g.imports} | {m for f in forms for m in f.imports}
+    return decls, forms, semirings, features, imports
 
 
 def _signature(draw, gen: ParaGen) -> tuple[Type, Type]:
@@ -839,8 +871,10 @@ def _signature(draw, gen: ParaGen) -> tuple[Type, Type]:
     outs = draw(st.integers(1, 2)) if gen.chance(25) else 1
     cod_items = []
     for _ in range(outs):
-        t = Ty(tuple(gen.pick(FIXED + ((n, n, n) if n else ())) for _ in range(draw(st.integers(0, 2)))),
-               "bool" if gen.chance(8) else "f32")
+        axes = [gen.pick(FIXED + ((n, n, n) if n else ())) for _ in range(draw(st.integers(0, 2)))]
+        if len(axes) == 2 and gen.chance(30):
+            axes[1] = axes[0]
+        t = Ty(tuple(axes), "bool" if gen.chance(8) else "f32")
         cod_items.append(t)
     cod: Type = cod_items[0] if outs == 1 else Tup(tuple(cod_items))
     return dom, cod
@@ -861,8 +895,9 @@ def programs(draw, max_depth: int = 3) -> Program:
         hypers["flag"] = "Bool"
     if draw(st.booleans()):
         hypers["p"] = "Float"
-    decls, helpers, semirings, features = _user_declarations(draw, index_set, max_depth - 1)
-    imports: set[str] = set()
+    if draw(st.integers(0, 3)) == 0:
+        hypers["k"] = "Int"
+    decls, helpers, semirings, features, imports = _user_declarations(draw, index_set, max_depth - 1)
     for k in range(draw(st.integers(0, 2))):
         own = index_set if draw(st.booleans()) else None
         if own and draw(st.booleans()):
@@ -889,7 +924,7 @@ def programs(draw, max_depth: int = 3) -> Program:
 #: Small edits that may make a well-typed program ill typed: a size, a name, an operator,
 #: a token deleted or duplicated.
 _TOKEN = re.compile(r"""--[^\n]*|"[^"\n]*"|[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|[A-Za-z_][A-Za-z0-9_']*"""
-                    r"""|=>|>>|\*\*|->|==|!=|<=|>=|\s+|.""", re.S)
+                    r"""|=>|>>|\*\*|->|==|!=|<=|>=|\s+|.""", re.DOTALL)
 _SWAPS = {"d": "h", "h": "d", "n": "d", "+": "*", ">>": "&", "&": ">>", "sum": "max", "for": "sum", "f32": "i32",
           "set": "list", "list": "cyc", "cyc": "set", "glorot": "via", "relu": "softmax", "0.5": "true"}
 
