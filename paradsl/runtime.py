@@ -15,9 +15,40 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Int
 
-__all__ = ["fold_balanced", "fold_tree", "semiring_contract"]
+__all__ = ["check_size", "fold_balanced", "fold_tree", "initialise", "semiring_contract"]
 
 PyTree = Any
+
+
+#: The largest size of an axis: JAX's shapes are int64.
+MAX_SIZE = 2**63 - 1
+
+
+def check_size(para: str, size: str, value: int, /, **hypers: int) -> int:
+    """`value`, the size written `size` in `para` at the hyperparameters `hypers`, once it is
+    one an array can have: a ValueError naming all three otherwise, before JAX is asked for
+    an array of that shape."""
+    if 0 <= value <= MAX_SIZE:
+        return value
+    given = ", ".join(f"{k}={v}" for k, v in hypers.items())
+    raise ValueError(f"{para}({given}): the size {size} is {value}, but a size is between 0 and 2^63 - 1")
+
+
+#: The initialisers scaled by fan-in and fan-out, by name.
+_FAN_SCALED = {"glorot": jax.nn.initializers.glorot_uniform, "glorot_normal": jax.nn.initializers.glorot_normal,
+               "he": jax.nn.initializers.he_normal, "lecun": jax.nn.initializers.lecun_normal}
+
+
+def initialise(init: str, key: Array, shape: tuple[int, ...], dtype: Any) -> Array:
+    """A parameter of `shape` drawn by the fan-scaled initialiser `init` (glorot, glorot_normal,
+    he, lecun). A vector is drawn as a row, since fan-in and fan-out need two axes; an array
+    with no elements is empty, where the variance `scale / fan` would divide by zero."""
+    if any(n == 0 for n in shape):
+        return jnp.zeros(shape, dtype)
+    draw = _FAN_SCALED[init]()
+    if len(shape) < 2:
+        return jnp.reshape(draw(key, (1, *shape), dtype), shape)
+    return draw(key, shape, dtype)
 
 
 def fold_balanced(combine: Callable[[PyTree, PyTree], PyTree], unit: PyTree, ms: PyTree) -> PyTree:
@@ -49,6 +80,8 @@ def fold_tree(branches: Sequence[Callable[[PyTree, list[PyTree]], PyTree]], base
     One `lax.scan` over the nodes, no Python recursion.
     """
     n = tags.shape[0]
+    if n == 0:  # no root: a tree algebra has no unit to give for it
+        raise ValueError("fold_tree: the tree has no nodes; a tree has at least its root")
     proto = jax.eval_shape(branches[base], data[0], [])
     values = jax.tree.map(lambda s: jnp.zeros((n,) + s.shape, s.dtype), proto)
 

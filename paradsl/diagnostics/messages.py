@@ -12,6 +12,7 @@ from __future__ import annotations
 from .codes import CODES as CODES
 from .messages_names import NamesMsg
 from .messages_schemes import SchemesMsg
+from .messages_sizes import SizesMsg
 from .messages_symmetry import SymmetryMsg
 from .messages_syntax import SyntaxMsg
 from .messages_ties import TiesMsg
@@ -20,7 +21,7 @@ from .messages_values import ValuesMsg
 from .template import Message, templates_of
 
 
-class Msg(SyntaxMsg, NamesMsg, TypesMsg, ValuesMsg, SymmetryMsg, TiesMsg, SchemesMsg):
+class Msg(SyntaxMsg, NamesMsg, TypesMsg, ValuesMsg, SymmetryMsg, TiesMsg, SchemesMsg, SizesMsg):
     """All messages, by name: `sink.error(Msg.UNKNOWN_NAME, span, name=...)`."""
 
 

@@ -9,7 +9,7 @@ from .. import ir
 from ..types import TensorType
 from . import pybuild as py
 from .context import LV
-from .prims import NORMALISE_FN, REDUCE_FN, SCAN_FN, SELECTIONS
+from .prims import NORMALISE_FN, REDUCE_FN, SCAN_FN, SELECTIONS, reduce_unit
 
 if TYPE_CHECKING:
     from .body import Body
@@ -70,6 +70,8 @@ def builtin(b: Body, t: ir.Builtin, prefer: tuple[str, ...] = ()) -> LV:
             return LV(selection(b, t.name, expr, axis), x.labels)
         return LV(py.call(NORMALISE_FN.get(t.name) or SCAN_FN[t.name], expr, axis=axis), x.labels)
     fn = REDUCE_FN[t.name]
+    unit = reduce_unit(t.name, t.type.dtype)
+    initial = {"initial": py.ann(unit)} if unit is not None else {}  # an empty max is its unit, -inf
     if axis is None:
-        return LV(py.call(fn, x.expr))
-    return LV(py.call(fn, x.expr, axis=axis), out)
+        return LV(py.call(fn, x.expr, **initial))
+    return LV(py.call(fn, x.expr, axis=axis, **initial), out)

@@ -7,11 +7,12 @@ import ast as pyast
 
 from .. import ir
 from ..types import FixedAxis
+from ..types.sizes import may_be_negative
 from . import methods
 from . import pybuild as py
 from .context import ProgramFacts, callee_key, para_key
 from .methods import tree_at
-from .prims import DETERMINISTIC_INIT, DTYPE, INIT_FN
+from .prims import DETERMINISTIC_INIT, DTYPE
 from .shapes import annotation, poly_expr
 
 _HYPER_TYPE = {"Nat": "int", "Int": "int", "Float": "float", "Bool": "bool"}
@@ -69,6 +70,7 @@ class ParaLowering:
             n_trailing += 1
         defaults = defaults[len(defaults) - n_trailing:] if n_trailing else []
         stmts: list[pyast.stmt] = [py.assign_attr(py.ident(h.name), py.name(py.ident(h.name))) for h in p.hypers]
+        stmts += self.size_checks()
         # Keys are split only among the parameters and uses that draw random numbers.
         random = [self.drawn(prm) for prm in p.params]
         random += [self.facts.needs_key.get(callee_key(p, u), True) for u in p.uses]
@@ -135,10 +137,22 @@ class ParaLowering:
         if name == "uniform":
             scale = float(args[0]) if args else 1.0
             return py.call("jax.random.uniform", key, shape, dtype, minval=py.const(-scale), maxval=py.const(scale))
-        init = py.call(INIT_FN[name])  # a jax.nn.initializers factory
-        if t.rank < 2:  # fan-in and fan-out need two axes; a vector is initialised as a row
-            return py.call("jnp.reshape", py.call(init, key, py.tuple_([py.const(1), *shape.elts]), dtype), shape)
-        return py.call(init, key, shape, dtype)
+        self.facts.runtime.add("initialise")  # fan-scaled: the runtime handles vectors and empty fans
+        return py.call("initialise", py.const(name), key, shape, dtype)
+
+    def size_checks(self) -> list[pyast.stmt]:
+        """`check_size(...)` for each size of a stored parameter that the hyperparameters given
+        at construction may make negative, so the constructor names it instead of JAX."""
+        naturals = [h.name for h in self.p.hypers if h.kind == "Nat"]
+        sizes = dict.fromkeys(a.size for prm in self.p.params if self.stored(prm) for a in prm.type.axes
+                              if isinstance(a, FixedAxis) and may_be_negative(a.size, naturals))
+        out: list[pyast.stmt] = []
+        for size in sizes:
+            self.facts.runtime.add("check_size")
+            hypers = {v: py.name(py.ident(v)) for v in sorted(size.variables())}
+            out.append(pyast.Expr(value=py.call("check_size", py.const(self.p.name), py.const(str(size)),
+                                                _init_size(FixedAxis(size)), **hypers)))
+        return out
 
 
 def _init_size(a) -> pyast.expr:
