@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Int
 
-__all__ = ["check_size", "fold_balanced", "fold_tree", "initialise", "semiring_contract"]
+__all__ = ["check_rate", "check_size", "fold_balanced", "fold_tree", "initialise", "semiring_contract"]
 
 PyTree = Any
 
@@ -32,6 +32,14 @@ def check_size(para: str, size: str, value: int, /, **hypers: int) -> int:
         return value
     given = ", ".join(f"{k}={v}" for k, v in hypers.items())
     raise ValueError(f"{para}({given}): the size {size} is {value}, but a size is between 0 and 2^63 - 1")
+
+
+def check_rate(para: str, name: str, rate: float, /) -> float:
+    """`rate`, hyperparameter `name` of `para` used as a dropout rate, once it is in [0, 1): a
+    ValueError naming both otherwise, where `jax.random.bernoulli` would draw a wrong mask."""
+    if 0 <= rate < 1:
+        return rate
+    raise ValueError(f"{para}({name}={rate}): a dropout rate is in [0, 1), the probability of dropping an element")
 
 
 #: The initialisers scaled by fan-in and fan-out, by name.

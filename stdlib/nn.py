@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
-from paradsl.runtime import initialise
+from paradsl.runtime import check_rate, initialise
 from paradsl.stdlib.reparam import Circulant, SetEquivariant
 
 
@@ -116,6 +116,7 @@ class Dropout(eqx.Module):
     def __init__(self, d: int, p: float = 0.1, *, key: PRNGKeyArray | None = None):
         self.d = d
         self.p = p
+        check_rate('Dropout', 'p', p)
 
     def __call__(
         self, x: Float[Array, 'd'], *, key: PRNGKeyArray | None = None

@@ -174,3 +174,11 @@ def test_the_cli_reports_a_refused_reproducer_without_a_traceback():
     p = subprocess.run([sys.executable, "-m", "paradsl", "check", str(REVIEW / "B8c_huge_size.para")],
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 1 and "Traceback" not in p.stderr and "error[E0704]" in p.stderr
+
+
+def test_a_dropout_rate_given_at_construction_outside_0_1_is_a_value_error_naming_the_para():
+    module = loads("import nn\npara P(d: Nat) : [d] -> [d] = Dropout(d, 1.5)\n", "rate.para")
+    with pytest.raises(ValueError, match=r"^Dropout\(p=1\.5\): a dropout rate is in \[0, 1\)"):
+        module.P(d=3)
+    kept = loads("import nn\npara Q(d: Nat) : [d] -> [d] = Dropout(d, 0.5)\n", "rate_ok.para").Q(d=3)
+    assert kept(jnp.ones(3)).tolist() == [1.0, 1.0, 1.0]  # no key: the identity

@@ -4,6 +4,7 @@ by `methods`)."""
 from __future__ import annotations
 
 import ast as pyast
+import dataclasses
 
 from .. import ir
 from ..types import FixedAxis
@@ -70,7 +71,7 @@ class ParaLowering:
             n_trailing += 1
         defaults = defaults[len(defaults) - n_trailing:] if n_trailing else []
         stmts: list[pyast.stmt] = [py.assign_attr(py.ident(h.name), py.name(py.ident(h.name))) for h in p.hypers]
-        stmts += self.size_checks()
+        stmts += self.size_checks() + self.rate_checks()
         # Keys are split only among the parameters and uses that draw random numbers.
         random = [self.drawn(prm) for prm in p.params]
         random += [self.facts.needs_key.get(callee_key(p, u), True) for u in p.uses]
@@ -140,6 +141,16 @@ class ParaLowering:
         self.facts.runtime.add("initialise")  # fan-scaled: the runtime handles vectors and empty fans
         return py.call("initialise", py.const(name), key, shape, dtype)
 
+    def rate_checks(self) -> list[pyast.stmt]:
+        """`check_rate(...)` for each `Float` hyperparameter the body uses as a dropout rate,
+        so that a rate outside [0, 1) given at construction is an error, not a wrong mask."""
+        out: list[pyast.stmt] = []
+        for name in sorted(dropout_rates((self.p.body, self.p.cases))):
+            self.facts.runtime.add("check_rate")
+            out.append(pyast.Expr(value=py.call("check_rate", py.const(self.p.name), py.const(name),
+                                                py.name(py.ident(name)))))
+        return out
+
     def size_checks(self) -> list[pyast.stmt]:
         """`check_size(...)` for each size of a stored parameter that the hyperparameters given
         at construction may make negative, so the constructor names it instead of JAX."""
@@ -153,6 +164,21 @@ class ParaLowering:
             out.append(pyast.Expr(value=py.call("check_size", py.const(self.p.name), py.const(str(size)),
                                                 _init_size(FixedAxis(size)), **hypers)))
         return out
+
+
+def dropout_rates(root: object) -> set[str]:
+    """The hyperparameters used directly as the rate of a `dropout` anywhere under `root`."""
+    out: set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (tuple, list)):
+            stack.extend(node)
+        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            if isinstance(node, ir.Builtin) and node.name == "dropout" and isinstance(node.args[1], ir.HyperRef):
+                out.add(node.args[1].name)
+            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+    return out
 
 
 def _init_size(a) -> pyast.expr:
