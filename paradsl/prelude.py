@@ -26,12 +26,37 @@ class Kind(Enum):
 
 
 class Dtype(Enum):
-    """The dtype of a builtin's result, given its (first) argument's."""
+    """The dtype of a builtin's result, given its (first) argument's: the dtype its `jax`
+    target gives (x64 disabled), so that what the checker infers is what runs."""
 
     SAME = "same"  # the argument's
-    FLOAT = "float"  # the argument's if floating, else f32
-    F32 = "f32"  # f32 always (a mean of integers is not an integer)
+    NUMBER = "number"  # the argument's; a bool is refused
+    FLOAT = "float"  # the argument's if floating, else f32 (a mean of integers is not an integer)
+    NEEDS_FLOAT = "needs float"  # the argument's, which must be floating
+    BOOL_AS_INT = "bool as int"  # the argument's, a bool counted as i32
+    ACCUMULATE = "accumulate"  # as `jnp.sum` accumulates: bool, i8 and i16 give i32, u8 gives u32
     JOIN = "join"  # the join of the value arguments' dtypes (where: of the two branches)
+
+
+_FLOATS = frozenset({"bf16", "f16", "f32", "f64"})
+_WIDENED = {"bool": "i32", "i8": "i32", "i16": "i32", "u8": "u32"}
+
+
+def result_dtype(rule: Dtype, dtype: str) -> str | None:
+    """The dtype of a builtin's result on an argument of `dtype`, or None if the builtin
+    refuses that dtype (`jax` would fail, or compute in a dtype the program did not name)."""
+    floating = dtype in _FLOATS
+    if rule is Dtype.SAME or rule is Dtype.JOIN:
+        return dtype
+    if rule is Dtype.NUMBER:
+        return None if dtype == "bool" else dtype
+    if rule is Dtype.FLOAT:
+        return dtype if floating else "f32"
+    if rule is Dtype.NEEDS_FLOAT:
+        return dtype if floating else None
+    if rule is Dtype.BOOL_AS_INT:
+        return "i32" if dtype == "bool" else dtype
+    return _WIDENED.get(dtype, dtype)  # ACCUMULATE
 
 
 @dataclass(frozen=True)
@@ -53,21 +78,21 @@ def _unary(name: str, target: str | None, dtype: Dtype = Dtype.FLOAT) -> Builtin
 
 
 BUILTINS: tuple[Builtin, ...] = (
-    _unary("relu", "jax.nn.relu"),
+    _unary("relu", "jax.nn.relu", Dtype.BOOL_AS_INT),
     _unary("gelu", "jax.nn.gelu"),
     _unary("tanh", "jnp.tanh"),
-    _unary("sigmoid", "jax.nn.sigmoid"),
+    _unary("sigmoid", "jax.nn.sigmoid", Dtype.NEEDS_FLOAT),
     _unary("exp", "jnp.exp"),
     _unary("log", "jnp.log"),
     _unary("sqrt", "jnp.sqrt"),
-    _unary("rsqrt", "jax.lax.rsqrt"),
+    _unary("rsqrt", "jax.lax.rsqrt", Dtype.NEEDS_FLOAT),
     _unary("abs", "jnp.abs", Dtype.SAME),
     _unary("softplus", "jax.nn.softplus"),
-    _unary("silu", "jax.nn.silu"),
+    _unary("silu", "jax.nn.silu", Dtype.NEEDS_FLOAT),
     _unary("sin", "jnp.sin"),
     _unary("cos", "jnp.cos"),
-    _unary("square", "jnp.square", Dtype.SAME),
-    _unary("sign", "jnp.sign", Dtype.SAME),
+    _unary("square", "jnp.square", Dtype.BOOL_AS_INT),
+    _unary("sign", "jnp.sign", Dtype.NUMBER),
     _unary("log1p", "jnp.log1p"),
     _unary("id", None, Dtype.SAME),
     _unary("elu", "jax.nn.elu"),
@@ -79,19 +104,19 @@ BUILTINS: tuple[Builtin, ...] = (
     _unary("atanh", "jnp.arctanh"),
     _unary("expm1", "jnp.expm1"),
     # `max(a, b)` and `min(a, b)` with two arguments are elementwise: jnp.maximum, jnp.minimum.
-    Builtin("sum", Kind.REDUCER, (1, 1), Dtype.SAME, "jnp.sum"),
+    Builtin("sum", Kind.REDUCER, (1, 1), Dtype.ACCUMULATE, "jnp.sum"),
     Builtin("max", Kind.REDUCER, (1, 2), Dtype.SAME, "jnp.max"),
     Builtin("min", Kind.REDUCER, (1, 2), Dtype.SAME, "jnp.min"),
-    Builtin("mean", Kind.REDUCER, (1, 1), Dtype.F32, "jnp.mean"),
-    Builtin("prod", Kind.REDUCER, (1, 1), Dtype.SAME, "jnp.prod"),
-    Builtin("var", Kind.CALL_REDUCER, (1, 1), Dtype.F32, "jnp.var"),
-    Builtin("logsumexp", Kind.CALL_REDUCER, (1, 1), Dtype.F32, "jax.nn.logsumexp"),
-    Builtin("softmax", Kind.NORMALISER, (1, 1), Dtype.SAME, "jax.nn.softmax"),
-    Builtin("log_softmax", Kind.NORMALISER, (1, 1), Dtype.SAME, "jax.nn.log_softmax"),
-    Builtin("cumsum", Kind.SCAN, (1, 1), Dtype.SAME, "jnp.cumsum"),
-    Builtin("cumprod", Kind.SCAN, (1, 1), Dtype.SAME, "jnp.cumprod"),
-    Builtin("cummax", Kind.SCAN, (1, 1), Dtype.SAME, "jax.lax.cummax"),
-    Builtin("cummin", Kind.SCAN, (1, 1), Dtype.SAME, "jax.lax.cummin"),
+    Builtin("mean", Kind.REDUCER, (1, 1), Dtype.FLOAT, "jnp.mean"),
+    Builtin("prod", Kind.REDUCER, (1, 1), Dtype.ACCUMULATE, "jnp.prod"),
+    Builtin("var", Kind.CALL_REDUCER, (1, 1), Dtype.FLOAT, "jnp.var"),
+    Builtin("logsumexp", Kind.CALL_REDUCER, (1, 1), Dtype.FLOAT, "jax.nn.logsumexp"),
+    Builtin("softmax", Kind.NORMALISER, (1, 1), Dtype.NEEDS_FLOAT, "jax.nn.softmax"),
+    Builtin("log_softmax", Kind.NORMALISER, (1, 1), Dtype.NEEDS_FLOAT, "jax.nn.log_softmax"),
+    Builtin("cumsum", Kind.SCAN, (1, 1), Dtype.BOOL_AS_INT, "jnp.cumsum"),
+    Builtin("cumprod", Kind.SCAN, (1, 1), Dtype.BOOL_AS_INT, "jnp.cumprod"),
+    Builtin("cummax", Kind.SCAN, (1, 1), Dtype.NUMBER, "jax.lax.cummax"),
+    Builtin("cummin", Kind.SCAN, (1, 1), Dtype.NUMBER, "jax.lax.cummin"),
     # hardmax: the one-hot of the first maximum, ties broken by the lowest index, as classical
     # algorithms break them; sample: the one-hot of a draw from the softmax given a key, the
     # hardmax without one.
@@ -104,6 +129,11 @@ BUILTINS: tuple[Builtin, ...] = (
 )
 
 BY_NAME: dict[str, Builtin] = {b.name: b for b in BUILTINS}
+
+
+def dtype_of(name: str, dtype: str) -> str | None:
+    """The dtype of builtin `name` applied to an argument of `dtype`; None where it refuses it."""
+    return result_dtype(BY_NAME[name].dtype, dtype)
 
 
 def of_kind(*kinds: Kind) -> tuple[Builtin, ...]:

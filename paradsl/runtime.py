@@ -15,9 +15,49 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Int
 
-__all__ = ["fold_balanced", "fold_tree", "logsumexp", "semiring_contract", "temper"]
+__all__ = ["check_rate", "check_size", "fold_balanced", "fold_tree", "initialise", "logsumexp", "semiring_contract",
+           "temper"]
 
 PyTree = Any
+
+
+#: The largest size of an axis: JAX's shapes are int64.
+MAX_SIZE = 2**63 - 1
+
+
+def check_size(para: str, size: str, value: int, hypers: dict[str, int], /) -> int:
+    """`value`, the size written `size` in `para` at the hyperparameters `hypers`, once it is
+    one an array can have: a ValueError naming all three otherwise, before JAX is asked for
+    an array of that shape."""
+    if 0 <= value <= MAX_SIZE:
+        return value
+    given = ", ".join(f"{k}={v}" for k, v in hypers.items())
+    raise ValueError(f"{para}({given}): the size {size} is {value}, but a size is between 0 and 2^63 - 1")
+
+
+def check_rate(para: str, name: str, rate: float, /) -> float:
+    """`rate`, hyperparameter `name` of `para` used as a dropout rate, once it is in [0, 1): a
+    ValueError naming both otherwise, where `jax.random.bernoulli` would draw a wrong mask."""
+    if 0 <= rate < 1:
+        return rate
+    raise ValueError(f"{para}({name}={rate}): a dropout rate is in [0, 1), the probability of dropping an element")
+
+
+#: The initialisers scaled by fan-in and fan-out, by name.
+_FAN_SCALED = {"glorot": jax.nn.initializers.glorot_uniform, "glorot_normal": jax.nn.initializers.glorot_normal,
+               "he": jax.nn.initializers.he_normal, "lecun": jax.nn.initializers.lecun_normal}
+
+
+def initialise(init: str, key: Array, shape: tuple[int, ...], dtype: Any) -> Array:
+    """A parameter of `shape` drawn by the fan-scaled initialiser `init` (glorot, glorot_normal,
+    he, lecun). A vector is drawn as a row, since fan-in and fan-out need two axes; an array
+    with no elements is empty, where the variance `scale / fan` would divide by zero."""
+    if any(n == 0 for n in shape):
+        return jnp.zeros(shape, dtype)
+    draw = _FAN_SCALED[init]()
+    if len(shape) < 2:
+        return jnp.reshape(draw(key, (1, *shape), dtype), shape)
+    return draw(key, shape, dtype)
 
 
 def fold_balanced(combine: Callable[[PyTree, PyTree], PyTree], unit: PyTree, ms: PyTree) -> PyTree:
@@ -49,6 +89,8 @@ def fold_tree(branches: Sequence[Callable[[PyTree, list[PyTree]], PyTree]], base
     One `lax.scan` over the nodes, no Python recursion.
     """
     n = tags.shape[0]
+    if n == 0:  # no root: a tree algebra has no unit to give for it
+        raise ValueError("fold_tree: the tree has no nodes; a tree has at least its root")
     proto = jax.eval_shape(branches[base], data[0], [])
     values = jax.tree.map(lambda s: jnp.zeros((n,) + s.shape, s.dtype), proto)
 

@@ -10,6 +10,8 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
+from paradsl.runtime import initialise
+
 
 class DotProductAttention(eqx.Module):
     """DotProductAttention(k: Nat, v: Nat) (n : set) (m : set) : ([n, k], [m, k], [m, v])
@@ -47,10 +49,10 @@ class MultiHeadAttention(eqx.Module):
         self.h = h
         self.k = k
         keys = jax.random.split(key, 4)
-        self.Wq = jax.nn.initializers.glorot_uniform()(keys[0], (d, h, k), jnp.float32)
-        self.Wk = jax.nn.initializers.glorot_uniform()(keys[1], (d, h, k), jnp.float32)
-        self.Wv = jax.nn.initializers.glorot_uniform()(keys[2], (d, h, k), jnp.float32)
-        self.Wo = jax.nn.initializers.glorot_uniform()(keys[3], (h, k, d), jnp.float32)
+        self.Wq = initialise('glorot', keys[0], (d, h, k), jnp.float32)
+        self.Wk = initialise('glorot', keys[1], (d, h, k), jnp.float32)
+        self.Wv = initialise('glorot', keys[2], (d, h, k), jnp.float32)
+        self.Wo = initialise('glorot', keys[3], (h, k, d), jnp.float32)
 
     def __call__(self, x: Float[Array, 'n d']) -> Float[Array, 'n d']:
         q = jnp.einsum('ia,agc->igc', x, self.Wq)
@@ -78,10 +80,10 @@ class CausalAttention(eqx.Module):
         self.h = h
         self.k = k
         keys = jax.random.split(key, 4)
-        self.Wq = jax.nn.initializers.glorot_uniform()(keys[0], (d, h, k), jnp.float32)
-        self.Wk = jax.nn.initializers.glorot_uniform()(keys[1], (d, h, k), jnp.float32)
-        self.Wv = jax.nn.initializers.glorot_uniform()(keys[2], (d, h, k), jnp.float32)
-        self.Wo = jax.nn.initializers.glorot_uniform()(keys[3], (h, k, d), jnp.float32)
+        self.Wq = initialise('glorot', keys[0], (d, h, k), jnp.float32)
+        self.Wk = initialise('glorot', keys[1], (d, h, k), jnp.float32)
+        self.Wv = initialise('glorot', keys[2], (d, h, k), jnp.float32)
+        self.Wo = initialise('glorot', keys[3], (h, k, d), jnp.float32)
 
     def __call__(self, x: Float[Array, 't d']) -> Float[Array, 't d']:
         t = x.shape[0]
@@ -116,12 +118,12 @@ class TalkingHeadsAttention(eqx.Module):
         self.h = h
         self.k = k
         keys = jax.random.split(key, 6)
-        self.Wq = jax.nn.initializers.glorot_uniform()(keys[0], (d, h, k), jnp.float32)
-        self.Wk = jax.nn.initializers.glorot_uniform()(keys[1], (d, h, k), jnp.float32)
-        self.Wv = jax.nn.initializers.glorot_uniform()(keys[2], (d, h, k), jnp.float32)
-        self.Wo = jax.nn.initializers.glorot_uniform()(keys[3], (h, k, d), jnp.float32)
-        self.Pl = jax.nn.initializers.glorot_uniform()(keys[4], (h, h), jnp.float32)
-        self.Pw = jax.nn.initializers.glorot_uniform()(keys[5], (h, h), jnp.float32)
+        self.Wq = initialise('glorot', keys[0], (d, h, k), jnp.float32)
+        self.Wk = initialise('glorot', keys[1], (d, h, k), jnp.float32)
+        self.Wv = initialise('glorot', keys[2], (d, h, k), jnp.float32)
+        self.Wo = initialise('glorot', keys[3], (h, k, d), jnp.float32)
+        self.Pl = initialise('glorot', keys[4], (h, h), jnp.float32)
+        self.Pw = initialise('glorot', keys[5], (h, h), jnp.float32)
 
     def __call__(self, x: Float[Array, 'n d']) -> Float[Array, 'n d']:
         q = jnp.einsum('ia,agc->igc', x, self.Wq)
@@ -167,9 +169,9 @@ class TokenFeedForward(eqx.Module):
         self.d = d
         self.f = f
         keys = jax.random.split(key, 2)
-        self.W1 = jax.nn.initializers.glorot_uniform()(keys[0], (d, f), jnp.float32)
+        self.W1 = initialise('glorot', keys[0], (d, f), jnp.float32)
         self.b1 = jnp.zeros((f,), jnp.float32)
-        self.W2 = jax.nn.initializers.glorot_uniform()(keys[1], (f, d), jnp.float32)
+        self.W2 = initialise('glorot', keys[1], (f, d), jnp.float32)
         self.b2 = jnp.zeros((d,), jnp.float32)
 
     def __call__(self, x: Float[Array, 'n d']) -> Float[Array, 'n d']:

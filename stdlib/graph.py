@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Bool, Float, PRNGKeyArray
 
-from paradsl.runtime import semiring_contract
+from paradsl.runtime import initialise, semiring_contract
 
 
 class BellmanFordStep(eqx.Module):
@@ -54,12 +54,12 @@ class MPNNMax(eqx.Module):
         self.e = e
         self.h = h
         keys = jax.random.split(key, 5)
-        self.Ws = jax.nn.initializers.glorot_uniform()(keys[0], (d, h), jnp.float32)
-        self.Wt = jax.nn.initializers.glorot_uniform()(keys[1], (d, h), jnp.float32)
-        self.We = jax.nn.initializers.glorot_uniform()(keys[2], (e, h), jnp.float32)
+        self.Ws = initialise('glorot', keys[0], (d, h), jnp.float32)
+        self.Wt = initialise('glorot', keys[1], (d, h), jnp.float32)
+        self.We = initialise('glorot', keys[2], (e, h), jnp.float32)
         self.b = jnp.zeros((h,), jnp.float32)
-        self.U = jax.nn.initializers.glorot_uniform()(keys[3], (d, h), jnp.float32)
-        self.V = jax.nn.initializers.glorot_uniform()(keys[4], (h, h), jnp.float32)
+        self.U = initialise('glorot', keys[3], (d, h), jnp.float32)
+        self.V = initialise('glorot', keys[4], (h, h), jnp.float32)
         self.c = jnp.zeros((h,), jnp.float32)
 
     def __call__(
@@ -72,7 +72,7 @@ class MPNNMax(eqx.Module):
             + jnp.einsum('uvf,fk->uvk', ef, self.We)
             + self.b
         )
-        agg = jnp.max(jnp.where(adj[:, :, None], msg, 0.0), axis=0)
+        agg = jnp.max(jnp.where(adj[:, :, None], msg, 0.0), axis=0, initial=-jnp.inf)
         return jax.nn.relu(
             jnp.einsum('va,ak->vk', x1, self.U) + jnp.einsum('vj,jk->vk', agg, self.V) + self.c
         )
@@ -97,12 +97,12 @@ class MPNNSum(eqx.Module):
         self.e = e
         self.h = h
         keys = jax.random.split(key, 5)
-        self.Ws = jax.nn.initializers.glorot_uniform()(keys[0], (d, h), jnp.float32)
-        self.Wt = jax.nn.initializers.glorot_uniform()(keys[1], (d, h), jnp.float32)
-        self.We = jax.nn.initializers.glorot_uniform()(keys[2], (e, h), jnp.float32)
+        self.Ws = initialise('glorot', keys[0], (d, h), jnp.float32)
+        self.Wt = initialise('glorot', keys[1], (d, h), jnp.float32)
+        self.We = initialise('glorot', keys[2], (e, h), jnp.float32)
         self.b = jnp.zeros((h,), jnp.float32)
-        self.U = jax.nn.initializers.glorot_uniform()(keys[3], (d, h), jnp.float32)
-        self.V = jax.nn.initializers.glorot_uniform()(keys[4], (h, h), jnp.float32)
+        self.U = initialise('glorot', keys[3], (d, h), jnp.float32)
+        self.V = initialise('glorot', keys[4], (h, h), jnp.float32)
         self.c = jnp.zeros((h,), jnp.float32)
 
     def __call__(
@@ -134,13 +134,9 @@ class GATLayer(eqx.Module):
         self.d = d
         self.h = h
         keys = jax.random.split(key, 3)
-        self.W = jax.nn.initializers.glorot_uniform()(keys[0], (d, h), jnp.float32)
-        self.a_src = jnp.reshape(
-            jax.nn.initializers.glorot_uniform()(keys[1], (1, h), jnp.float32), (h,)
-        )
-        self.a_dst = jnp.reshape(
-            jax.nn.initializers.glorot_uniform()(keys[2], (1, h), jnp.float32), (h,)
-        )
+        self.W = initialise('glorot', keys[0], (d, h), jnp.float32)
+        self.a_src = initialise('glorot', keys[1], (h,), jnp.float32)
+        self.a_dst = initialise('glorot', keys[2], (h,), jnp.float32)
 
     def __call__(self, x: tuple[Float[Array, 'n d'], Bool[Array, 'n n']]) -> Float[Array, 'n h']:
         n = x[0].shape[0]

@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
+from paradsl.runtime import check_rate, initialise
 from paradsl.stdlib.reparam import Circulant, SetEquivariant
 
 
@@ -24,7 +25,7 @@ class Linear(eqx.Module):
     def __init__(self, i: int, o: int, *, key: PRNGKeyArray):
         self.i = i
         self.o = o
-        self.W = jax.nn.initializers.glorot_uniform()(key, (i, o), jnp.float32)
+        self.W = initialise('glorot', key, (i, o), jnp.float32)
         self.b = jnp.zeros((o,), jnp.float32)
 
     def __call__(self, x: Float[Array, 'i']) -> Float[Array, 'o']:
@@ -41,7 +42,7 @@ class LinearNoBias(eqx.Module):
     def __init__(self, i: int, o: int, *, key: PRNGKeyArray):
         self.i = i
         self.o = o
-        self.W = jax.nn.initializers.glorot_uniform()(key, (i, o), jnp.float32)
+        self.W = initialise('glorot', key, (i, o), jnp.float32)
 
     def __call__(self, x: Float[Array, 'i']) -> Float[Array, 'o']:
         return x @ self.W
@@ -115,6 +116,7 @@ class Dropout(eqx.Module):
     def __init__(self, d: int, p: float = 0.1, *, key: PRNGKeyArray | None = None):
         self.d = d
         self.p = p
+        check_rate('Dropout', 'p', p)
 
     def __call__(
         self, x: Float[Array, 'd'], *, key: PRNGKeyArray | None = None

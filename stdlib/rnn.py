@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
-from paradsl.runtime import fold_balanced, fold_tree
+from paradsl.runtime import fold_balanced, fold_tree, initialise
 
 
 class Elman(eqx.Module):
@@ -28,8 +28,8 @@ class Elman(eqx.Module):
         self.d_h = d_h
         keys = jax.random.split(key, 2)
         self.h0 = jnp.zeros((d_h,), jnp.float32)
-        self.W = jax.nn.initializers.glorot_uniform()(keys[0], (d_in, d_h), jnp.float32)
-        self.U = jax.nn.initializers.glorot_uniform()(keys[1], (d_h, d_h), jnp.float32)
+        self.W = initialise('glorot', keys[0], (d_in, d_h), jnp.float32)
+        self.U = initialise('glorot', keys[1], (d_h, d_h), jnp.float32)
         self.b = jnp.zeros((d_h,), jnp.float32)
 
     def nil(self) -> Float[Array, 'd_h']:
@@ -61,12 +61,12 @@ class GRU(eqx.Module):
         self.d_h = d_h
         keys = jax.random.split(key, 6)
         self.h0 = jnp.zeros((d_h,), jnp.float32)
-        self.Wr = jax.nn.initializers.glorot_uniform()(keys[0], (d_in, d_h), jnp.float32)
-        self.Wz = jax.nn.initializers.glorot_uniform()(keys[1], (d_in, d_h), jnp.float32)
-        self.Wn = jax.nn.initializers.glorot_uniform()(keys[2], (d_in, d_h), jnp.float32)
-        self.Ur = jax.nn.initializers.glorot_uniform()(keys[3], (d_h, d_h), jnp.float32)
-        self.Uz = jax.nn.initializers.glorot_uniform()(keys[4], (d_h, d_h), jnp.float32)
-        self.Un = jax.nn.initializers.glorot_uniform()(keys[5], (d_h, d_h), jnp.float32)
+        self.Wr = initialise('glorot', keys[0], (d_in, d_h), jnp.float32)
+        self.Wz = initialise('glorot', keys[1], (d_in, d_h), jnp.float32)
+        self.Wn = initialise('glorot', keys[2], (d_in, d_h), jnp.float32)
+        self.Ur = initialise('glorot', keys[3], (d_h, d_h), jnp.float32)
+        self.Uz = initialise('glorot', keys[4], (d_h, d_h), jnp.float32)
+        self.Un = initialise('glorot', keys[5], (d_h, d_h), jnp.float32)
         self.br = jnp.zeros((d_h,), jnp.float32)
         self.bz = jnp.zeros((d_h,), jnp.float32)
         self.bn = jnp.zeros((d_h,), jnp.float32)
@@ -108,14 +108,14 @@ class LSTM(eqx.Module):
         keys = jax.random.split(key, 8)
         self.h0 = jnp.zeros((d_h,), jnp.float32)
         self.c0 = jnp.zeros((d_h,), jnp.float32)
-        self.Wi = jax.nn.initializers.glorot_uniform()(keys[0], (d_in, d_h), jnp.float32)
-        self.Wf = jax.nn.initializers.glorot_uniform()(keys[1], (d_in, d_h), jnp.float32)
-        self.Wg = jax.nn.initializers.glorot_uniform()(keys[2], (d_in, d_h), jnp.float32)
-        self.Wo = jax.nn.initializers.glorot_uniform()(keys[3], (d_in, d_h), jnp.float32)
-        self.Ui = jax.nn.initializers.glorot_uniform()(keys[4], (d_h, d_h), jnp.float32)
-        self.Uf = jax.nn.initializers.glorot_uniform()(keys[5], (d_h, d_h), jnp.float32)
-        self.Ug = jax.nn.initializers.glorot_uniform()(keys[6], (d_h, d_h), jnp.float32)
-        self.Uo = jax.nn.initializers.glorot_uniform()(keys[7], (d_h, d_h), jnp.float32)
+        self.Wi = initialise('glorot', keys[0], (d_in, d_h), jnp.float32)
+        self.Wf = initialise('glorot', keys[1], (d_in, d_h), jnp.float32)
+        self.Wg = initialise('glorot', keys[2], (d_in, d_h), jnp.float32)
+        self.Wo = initialise('glorot', keys[3], (d_in, d_h), jnp.float32)
+        self.Ui = initialise('glorot', keys[4], (d_h, d_h), jnp.float32)
+        self.Uf = initialise('glorot', keys[5], (d_h, d_h), jnp.float32)
+        self.Ug = initialise('glorot', keys[6], (d_h, d_h), jnp.float32)
+        self.Uo = initialise('glorot', keys[7], (d_h, d_h), jnp.float32)
         self.bi = jnp.zeros((d_h,), jnp.float32)
         self.bf = jnp.zeros((d_h,), jnp.float32)
         self.bg = jnp.zeros((d_h,), jnp.float32)
@@ -212,9 +212,9 @@ class StreamDecoder(eqx.Module):
         self.d_h = d_h
         self.d_o = d_o
         keys = jax.random.split(key, 2)
-        self.Wo = jax.nn.initializers.glorot_uniform()(keys[0], (d_h, d_o), jnp.float32)
+        self.Wo = initialise('glorot', keys[0], (d_h, d_o), jnp.float32)
         self.bo = jnp.zeros((d_o,), jnp.float32)
-        self.U = jax.nn.initializers.glorot_uniform()(keys[1], (d_h, d_h), jnp.float32)
+        self.U = initialise('glorot', keys[1], (d_h, d_h), jnp.float32)
         self.b = jnp.zeros((d_h,), jnp.float32)
 
     def out(self, s: Float[Array, 'd_h']):
@@ -264,10 +264,10 @@ class ElmanMealy(eqx.Module):
         self.d_out = d_out
         keys = jax.random.split(key, 3)
         self.h0 = jnp.zeros((d_h,), jnp.float32)
-        self.W = jax.nn.initializers.glorot_uniform()(keys[0], (d_in, d_h), jnp.float32)
-        self.U = jax.nn.initializers.glorot_uniform()(keys[1], (d_h, d_h), jnp.float32)
+        self.W = initialise('glorot', keys[0], (d_in, d_h), jnp.float32)
+        self.U = initialise('glorot', keys[1], (d_h, d_h), jnp.float32)
         self.b = jnp.zeros((d_h,), jnp.float32)
-        self.V = jax.nn.initializers.glorot_uniform()(keys[2], (d_h, d_out), jnp.float32)
+        self.V = initialise('glorot', keys[2], (d_h, d_out), jnp.float32)
         self.c = jnp.zeros((d_out,), jnp.float32)
 
     def start(self) -> Float[Array, 'd_h']:
@@ -321,10 +321,10 @@ class TreeCell(eqx.Module):
         self.d = d
         self.h = h
         keys = jax.random.split(key, 3)
-        self.We = jax.nn.initializers.glorot_uniform()(keys[0], (d, h), jnp.float32)
+        self.We = initialise('glorot', keys[0], (d, h), jnp.float32)
         self.be = jnp.zeros((h,), jnp.float32)
-        self.Wl = jax.nn.initializers.glorot_uniform()(keys[1], (h, h), jnp.float32)
-        self.Wr = jax.nn.initializers.glorot_uniform()(keys[2], (h, h), jnp.float32)
+        self.Wl = initialise('glorot', keys[1], (h, h), jnp.float32)
+        self.Wr = initialise('glorot', keys[2], (h, h), jnp.float32)
         self.b = jnp.zeros((h,), jnp.float32)
 
     def leaf(self, x: Float[Array, 'd']) -> Float[Array, 'h']:
@@ -448,7 +448,7 @@ class QuasiSum(eqx.Module):
     def __init__(self, d: int, h: int, *, key: PRNGKeyArray):
         self.d = d
         self.h = h
-        self.W = jax.nn.initializers.glorot_uniform()(key, (d, h), jnp.float32)
+        self.W = initialise('glorot', key, (d, h), jnp.float32)
         self.bias = jnp.zeros((h,), jnp.float32)
         self.w = jnp.zeros((h,), jnp.float32)
 
@@ -495,7 +495,7 @@ class DiagonalRecurrence(eqx.Module):
         self.d = d
         keys = jax.random.split(key, 2)
         self.lam = 1.0 * jax.random.normal(keys[0], (d,), jnp.float32)
-        self.B = jax.nn.initializers.glorot_uniform()(keys[1], (d_in, d), jnp.float32)
+        self.B = initialise('glorot', keys[1], (d_in, d), jnp.float32)
 
     def unit(self) -> tuple[Float[Array, 'd'], Float[Array, 'd']]:
         return (jnp.broadcast_to(1.0, (self.d,)), jnp.broadcast_to(0.0, (self.d,)))
@@ -568,7 +568,7 @@ class DiagonalCell(eqx.Module):
         self.d = d
         keys = jax.random.split(key, 2)
         self.lam = 1.0 * jax.random.normal(keys[0], (d,), jnp.float32)
-        self.B = jax.nn.initializers.glorot_uniform()(keys[1], (d_in, d), jnp.float32)
+        self.B = initialise('glorot', keys[1], (d_in, d), jnp.float32)
 
     def nil(self) -> Float[Array, 'd']:
         return jnp.broadcast_to(0.0, (self.d,))

@@ -197,3 +197,11 @@ def test_semiring_under_jit_with_a_traced_beta():
     got = jax.jit(lambda a, b, beta: semiring_contract("logsumexp", "add", -jnp.inf, "ij,jk->ik", a, b, beta=beta,
                                                        block=4))(a, b, 0.5)
     np.testing.assert_allclose(got, _naive("logsumexp", "add", -np.inf, "ij,jk->ik", a, b, beta=0.5), **TOL)
+
+
+def test_every_runtime_helper_is_reserved():
+    """A user name never becomes a helper the compiled module imports from `paradsl.runtime`."""
+    from paradsl import runtime
+    from paradsl.names import RESERVED
+
+    assert set(runtime.__all__) <= RESERVED

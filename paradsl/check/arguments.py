@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .. import ir
 from ..diagnostics import DiagnosticSink, Message, Msg, Part
 from ..syntax import ast
-from ..types import Poly
+from ..types import Poly, hyper_fits, hyper_range
 from ..types.sizes import SizeTooLarge
 from . import builtins
 from .signatures import SIZE_ARITHMETIC, Signature, size_too_large
@@ -82,6 +82,11 @@ def hyper_arg(sink: DiagnosticSink, callee: Signature, h: ir.Hyper, e: ast.Expr,
         else:
             sink.error(why.msg, span, name=name, callee=owner, kind=kind)
 
+    def out_of_range() -> None:
+        low, high = hyper_range(h.kind)
+        sink.error(Msg.HYPER_ARG_OUT_OF_RANGE, e.span, name=h.name, callee=callee.key.name, kind=h.kind,
+                   low=low, high=high)
+
     if isinstance(e, ast.Name) and e.name in caller and caller[e.name] not in builtins.HYPER_KINDS:
         return None  # the caller's binder has an unknown kind, already reported
     if h.kind in ("Nat", "Int"):
@@ -96,11 +101,18 @@ def hyper_arg(sink: DiagnosticSink, callee: Signature, h: ir.Hyper, e: ast.Expr,
         if h.kind == "Nat" and p.is_const and p.const_value < 0:
             bad(_NotASize(msg=Msg.HYPER_ARG_NEGATIVE, arg=p.const_value))
             return None
+        if p.is_const and not hyper_fits(h.kind, p.const_value):
+            out_of_range()
+            return None
         return ir.HyperArg(poly=p)
-    if isinstance(e, ast.Number) and h.kind == "Float":
-        return ir.HyperArg(literal=float(e.value))
-    if isinstance(e, ast.Unary) and e.op == "-" and isinstance(e.operand, ast.Number) and h.kind == "Float":
-        return ir.HyperArg(literal=-float(e.operand.value))
+    number = e.value if isinstance(e, ast.Number) else None
+    if isinstance(e, ast.Unary) and e.op == "-" and isinstance(e.operand, ast.Number):
+        number = -e.operand.value
+    if number is not None and h.kind == "Float":
+        if not hyper_fits(h.kind, number):
+            out_of_range()
+            return None
+        return ir.HyperArg(literal=float(number))
     if isinstance(e, ast.BoolLit) and h.kind == "Bool":
         return ir.HyperArg(literal=e.value)
     if isinstance(e, ast.Name) and caller.get(e.name) == h.kind:

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 from .. import ir
 from ..diagnostics import Msg
 from ..syntax import ast
-from ..types import Axis, TensorType, TupleType, is_float
+from ..types import Axis, TensorType, TupleType
 from . import builtins
 from .bindings import GlobalB, IndexSetB
 from .context import BodyContext
+from .operators import constant
 from .suggest import unknown_name
 
 if TYPE_CHECKING:
@@ -112,7 +113,9 @@ class CallChecker:
             x = self.bc.value(pos[0])
             if x is None or not self.bc.operators.numeric(x, pos[0].span, Msg.BUILTIN_NOT_NUMERIC, name=name):
                 return None
-            dtype = x.type.dtype if name in ("abs", "sign", "id", "square") else ("f32" if not is_float(x.type.dtype) else x.type.dtype)
+            dtype = self.bc.operators.builtin_dtype(name, x, pos[0].span)
+            if dtype is None:
+                return None
             return ir.Prim(name, (x,), type=TensorType(x.type.axes, dtype), labels=x.labels, span=e.span)
         if name in ("max", "min") and len(pos) == 2:
             a, b = self.bc.value(pos[0]), self.bc.value(pos[1])
@@ -158,28 +161,38 @@ class CallChecker:
                 if x.type.rank:
                     return self.cx.mixed(x, pos[0].span)
                 names = tuple(i.unique for i in infos)
+                dtype = self.bc.operators.builtin_dtype(name, x, pos[0].span)
+                if dtype is None:
+                    return None
                 if name in builtins.ALONG_AXIS:
-                    return ir.Builtin(name, (x, *extra), names, type=x.type, labels=x.labels, span=e.span)
+                    return ir.Builtin(name, (x, *extra), names, type=TensorType(x.type.axes, dtype), labels=x.labels,
+                                      span=e.span)
                 labels = tuple(l for l in x.labels if l[0] not in names)
-                return ir.Builtin(name, (x,), names, type=TensorType((), x.type.dtype), labels=labels, span=e.span)
+                return ir.Builtin(name, (x,), names, type=TensorType((), dtype), labels=labels, span=e.span)
             x = self.bc.values.whole(pos[0], Msg.BUILTIN_ARGUMENT_INDEXED, name=name)
             if x is None:
                 return None
             if not isinstance(x.type, TensorType):
                 sink.error(Msg.TENSOR_EXPECTED, pos[0].span, found=self.cx.show(x.type))
                 return None
+            if name in builtins.ALONG_AXIS and x.type.rank == 0:
+                sink.error(Msg.BUILTIN_NEEDS_AXIS, pos[0].span, found=self.cx.show(x.type), name=name)
+                return None
+            dtype = self.bc.operators.builtin_dtype(name, x, pos[0].span)
+            if dtype is None:
+                return None
             if name in builtins.ALONG_AXIS:
-                if x.type.rank == 0:
-                    sink.error(Msg.BUILTIN_NEEDS_AXIS, pos[0].span, found=self.cx.show(x.type), name=name)
-                    return None
-                return ir.Builtin(name, (x, *extra), (), type=x.type, span=e.span)
-            dtype = "f32" if name in ("mean", "var", "logsumexp") else x.type.dtype
+                return ir.Builtin(name, (x, *extra), (), type=TensorType(x.type.axes, dtype), span=e.span)
             return ir.Builtin(name, (x,), (), type=TensorType((), dtype), span=e.span)
         if name == "dropout":
             if not arity(2, 2):
                 return None
             x, p = self.bc.values.whole(pos[0], Msg.DROPOUT_INPUT_INDEXED), self.bc.values.whole(pos[1], Msg.DROPOUT_RATE_INDEXED)
             if x is None or p is None:
+                return None
+            rate = constant(p)
+            if rate is not None and not 0 <= rate < 1:
+                sink.error(Msg.DROPOUT_RATE_OUT_OF_RANGE, pos[1].span, rate=rate)
                 return None
             if self.cx.mode != "body":
                 sink.error(Msg.DROPOUT_IN_REPARAM, e.span)

@@ -16,6 +16,7 @@ from ..types import Axis, MetaAxis, TensorType, Type, is_int
 from . import builtins
 from .bindings import IndexInfo, IndexSetB, LocalB
 from .context import BodyContext, is_scalar, merge_labels
+from .operators import constant
 from .scope import is_index_name
 from .suggest import unknown_name
 
@@ -167,6 +168,9 @@ class IndexChecker:
                     sink.error(Msg.SEMIRING_PARAM_NOT_NUMBER, args[0].span, found=self.cx.show(beta.type), param=param,
                                name=name)
                     return None
+                if add == "logsumexp" and constant(beta) == 0:
+                    sink.error(Msg.SEMIRING_PARAM_ZERO, args[0].span, param=param, name=name)
+                    return None
             else:
                 beta = ir.Lit(1.0, type=TensorType((), "f32"))
         return ir.Semiring(name, add, mul, zero, one, beta)
@@ -184,7 +188,9 @@ class IndexChecker:
             return self.cx.mixed(body, span)
         bound = {i.unique for i in infos}
         labels = tuple(l for l in body.labels if l[0] not in bound)
-        dtype = "f32" if op == "mean" else body.type.dtype
+        dtype = self.bc.operators.builtin_dtype(op, body, span)
+        if dtype is None:
+            return None
         return ir.Reduce(op, None, tuple((i.unique, i.axis) for i in infos), body,
                          type=TensorType((), dtype), labels=labels, span=span)
 

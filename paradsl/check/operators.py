@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .. import ir
+from .. import ir, prelude
 from ..diagnostics import Message, Msg, Span
 from ..syntax import ast
-from ..types import Axis, TensorType, is_float, is_int, promote
+from ..types import Axis, TensorType, dtype_range, fits, is_float, is_int, promote
 from .context import BodyContext, merge_labels
 from .suggest import closest
 
@@ -64,7 +65,16 @@ class OperatorChecker:
         if e.op == "mod" and not all(is_int(t.type.dtype) for t in (left, right)):
             self.cx.sink.error(Msg.MOD_NOT_INTEGERS, e.span, left=self.cx.show(left.type), right=self.cx.show(right.type))
             return None
-        return self.elementwise(_ARITH[e.op], [left, right], [e.left.span, e.right.span], e.span)
+        if e.op == "**" and all(is_int(t.type.dtype) for t in (left, right)):
+            power = constant(right)
+            if power is not None and power < 0:
+                self.cx.sink.error(Msg.NEGATIVE_INT_POWER, e.right.span, power=power, left=self.cx.show(left.type))
+                return None
+        out = self.elementwise(_ARITH[e.op], [left, right], [e.left.span, e.right.span], e.span)
+        if out is not None and e.op == "/" and not is_float(out.type.dtype):
+            # `/` is true division, as in JAX: integers divide to f32
+            out = replace(out, type=TensorType(out.type.axes, "f32"))
+        return out
 
     def elementwise(self, op: str, args: list[ir.Term], spans: list[Span], span: Span, dtype: str | None = None) -> ir.Term | None:
         """Combine terms elementwise: equal whole types (or scalars), labels united."""
@@ -98,7 +108,36 @@ class OperatorChecker:
                     return None
         if dtype is None:
             dtype = self.join_dtypes(args)
+            for a, s in zip(args, spans):  # a literal takes the dtype it is combined in
+                if isinstance(a, ir.Lit) and not self.literal_fits(a.value, dtype, s):
+                    return None
         return ir.Prim(op, tuple(args), type=TensorType(axes, dtype), labels=labels, span=span)
+
+    def literal_fits(self, value: int | float | bool, dtype: str, span: Span, text: str | None = None) -> bool:
+        """Whether a literal holds its value in `dtype`; reported where it does not."""
+        if fits(value, dtype):
+            return True
+        literal = text if text is not None else repr(value)
+        if isinstance(value, int) and not isinstance(value, bool) and not fits(value, "i32"):
+            self.cx.sink.error(Msg.INT_LITERAL_BEYOND_I32, span, literal=literal)
+        elif isinstance(value, float) and is_float(dtype):
+            self.cx.sink.error(Msg.FLOAT_LITERAL_NOT_FINITE, span, literal=literal, dtype=dtype)
+        else:
+            low, high = dtype_range(dtype)
+            self.cx.sink.error(Msg.LITERAL_TOO_LARGE, span, literal=literal, dtype=dtype, low=low, high=high)
+        return False
+
+    def builtin_dtype(self, name: str, t: ir.Term, span: Span) -> str | None:
+        """The dtype builtin `name` gives on `t`, by the prelude's rule; None (reported) where
+        the rule refuses `t`'s dtype."""
+        assert isinstance(t.type, TensorType)
+        dtype = prelude.dtype_of(name, t.type.dtype)
+        if dtype is None:
+            if prelude.BY_NAME[name].dtype is prelude.Dtype.NEEDS_FLOAT:
+                self.cx.sink.error(Msg.BUILTIN_NEEDS_FLOAT, span, name=name, found=self.cx.show(t.type))
+            else:
+                self.cx.sink.error(Msg.BUILTIN_NOT_NUMERIC, span, name=name, found=self.cx.show(t.type))
+        return dtype
 
     def is_dtype(self, t: ir.Term, dtype: str, span: Span, msg: Message, **values: object) -> bool:
         if isinstance(t.type, TensorType) and t.type.dtype == dtype:
@@ -143,3 +182,19 @@ class OperatorChecker:
             return None
         axes = ta.axes[:-1] + tb.axes[1:]
         return ir.MatMul(a, b, type=TensorType(axes, promote(ta.dtype, tb.dtype)))
+
+
+_FOLD = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b}
+
+
+def constant(t: ir.Term) -> int | float | None:
+    """The value of a term built of number literals by `-`, `+` and `*`, else None."""
+    if isinstance(t, ir.Lit) and not isinstance(t.value, bool):
+        return t.value
+    if isinstance(t, ir.Prim) and t.op == "neg":
+        v = constant(t.args[0])
+        return None if v is None else -v
+    if isinstance(t, ir.Prim) and t.op in _FOLD:
+        a, b = constant(t.args[0]), constant(t.args[1])
+        return None if a is None or b is None else _FOLD[t.op](a, b)
+    return None

@@ -11,12 +11,13 @@ from __future__ import annotations
 from .. import ir
 from ..diagnostics import DiagnosticSink, Msg
 from ..syntax import ast
-from ..types import IndexSetAxis, Kind, TensorType
+from ..types import IndexSetAxis, Kind, TensorType, is_float
 from ..types.unify import axes_of
 from . import builtins
 from .bindings import Binding, ErrorB, ParamB
 from .context import DeclContext
 from .signatures import Signature, TypeScope, binder_tables
+from .ranges import init_fits, size_defaults
 
 
 def is_index_name(name: str) -> bool:
@@ -49,7 +50,7 @@ def reparam_clauses(ctx: DeclContext) -> None:
 
 def params(ctx: DeclContext) -> None:
     """Bind and record the declaration's own parameters (`params W : [d, h] ~ glorot`)."""
-    scope = TypeScope(ctx.hypers, dict(ctx.sig.index_sets), ctx.sink)
+    scope = TypeScope(ctx.hypers, dict(ctx.sig.index_sets), ctx.sink, size_defaults(ctx.sig.hypers))
     if ctx.decl.is_reparam:  # reported by reparam_clauses; known by name so their uses stay quiet
         for p in ctx.decl.params:
             bind(ctx, p.name, ErrorB())
@@ -62,6 +63,11 @@ def params(ctx: DeclContext) -> None:
             continue
         if not isinstance(t, TensorType):
             ctx.sink.error(Msg.PARAM_NOT_TENSOR, p.type.span, found=t)
+            bind(ctx, p.name, ErrorB())
+            continue
+        if p.init is None and not is_float(t.dtype):
+            init = ir.Init("zeros")  # glorot draws floats
+        if not init_fits(ctx.sink, p, t, init):
             bind(ctx, p.name, ErrorB())
             continue
         abstract = init.name == "via"

@@ -3,16 +3,18 @@ declaration, without looking at its body; and the conversion of written types.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import ir
 from ..diagnostics import DiagnosticSink, Msg, Span
 from ..resolve import DeclKey
 from ..syntax import ast
-from ..types import FixedAxis, IndexSetAxis, Kind, MapType, Poly, TensorType, TupleType, Type
+from ..types import FixedAxis, IndexSetAxis, Kind, MapType, Poly, TensorType, TupleType, Type, hyper_fits, hyper_range
 from ..types.sizes import SizeTooLarge
 from . import builtins
 from .suggest import closest
+from .ranges import dtype_supported, size_defaults, size_in_range
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,12 @@ class Signature:
 class TypeScope:
     """The names a written type may mention: Nat/Int hyperparameters and index sets."""
 
-    def __init__(self, hypers: dict[str, str], index_sets: dict[str, Kind], sink: DiagnosticSink):
+    def __init__(self, hypers: dict[str, str], index_sets: dict[str, Kind], sink: DiagnosticSink,
+                 defaults: Mapping[str, int] | None = None):
         self.hypers = hypers
         self.index_sets = index_sets
         self.sink = sink
+        self.defaults = defaults or {}
 
     def type(self, t: ast.TypeExpr) -> Type | None:
         if isinstance(t, ast.TupleTypeExpr):
@@ -47,10 +51,12 @@ class TypeScope:
                 axes.append(IndexSetAxis(s.name, self.index_sets[s.name]))
                 continue
             p = self.size(s)
-            if p is None:
+            if p is None or not size_in_range(self.sink, p, s.span, self.hypers, self.defaults):
                 ok = False
             else:
                 axes.append(FixedAxis(p))
+        if t.dtype is not None and not dtype_supported(self.sink, t.dtype, t.span):
+            return None
         return TensorType(tuple(axes), t.dtype or "f32") if ok else None
 
     def size(self, s: ast.SizeExpr) -> Poly | None:
@@ -126,6 +132,11 @@ def binder_tables(decl: ast.ParaDecl, sink: DiagnosticSink) -> tuple[dict[str, s
                     sink.error(Msg.BAD_HYPER_DEFAULT, b.default.span, name=b.name.name, callee=decl.name.name,
                                kind=kind, found=_literal_text(default))
                     ok = False
+                elif not hyper_fits(kind, default):
+                    low, high = hyper_range(kind)
+                    sink.error(Msg.HYPER_DEFAULT_OUT_OF_RANGE, b.default.span, name=b.name.name, kind=kind,
+                               low=low, high=high)
+                    ok = False
             hypers[b.name.name] = kind
             hyper_list.append(ir.Hyper(b.name.name, kind, default))
         elif kind in builtins.INDEX_KINDS:
@@ -139,7 +150,7 @@ def binder_tables(decl: ast.ParaDecl, sink: DiagnosticSink) -> tuple[dict[str, s
 
 def signature(key: DeclKey, decl: ast.ParaDecl, sink: DiagnosticSink) -> Signature:
     hypers, index_sets, hyper_list, ok = binder_tables(decl, sink)
-    scope = TypeScope(hypers, index_sets, sink)
+    scope = TypeScope(hypers, index_sets, sink, size_defaults(hyper_list))
     dom, cod = scope.type(decl.dom), scope.type(decl.cod)
     ok = ok and dom is not None and cod is not None
     t = MapType(dom or TupleType(()), cod or TupleType(()))

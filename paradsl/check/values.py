@@ -44,8 +44,14 @@ class ValueChecker:
             return b.kind
         return "i32"  # an index, or an index set read as its size
 
-    def visit_Number(self, e: ast.Number) -> ir.Term:
-        return ir.Lit(e.value, type=INDEX if isinstance(e.value, int) else SCALAR)
+    def visit_Number(self, e: ast.Number) -> ir.Term | None:
+        t = INDEX if isinstance(e.value, int) else SCALAR
+        if isinstance(e.value, float) and e.value in (float("inf"), float("-inf")):  # written out, as `1e999`
+            self.cx.sink.error(Msg.FLOAT_LITERAL_NOT_FINITE, e.span, literal=e.text, dtype=t.dtype)
+            return None
+        if not self.bc.operators.literal_fits(e.value, t.dtype, e.span, e.text):
+            return None
+        return ir.Lit(e.value, type=t, span=e.span)
 
     def visit_BoolLit(self, e: ast.BoolLit) -> ir.Term:
         return ir.Lit(e.value, type=BOOL)
@@ -189,3 +195,4 @@ def field_path(e: ast.Expr) -> tuple[ast.Ident, ...] | None:
     if not isinstance(e, ast.Name):
         return None
     return (ast.Ident(e.span, e.name), *reversed(parts))
+

@@ -90,6 +90,15 @@ E0506 = ErrorCode("E0506", "bad functor")
 # ---- E06xx: semirings
 E0601 = ErrorCode("E0601", "bad semiring")
 
+# ---- E07xx: values, sizes and dtypes
+E0701 = ErrorCode("E0701", "builtin needs a floating-point argument")
+E0702 = ErrorCode("E0702", "integer raised to a negative power")
+E0703 = ErrorCode("E0703", "literal does not fit its dtype")
+E0704 = ErrorCode("E0704", "size out of range")
+E0705 = ErrorCode("E0705", "initialiser does not fit the dtype")
+E0706 = ErrorCode("E0706", "dtype not supported")
+E0707 = ErrorCode("E0707", "argument out of range")
+
 
 #: code -> its error code, for the error index and the tests.
 CODES: dict[str, ErrorCode] = {c.code: c for c in list(globals().values()) if isinstance(c, ErrorCode)}

@@ -14,6 +14,7 @@ from .messages_inputs import InputsMsg
 from .messages_limits import LimitsMsg
 from .messages_names import NamesMsg
 from .messages_schemes import SchemesMsg
+from .messages_sizes import SizesMsg
 from .messages_symmetry import SymmetryMsg
 from .messages_syntax import SyntaxMsg
 from .messages_ties import TiesMsg
@@ -22,7 +23,7 @@ from .messages_values import ValuesMsg
 from .template import Message, templates_of
 
 
-class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SymmetryMsg, TiesMsg, SchemesMsg):
+class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SizesMsg, SymmetryMsg, TiesMsg, SchemesMsg):
     """All messages, by name: `sink.error(Msg.UNKNOWN_NAME, span, name=...)`."""
 
 

@@ -9,7 +9,7 @@ from .. import ir
 from ..types import TensorType
 from . import pybuild as py
 from .context import LV
-from .prims import NORMALISE_FN, REDUCE_FN, RUNTIME_FN, SCAN_FN, SELECTIONS
+from .prims import NORMALISE_FN, REDUCE_FN, RUNTIME_FN, SCAN_FN, SELECTIONS, reduce_unit
 
 if TYPE_CHECKING:
     from .body import Body
@@ -77,6 +77,8 @@ def builtin(b: Body, t: ir.Builtin, prefer: tuple[str, ...] = ()) -> LV:
     fn = REDUCE_FN[t.name]
     if fn in RUNTIME_FN:
         b.facts.runtime.add(fn)
+    unit = reduce_unit(t.name, t.type.dtype)
+    initial = {"initial": py.ann(unit)} if unit is not None else {}  # an empty max is its unit, -inf
     if axis is None:
-        return LV(py.call(fn, x.expr))
-    return LV(py.call(fn, x.expr, axis=axis), out)
+        return LV(py.call(fn, x.expr, **initial))
+    return LV(py.call(fn, x.expr, axis=axis, **initial), out)

@@ -20,7 +20,7 @@ from ..ir import contraction
 from ..types import TensorType
 from . import pybuild as py
 from .context import LV
-from .prims import INFIX, PRIM_FN, REDUCE_FN
+from .prims import DTYPE, INFIX, PRIM_FN, REDUCE_FN, reduce_unit
 
 if TYPE_CHECKING:
     from .body import Body
@@ -240,12 +240,14 @@ def reduce(b: Body, t: ir.Reduce, prefer: tuple[str, ...] = ()) -> LV:
     if t.op == "sum":
         factors = ir.factors(t.body)
         if len(factors) > 1 or isinstance(factors[0], ir.Sub):
-            return einsum(b, factors, set(reduced), prefer=prefer)
+            return einsum(b, factors, set(reduced), prefer=prefer, dtype=t.type.dtype)
     body = b.term(t.body, prefer + tuple(n for n in reduced if n not in prefer))
     axes = tuple(body.labels.index(n) for n in reduced)
     axis = py.const(axes[0]) if len(axes) == 1 else py.tuple_(py.const(a) for a in axes)
     out = tuple(n for n in body.labels if n not in reduced)
-    return LV(py.call(REDUCE_FN[t.op], body.expr, axis=axis), out)
+    unit = reduce_unit(t.op, t.type.dtype)
+    initial = {"initial": py.ann(unit)} if unit is not None else {}  # an empty max is its unit, -inf
+    return LV(py.call(REDUCE_FN[t.op], body.expr, axis=axis, **initial), out)
 
 
 def _factor_specs(b: Body, factors: list[ir.Term], distinct: bool, zero: float | bool = 0
@@ -286,16 +288,21 @@ def semiring_reduce(b: Body, t: ir.Reduce, prefer: tuple[str, ...] = ()) -> LV:
 
 
 def einsum(b: Body, factors: list[ir.Term], reduced: set[str], tail: tuple[str, ...] = (),
-           prefer: tuple[str, ...] = ()) -> LV:
+           prefer: tuple[str, ...] = (), dtype: str | None = None) -> LV:
     """A product of factors summed over the `reduced` indices: one einsum, scalar factors
     multiplied outside it. The result is labelled by the other indices in the order the
     consumer prefers, else as the factors name them, and `tail` comes last: the axes of a
-    tensor being built."""
+    tensor being built. A sum of narrow integers or bools accumulates in `dtype`, as `jnp.sum`
+    does, where the factors' own dtype would wrap or saturate."""
     operands, labels, scalars = _factor_specs(b, factors, distinct=False)
     out = _ordered(tuple(n for n in union(*labels) if n not in reduced and n not in tail), prefer)
+    widen = {}
+    if dtype is not None and all(isinstance(f.type, TensorType) and f.type.dtype != dtype
+                                 for f in factors if not isinstance(f, ir.Lit)):
+        widen = {"preferred_element_type": py.attr(DTYPE[dtype])}
     # Three or more operands are contracted in the order `para cost` counts, not one that
     # opt_einsum would pick from the sizes of a particular call.
-    expr = py.call("jnp.einsum", py.const(_letters(labels, out + tail)), *operands, **path(len(operands)))
+    expr = py.call("jnp.einsum", py.const(_letters(labels, out + tail)), *operands, **path(len(operands)), **widen)
     for s in scalars:
         expr = py.binop("*", s, expr)
     return LV(expr, out)
@@ -322,7 +329,7 @@ def for_(b: Body, t: ir.For, prefer: tuple[str, ...] = ()) -> LV:
         free = {n for n, _ in body_t.labels}
         if (len(factors) > 1 or isinstance(factors[0], ir.Sub)) and set(bound) <= free \
                 and free == {n for n, _ in t.labels} | set(bound):
-            return einsum(b, factors, {n for n, _ in body_t.indices}, bound, prefer)
+            return einsum(b, factors, {n for n, _ in body_t.indices}, bound, prefer, body_t.type.dtype)
     body = b.term(body_t, prefer + bound)
     outer = tuple(n for n in body.labels if n not in bound)  # the body followed `prefer` where it could
     want = outer + bound

@@ -4,15 +4,17 @@ by `methods`)."""
 from __future__ import annotations
 
 import ast as pyast
+import dataclasses
 
 from .. import ir
 from ..names import beside
 from ..types import FixedAxis
+from ..types.sizes import may_be_negative
 from . import methods
 from . import pybuild as py
 from .context import ProgramFacts, callee_key, para_key
 from .methods import tree_at
-from .prims import DETERMINISTIC_INIT, DTYPE, INIT_FN
+from .prims import DETERMINISTIC_INIT, DTYPE
 from .shapes import annotation, poly_expr
 
 _HYPER_TYPE = {"Nat": "int", "Int": "int", "Float": "float", "Bool": "bool"}
@@ -74,6 +76,7 @@ class ParaLowering:
             n_trailing += 1
         defaults = defaults[len(defaults) - n_trailing:] if n_trailing else []
         stmts: list[pyast.stmt] = [py.assign_attr(py.ident(h.name), py.name(arg[h.name])) for h in p.hypers]
+        stmts += self.size_checks() + self.rate_checks()
         # Keys are split only among the parameters and uses that draw random numbers.
         random = [self.drawn(prm) for prm in p.params]
         random += [self.facts.needs_key.get(callee_key(p, u), True) for u in p.uses]
@@ -148,10 +151,48 @@ class ParaLowering:
         if name == "uniform":
             scale = float(args[0]) if args else 1.0
             return py.call("jax.random.uniform", key, shape, dtype, minval=py.const(-scale), maxval=py.const(scale))
-        init = py.call(INIT_FN[name])  # a jax.nn.initializers factory
-        if t.rank < 2:  # fan-in and fan-out need two axes; a vector is initialised as a row
-            return py.call("jnp.reshape", py.call(init, key, py.tuple_([py.const(1), *shape.elts]), dtype), shape)
-        return py.call(init, key, shape, dtype)
+        self.facts.runtime.add("initialise")  # fan-scaled: the runtime handles vectors and empty fans
+        return py.call("initialise", py.const(name), key, shape, dtype)
+
+    def rate_checks(self) -> list[pyast.stmt]:
+        """`check_rate(...)` for each `Float` hyperparameter the body uses as a dropout rate,
+        so that a rate outside [0, 1) given at construction is an error, not a wrong mask."""
+        out: list[pyast.stmt] = []
+        for name in sorted(dropout_rates((self.p.body, self.p.cases))):
+            self.facts.runtime.add("check_rate")
+            out.append(pyast.Expr(value=py.call("check_rate", py.const(self.p.name), py.const(name),
+                                                self.init_arg(name))))
+        return out
+
+    def size_checks(self) -> list[pyast.stmt]:
+        """`check_size(...)` for each size of a stored parameter that the hyperparameters given
+        at construction may make negative, so the constructor names it instead of JAX."""
+        naturals = [h.name for h in self.p.hypers if h.kind == "Nat"]
+        sizes = dict.fromkeys(a.size for prm in self.p.params if self.stored(prm) for a in prm.type.axes
+                              if isinstance(a, FixedAxis) and may_be_negative(a.size, naturals))
+        out: list[pyast.stmt] = []
+        for size in sizes:
+            self.facts.runtime.add("check_size")
+            names = sorted(size.variables())
+            hypers = pyast.Dict(keys=[py.const(v) for v in names], values=[self.init_arg(v) for v in names])
+            out.append(pyast.Expr(value=py.call("check_size", py.const(self.p.name), py.const(str(size)),
+                                                self.init_size(FixedAxis(size)), hypers)))
+        return out
+
+
+def dropout_rates(root: object) -> set[str]:
+    """The hyperparameters used directly as the rate of a `dropout` anywhere under `root`."""
+    out: set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (tuple, list)):
+            stack.extend(node)
+        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            if isinstance(node, ir.Builtin) and node.name == "dropout" and isinstance(node.args[1], ir.HyperRef):
+                out.add(node.args[1].name)
+            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+    return out
 
 
 def docstring(p: ir.ParaDef) -> str:

@@ -16,6 +16,10 @@ REDUCE_FN = {b.name: _RUNTIME.get(b.name, b.target) for b in prelude.of_kind(Kin
 NORMALISE_FN = {b.name: b.target for b in prelude.of_kind(Kind.NORMALISER)}
 SCAN_FN = {b.name: b.target for b in prelude.of_kind(Kind.SCAN)}
 SELECTIONS = prelude.names(Kind.SELECTION)
+#: The reductions JAX gives no identity, and the unit of their monoid (the Python source,
+#: by dtype: floating, integer, bool), so that one over an empty index set gives the unit.
+REDUCE_UNIT = {"max": ("-jnp.inf", "jnp.iinfo({dtype}).min", "False"),
+               "min": ("jnp.inf", "jnp.iinfo({dtype}).max", "True")}
 #: The builtins of a form of their own, each lowered by its own rule: `where` as a primitive,
 #: `einsum` as the IR's einsum, `dropout` and `transpose` as calls.
 SPECIAL = frozenset({"where", "einsum", "dropout", "transpose"})
@@ -40,3 +44,13 @@ def lowered_builtins() -> frozenset[str]:
     """The builtin functions the lowering has a rule for."""
     return frozenset(UNARY_FN) | {"id"} | frozenset(REDUCE_FN) | frozenset(NORMALISE_FN) | frozenset(SCAN_FN) \
         | SELECTIONS | SPECIAL
+
+
+def reduce_unit(op: str, dtype: str) -> str | None:
+    """The source of the unit `op` starts from on `dtype` (`initial=` of `jnp.max`), if it needs one."""
+    if op not in REDUCE_UNIT:
+        return None
+    floating, integer, boolean = REDUCE_UNIT[op]
+    if dtype == "bool":
+        return boolean
+    return floating if dtype in ("bf16", "f16", "f32", "f64") else integer.format(dtype=DTYPE[dtype])

@@ -148,6 +148,43 @@ class Poly:
         return out
 
 
+#: The largest size of an axis: JAX's shapes are int64.
+MAX_SIZE = 2**63 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class SizeProblem:
+    """Why a size can hold for no array: `value` it takes (None when too large to show),
+    `defaults` the hyperparameter defaults it was evaluated at, if any."""
+
+    negative: bool
+    value: int | None
+    defaults: tuple[tuple[str, int], ...] = ()
+
+
+def size_problem(p: Poly, naturals: Iterable[str], defaults: Mapping[str, int]) -> SizeProblem | None:
+    """What the polynomial itself shows to be out of range (below 0 or beyond int64): at the
+    defaults when every variable has one, else for every value of `naturals` when the size
+    falls as they grow and starts below 0. None when it may hold; the constructor checks the
+    rest against the values it is given."""
+    names = p.variables()
+    if names <= set(defaults):
+        v = p.evaluate(defaults)
+        used = tuple(sorted((n, defaults[n]) for n in names))
+        if v < 0:
+            return SizeProblem(True, v, used)
+        return SizeProblem(False, None, used) if v > MAX_SIZE else None
+    if names <= set(naturals) and p.const_value < 0 and all(c <= 0 for m, c in p.terms):
+        return SizeProblem(True, p.const_value)
+    return None
+
+
+def may_be_negative(p: Poly, naturals: Iterable[str]) -> bool:
+    """Whether some value of the variables makes the size negative, as far as the signs of
+    its coefficients tell: a variable that is not a natural may be negative itself."""
+    return not p.variables() <= set(naturals) or p.may_be_negative()
+
+
 def _mul_mono(a: Monomial, b: Monomial) -> Monomial:
     d = dict(a)
     for v, p in b:

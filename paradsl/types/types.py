@@ -107,6 +107,57 @@ def is_int(dtype: str) -> bool:
     return dtype in INT_DTYPES
 
 
+#: The integers each integer dtype holds, and the largest finite number of each float dtype.
+INT_RANGE = {"i8": (-2**7, 2**7 - 1), "i16": (-2**15, 2**15 - 1), "i32": (-2**31, 2**31 - 1),
+             "i64": (-2**63, 2**63 - 1), "u8": (0, 2**8 - 1), "u32": (0, 2**32 - 1)}
+FLOAT_MAX = {"bf16": 3.3895313892515355e38, "f16": 65504.0, "f32": 3.4028234663852886e38,
+             "f64": 1.7976931348623157e308}
+#: The largest size of an axis: JAX's shapes are int64.
+MAX_SIZE = 2**63 - 1
+
+
+def fits(value: int | float | bool, dtype: str) -> bool:
+    """Whether a literal converts to `dtype` exactly enough: an integer within the dtype's
+    range (and JAX's own i32, which Python integers pass through), a float finite in it
+    unless it is infinity itself. A float never fits an integer dtype, except a whole one."""
+    if isinstance(value, bool) or dtype == "bool":
+        return isinstance(value, bool) or value in (0, 1)
+    if isinstance(value, int) and not INT_RANGE["i32"][0] <= value <= INT_RANGE["i32"][1]:
+        return False  # JAX refuses a Python int beyond int32 with x64 disabled
+    if is_float(dtype):
+        return value != value or abs(value) == float("inf") or abs(value) <= FLOAT_MAX[dtype]
+    if isinstance(value, float) and not value.is_integer():
+        return False
+    low, high = INT_RANGE[dtype]
+    return low <= value <= high
+
+
+def dtype_range(dtype: str) -> tuple[str, str]:
+    """The least and greatest values of `dtype`, as they are written in messages."""
+    if is_float(dtype):
+        return f"-{FLOAT_MAX[dtype]:.7g}", f"{FLOAT_MAX[dtype]:.7g}"
+    low, high = INT_RANGE[dtype] if dtype != "bool" else (0, 1)
+    return str(low), str(high)
+
+
+def hyper_fits(kind: str, value: int | float | bool) -> bool:
+    """Whether a hyperparameter's value holds in what it becomes: a `Float` an f32 (finite,
+    as it was written), a `Nat` or `Int` a size or an i64 offset."""
+    if kind == "Float":
+        return abs(value) <= FLOAT_MAX["f32"]
+    if kind in ("Nat", "Int"):
+        low, high = INT_RANGE["i64"]
+        return low <= value <= high
+    return True
+
+
+def hyper_range(kind: str) -> tuple[str, str]:
+    """The least and greatest values of a hyperparameter kind, as written in messages."""
+    if kind == "Float":
+        return dtype_range("f32")
+    return ("0" if kind == "Nat" else str(INT_RANGE["i64"][0])), str(INT_RANGE["i64"][1])
+
+
 def promote(a: str, b: str) -> str:
     """The dtype of an elementwise op on two dtypes (bool < int < float, wider wins)."""
     if a == b:
