@@ -36,11 +36,11 @@ def check_size(para: str, size: str, value: int, hypers: dict[str, int], /) -> i
 
 
 def check_rate(para: str, name: str, rate: float, /) -> float:
-    """`rate`, hyperparameter `name` of `para` used as a dropout rate, once it is in [0, 1): a
+    """`rate`, hyperparameter `name` of `para` used as a dropout rate, once it is in [0, 1]: a
     ValueError naming both otherwise, where `jax.random.bernoulli` would draw a wrong mask."""
-    if 0 <= rate < 1:
+    if 0 <= rate <= 1:
         return rate
-    raise ValueError(f"{para}({name}={rate}): a dropout rate is in [0, 1), the probability of dropping an element")
+    raise ValueError(f"{para}({name}={rate}): a dropout rate is in [0, 1], the probability of dropping an element")
 
 
 #: The initialisers scaled by fan-in and fan-out, by name.

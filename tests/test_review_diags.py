@@ -90,3 +90,14 @@ def test_stdlib_exports_name_their_module():
     assert exports["Linear"] == "nn" and exports["MLP"] == "nn"
     for module, names in {"nn": ("LayerNorm",), "graph": ("MinPlusProduct",)}.items():
         assert all(exports[n] == module for n in names)
+
+
+def test_a_name_over_declares_is_an_index_of_the_argument_whatever_its_length():
+    """`over` names the free indices of its argument, so `tok` there is no unknown name; a
+    typo beside it still is."""
+    from paradsl.driver import check_source
+
+    ok = check_source("para P(d: Nat) : [d, d] -> [d] = x => for j. max(x[tok, j], over tok)\n", "o.para")
+    assert ok.ok, ok.diagnostics
+    bad = check_source("para Q(d: Nat) : [d] -> f32 = x => max(x[tok], over tok) + xs\n", "o.para")
+    assert [(d.code, d.message) for d in bad.diagnostics] == [("E0101", "unknown name 'xs'")]

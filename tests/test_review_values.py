@@ -178,7 +178,16 @@ def test_the_cli_reports_a_refused_reproducer_without_a_traceback():
 
 def test_a_dropout_rate_given_at_construction_outside_0_1_is_a_value_error_naming_the_para():
     module = loads("import nn\npara P(d: Nat) : [d] -> [d] = Dropout(d, 1.5)\n", "rate.para")
-    with pytest.raises(ValueError, match=r"^Dropout\(p=1\.5\): a dropout rate is in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"^Dropout\(p=1\.5\): a dropout rate is in \[0, 1\]"):
         module.P(d=3)
     kept = loads("import nn\npara Q(d: Nat) : [d] -> [d] = Dropout(d, 0.5)\n", "rate_ok.para").Q(d=3)
     assert kept(jnp.ones(3)).tolist() == [1.0, 1.0, 1.0]  # no key: the identity
+
+
+def test_dropout_of_a_scalar_runs_with_a_key():
+    """`dropout(1.0, 0.5)`: the argument is a Python number, which has no `.shape`."""
+    import jax
+
+    module = loads("para P(d: Nat, p: Float = 1.0) : [d] -> f32 = x => dropout(p, 0.5) + dropout(1.0, 0.5)\n", "s.para")
+    y = module.P(3)(jnp.ones(3), key=jax.random.key(0))
+    assert y.shape == () and float(y) in (0.0, 2.0, 4.0)

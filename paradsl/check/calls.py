@@ -135,7 +135,11 @@ class CallChecker:
             if not arity(1, 1):
                 return None
             if over:
-                x = self.bc.value(pos[0])
+                self.cx.over_names.append(frozenset(i.name for i in over))
+                try:
+                    x = self.bc.value(pos[0])
+                finally:
+                    self.cx.over_names.pop()
                 if x is None:
                     return None
                 infos = []
@@ -191,7 +195,7 @@ class CallChecker:
             if x is None or p is None:
                 return None
             rate = constant(p)
-            if rate is not None and not 0 <= rate < 1:
+            if rate is not None and not 0 <= rate <= 1:
                 sink.error(Msg.DROPOUT_RATE_OUT_OF_RANGE, pos[1].span, rate=rate)
                 return None
             if self.cx.mode != "body":

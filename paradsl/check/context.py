@@ -64,6 +64,15 @@ class DeclHost(Protocol):
     def semiring(self, name: ast.Ident) -> SemiringTable | None: ...
 
 
+def is_index_name(name: str) -> bool:
+    """Whether a name that nothing binds stands for an index variable in a lambda body.
+
+    One lowercase letter (`i`, `j`, `k`) is an index variable, in a subscript or as a value;
+    any other unbound name is an unknown name. Longer index names are bound with `for` or
+    `sum`, so a typo of a local (`xs` for `x`) or a parameter never declared (`Wq`) is
+    reported instead of silently becoming an axis."""
+    return len(name) == 1 and "a" <= name <= "z"
+
 @dataclass(frozen=True, eq=False)
 class DeclContext:
     """One `para`, `reparam` or algebra being checked: what its clauses, ties and body share.
@@ -123,6 +132,14 @@ class BodyContext:
     frames: list[Frame] = field(default_factory=list)
     stochastic: bool = False  # the body uses dropout or sample
     counter: dict[str, int] = field(default_factory=dict)
+    #: Names an enclosing call's `over` declares as index variables, innermost last: in
+    #: `max(x[tok], over tok)` the name `tok` is an index of the argument, whatever its length.
+    over_names: list[frozenset[str]] = field(default_factory=list)
+
+    def free_index_name(self, name: str) -> bool:
+        """Whether an unbound `name` in this body stands for an index variable: a single
+        lowercase letter (`is_index_name`), or a name an enclosing `over` declares."""
+        return bool(self.frames) and (is_index_name(name) or any(name in o for o in self.over_names))
 
     def fresh_index(self, name: str, span: Span, implicit: bool) -> IndexInfo:
         n = self.counter.get(name, 0)

@@ -17,7 +17,6 @@ from . import builtins
 from .bindings import IndexInfo, IndexSetB, LocalB
 from .context import BodyContext, is_scalar, merge_labels
 from .operators import constant
-from .scope import is_index_name
 from .suggest import unknown_name
 
 if TYPE_CHECKING:
@@ -75,7 +74,7 @@ class IndexChecker:
         if isinstance(ix, ast.Name) and ix.name not in self.cx.env and ix.name not in builtins.CONSTANTS:
             info = self.cx.find_index(ix.name)
             if info is None:
-                if not (self.cx.frames and is_index_name(ix.name)):
+                if not self.cx.free_index_name(ix.name):
                     # A close local or index is a likely slip; a close hyperparameter is not
                     # (subscripting by it picks one position), so it is not suggested.
                     if self.cx.frames:

@@ -20,16 +20,6 @@ from .signatures import Signature, TypeScope, binder_tables
 from .ranges import init_fits, size_defaults
 
 
-def is_index_name(name: str) -> bool:
-    """Whether a name that nothing binds stands for an index variable in a lambda body.
-
-    One lowercase letter (`i`, `j`, `k`) is an index variable, in a subscript or as a value;
-    any other unbound name is an unknown name. Longer index names are bound with `for` or
-    `sum`, so a typo of a local (`xs` for `x`) or a parameter never declared (`Wq`) is
-    reported instead of silently becoming an axis."""
-    return len(name) == 1 and "a" <= name <= "z"
-
-
 def bind(ctx: DeclContext, ident: ast.Ident, b: Binding) -> None:
     """Bind a name in the declaration's environment; a name bound twice is reported."""
     if ident.name in ctx.env:

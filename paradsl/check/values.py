@@ -11,7 +11,6 @@ from ..types import BOOL, INDEX, SCALAR, TensorType, TupleType, Type
 from . import builtins
 from .bindings import Binding, ErrorB, GlobalB, HyperB, IndexSetB, InputB, LocalB, MapB, ParamB, UseB
 from .context import BodyContext, label
-from .scope import is_index_name
 from .suggest import unknown_name
 
 if TYPE_CHECKING:
@@ -142,7 +141,7 @@ class ValueChecker:
         if builtins.is_builtin_function(name):
             sink.error(Msg.BUILTIN_AS_VALUE, e.span, name=name)
             return None
-        if is_index_name(name) and self.cx.frames:
+        if self.cx.free_index_name(name):
             # A free single letter in a lambda body is an index variable, as in
             # `if a == b then ...`; its range must come from the result type.
             info = self.cx.implicit_index(name, e.span)

@@ -67,7 +67,7 @@ class SizesMsg:
     )
     # ---- E0707: constant arguments
     DROPOUT_RATE_OUT_OF_RANGE = Message(
-        E0707, "the dropout rate {rate} is not in [0, 1)", "a rate is the probability of dropping an element",
+        E0707, "the dropout rate {rate} is not in [0, 1]", "a rate is the probability of dropping an element",
     )
     SEMIRING_PARAM_ZERO = Message(
         E0707, "the semiring {name!r} at {param} = 0 divides by zero: its addition is logsumexp({param} * x) / {param}",

@@ -43,7 +43,9 @@ def dropout(b: Body, t: ir.Builtin) -> LV:
     x = b.bind("h", x)
     k = b.bind("k", b.next_key())
     keep = b.bind("keep", py.binop("-", py.const(1.0), p))
-    mask = py.call("jax.random.bernoulli", k, keep, _shape(x))
+    # A scalar argument may be a Python number, which has no `.shape`.
+    scalar = not isinstance(t.args[0].type, TensorType) or t.args[0].type.rank == 0
+    mask = py.call("jax.random.bernoulli", k, keep, py.call("jnp.shape", x) if scalar else _shape(x))
     # At rate 1 nothing is kept and the scale is 1, not 1 / 0: x / 0 where the value is 0
     # would still be NaN in the gradient.
     scale = py.call("jnp.where", pyast.Compare(left=keep, ops=[pyast.Gt()], comparators=[py.const(0.0)]), keep, py.const(1.0))

@@ -156,7 +156,7 @@ class ParaLowering:
 
     def rate_checks(self) -> list[pyast.stmt]:
         """`check_rate(...)` for each `Float` hyperparameter the body uses as a dropout rate,
-        so that a rate outside [0, 1) given at construction is an error, not a wrong mask."""
+        so that a rate outside [0, 1] given at construction is an error, not a wrong mask."""
         out: list[pyast.stmt] = []
         for name in sorted(dropout_rates((self.p.body, self.p.cases))):
             self.facts.runtime.add("check_rate")

@@ -17,8 +17,7 @@ count how many it does).
 Only what the rules allow is drawn: shifts and orders on `list` and `cyc` axes as the
 symmetry rules permit, never on a `set`; scans along a `list` or a fixed axis; algebras
 folded in order only along a `list`; no randomness or calls of paras in an algebra's cases;
-no parameters, uses or randomness in a reparam. Known defects are kept out until they are
-fixed: `dropout` is drawn of tensors only (of a scalar it fails when called with a key).
+no parameters, uses or randomness in a reparam.
 """
 
 from __future__ import annotations
@@ -391,8 +390,7 @@ class ParaGen:
         choices = ["index", "index", "unary", "binary", "scalar op", "let", "if", "where", "minmax"]
         if not self.pure and self.calls:
             choices += ["apply", "apply"]
-        if not self.pure and self.random and want.axes:
-            # Not of a scalar: `dropout(1.0, p)` with a key reads `.shape` of a Python float.
+        if not self.pure and self.random:
             choices.append("dropout")
         if same:
             choices += ["var", "var"]
