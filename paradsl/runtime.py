@@ -15,6 +15,8 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Int
 
+from . import prelude
+
 __all__ = ["check_rate", "check_size", "fold_balanced", "fold_tree", "initialise", "logsumexp", "semiring_contract",
            "temper"]
 
@@ -43,9 +45,9 @@ def check_rate(para: str, name: str, rate: float, /) -> float:
     raise ValueError(f"{para}({name}={rate}): a dropout rate is in [0, 1], the probability of dropping an element")
 
 
-#: The initialisers scaled by fan-in and fan-out, by name.
-_FAN_SCALED = {"glorot": jax.nn.initializers.glorot_uniform, "glorot_normal": jax.nn.initializers.glorot_normal,
-               "he": jax.nn.initializers.he_normal, "lecun": jax.nn.initializers.lecun_normal}
+#: The initialisers scaled by fan-in and fan-out, by name: the prelude's `jax.nn.initializers`.
+_FAN_SCALED = {i.name: getattr(jax.nn.initializers, i.target.rpartition(".")[2]) for i in prelude.INITIALIZERS
+               if i.target.startswith("jax.nn.initializers.")}
 
 
 def initialise(init: str, key: Array, shape: tuple[int, ...], dtype: Any) -> Array:

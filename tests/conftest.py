@@ -19,6 +19,22 @@ def randomise(m, key, scale: float = 1.0):
     return eqx.combine(jax.tree_util.tree_unflatten(treedef, new), m)
 
 
+def assert_located(result) -> None:
+    """Every diagnostic of a `driver.CheckResult` names a registered code and a place inside
+    its file, and has a message with no template hole left in it."""
+    from paradsl.diagnostics import CODES
+
+    for d in result.diagnostics:
+        assert d.code in CODES, d
+        source = result.sources.get(d.span.file)
+        assert source is not None, d
+        lines = source.splitlines() or [""]
+        assert 1 <= d.span.line <= len(lines), d
+        assert 1 <= d.span.col <= len(lines[d.span.line - 1]) + 1, d
+        assert (d.span.end_line, d.span.end_col) >= (d.span.line, d.span.col), d
+        assert d.message and "{" not in d.message, d
+
+
 @pytest.fixture
 def key():
     return jax.random.key(0)

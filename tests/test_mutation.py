@@ -20,10 +20,9 @@ from hypothesis import strategies as st
 
 from paradsl import driver
 from paradsl._resources import stdlib_module
-from paradsl.diagnostics import CODES
 from paradsl.names import ident
 
-from conftest import EXAMPLES, STDLIB
+from conftest import EXAMPLES, STDLIB, assert_located
 
 SOURCES = {p.name: p.read_text(encoding="utf-8") for p in [*sorted(EXAMPLES.glob("*.para")), STDLIB / "nn.para"]}
 
@@ -85,15 +84,7 @@ def mutant(seed: int) -> str:
 def assert_well_formed(text: str, file: str = "mutant.para") -> driver.CheckResult:
     """Check `text`: diagnostics are located and registered; a clean program compiles."""
     result = driver.check_source(text, file)
-    for d in result.diagnostics:
-        assert d.code in CODES, d
-        source = result.sources.get(d.span.file)
-        assert source is not None, d
-        lines = source.splitlines() or [""]
-        assert 1 <= d.span.line <= len(lines), d
-        assert 1 <= d.span.col <= len(lines[d.span.line - 1]) + 1, d
-        assert (d.span.end_line, d.span.end_col) >= (d.span.line, d.span.col), d
-        assert d.message and "{" not in d.message, d
+    assert_located(result)
     if result.ok:
         # A clean mutant compiles to one class per para it checked to, but for the stdlib's,
         # which it imports.

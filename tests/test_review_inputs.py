@@ -193,20 +193,20 @@ def test_a_para_link_to_another_kind_of_file_is_refused(tmp_path):
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """`proj/model.para` imports `../shared.para`, outside its folder."""
+    """`proj/model.para` imports `../common.para`, outside its folder."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("PARA_PATH", raising=False)
     Path("proj").mkdir()
-    Path("shared.para").write_text("para Id(d: Nat) : [d] -> [d]\n  = x => x\n")
+    Path("common.para").write_text("para Id(d: Nat) : [d] -> [d]\n  = x => x\n")
     Path("proj/model.para").write_text(
-        'import "../shared.para"\n\npara Twice(d: Nat) : [d] -> [d]\n  uses f : Id(d)\n  = f >> f\n')
+        'import "../common.para"\n\npara Twice(d: Nat) : [d] -> [d]\n  uses f : Id(d)\n  = f >> f\n')
     return tmp_path
 
 
 def test_the_command_line_confines_imports_to_the_project(project, capsys):
     status, _, err = para(capsys, "check", "proj/model.para")
     assert status == 1
-    assert "proj/model.para:1:1: error[E0110]: shared.para is outside the project folders proj" in err
+    assert "proj/model.para:1:1: error[E0110]: common.para is outside the project folders proj" in err
 
 
 @pytest.mark.parametrize("argv", [["--path", "."], ["--allow-outside"]])
@@ -221,7 +221,7 @@ def test_para_path_adds_search_folders(project, capsys, monkeypatch):
 
 
 def test_a_link_inside_the_project_does_not_lead_out(project, capsys):
-    os.symlink("../shared.para", "proj/link.para")
+    os.symlink("../common.para", "proj/link.para")
     Path("proj/model.para").write_text('import "link.para"\n' + GOOD)
     status, _, err = para(capsys, "check", "proj/model.para")
     assert status == 1 and "error[E0110]" in err
@@ -251,9 +251,9 @@ def test_compile_refuses_to_overwrite_its_own_source(tmp_path, monkeypatch, caps
 
 
 def test_compile_refuses_to_overwrite_an_imported_source(project, capsys):
-    status, _, err = para(capsys, "compile", "proj/model.para", "--path", ".", "-o", "shared.para")
+    status, _, err = para(capsys, "compile", "proj/model.para", "--path", ".", "-o", "common.para")
     assert status == 2 and err == (
-        "para: error: shared.para is a source of this program; writing the module there would overwrite it\n")
+        "para: error: common.para is a source of this program; writing the module there would overwrite it\n")
 
 
 @pytest.mark.parametrize("out, text", [("", "-o needs a file name"), (".", "cannot write .: it is a folder"),

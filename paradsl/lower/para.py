@@ -4,7 +4,6 @@ by `methods`)."""
 from __future__ import annotations
 
 import ast as pyast
-import dataclasses
 
 from .. import ir
 from ..names import beside
@@ -182,17 +181,8 @@ class ParaLowering:
 
 def dropout_rates(root: object) -> set[str]:
     """The hyperparameters used directly as the rate of a `dropout` anywhere under `root`."""
-    out: set[str] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (tuple, list)):
-            stack.extend(node)
-        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
-            if isinstance(node, ir.Builtin) and node.name == "dropout" and isinstance(node.args[1], ir.HyperRef):
-                out.add(node.args[1].name)
-            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
-    return out
+    return {n.args[1].name for n in ir.nodes(root)
+            if isinstance(n, ir.Builtin) and n.name == "dropout" and isinstance(n.args[1], ir.HyperRef)}
 
 
 def docstring(p: ir.ParaDef) -> str:

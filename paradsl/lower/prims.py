@@ -24,8 +24,6 @@ REDUCE_UNIT = {"max": ("-jnp.inf", "jnp.iinfo({dtype}).min", "False"),
 #: `einsum` as the IR's einsum, `dropout` and `transpose` as calls.
 SPECIAL = frozenset({"where", "einsum", "dropout", "transpose"})
 
-#: Initialiser name -> the dotted `jax` function that makes the array.
-INIT_FN = {i.name: i.target for i in prelude.INITIALIZERS}
 #: Initialisers that draw no random numbers, so need no key.
 DETERMINISTIC_INIT = frozenset(i.name for i in prelude.INITIALIZERS if not i.random)
 
