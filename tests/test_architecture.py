@@ -3,7 +3,8 @@
 - Layers: the lowering never imports the checker, nor the checker the lowering; the IR never
   imports the surface syntax; the analyses (`params`, `cost`, `laws`, `paradsl/analysis/*`)
   never import private names from `paradsl.driver`; the subpackages import each other
-  without cycles. An import inside a function counts like one at the top.
+  without cycles; the checker and everything it imports never import jax or its kin
+  (`para check` starts without them). An import inside a function counts like one at the top.
 - Size: no file over 600 lines, no class over 300.
 - State: a method assigns attributes of `self` only in `__init__` or `__post_init__`, and
   never deletes one.
@@ -37,6 +38,11 @@ FORBIDDEN = [
     ("paradsl.ir", "paradsl.syntax"),
 ]
 ANALYSES = ("paradsl.params", "paradsl.cost", "paradsl.laws", "paradsl.analysis")
+#: The check path: what `para check` runs, which must start without jax.
+CHECK_PATH = ("paradsl.check", "paradsl.resolve", "paradsl.syntax", "paradsl.ir", "paradsl.types",
+              "paradsl.diagnostics", "paradsl.prelude")
+#: Third-party packages only compiling and running a model need (the emitter formats with black).
+RUNTIME_ONLY = ("jax", "jaxlib", "equinox", "jaxtyping", "beartype", "black", "numpy", "scipy", "optax")
 
 #: Files over the line limit today, each to be split by concern.
 LONG_FILES: dict[str, str] = {}
@@ -154,6 +160,55 @@ def test_layer_does_not_import(importer: str, forbidden: str):
         if _within(m, importer):
             chain = _path_to(m, forbidden)
             assert chain is None, f"{importer} must not import {forbidden}: " + " -> ".join(chain)
+
+
+def _external(module: str) -> set[str]:
+    """The top-level names of the packages outside paradsl a module imports, at any depth."""
+    out = set()
+    for node in ast.walk(_tree(MODULES[module])):
+        if isinstance(node, ast.Import):
+            out |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            out.add(node.module.split(".")[0])
+    return out - {"paradsl"}
+
+
+def _runtime_imports_reached(start: str) -> list[str]:
+    """`module: package` for each package of RUNTIME_ONLY imported by `start` or a module it
+    imports, directly or through others (read afresh, not from the cached graph)."""
+    seen, frontier, found = {start}, [start], []
+    while frontier:
+        m = frontier.pop()
+        found += [f"{m}: {x}" for x in sorted(_external(m) & set(RUNTIME_ONLY))]
+        for imp in _imports(m):
+            parts = imp.module.split(".")
+            for t in (".".join(parts[:k]) for k in range(2, len(parts) + 1)):
+                if t in MODULES and t not in seen:
+                    seen.add(t)
+                    frontier.append(t)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("package", CHECK_PATH)
+def test_the_check_path_never_imports_jax(package: str):
+    """Nothing the checker runs imports jax, equinox or the emitter's formatter, even inside
+    a function: they are for compiling and running, and `para check` starts without them."""
+    for m in sorted(MODULES):
+        if _within(m, package):
+            assert not _runtime_imports_reached(m), f"{m} reaches {_runtime_imports_reached(m)}"
+
+
+def test_the_check_path_rule_finds_a_planted_jax_import(tmp_path, monkeypatch):
+    files = {"paradsl/__init__.py": "", "paradsl/check/__init__.py": "from . import deep\n",
+             "paradsl/check/deep.py": "from ..ir import x\n", "paradsl/ir.py": "def x():\n    import jax.numpy\n"}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    paths = sorted((tmp_path / rel) for rel in files)
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "MODULES", {_module_name(p): p for p in paths})
+    assert _runtime_imports_reached("paradsl.check") == ["paradsl.ir: jax"]
+    assert _runtime_imports_reached("paradsl.ir") == ["paradsl.ir: jax"]
 
 
 def _analyses() -> list[str]:
