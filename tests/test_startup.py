@@ -31,7 +31,8 @@ def _loaded_after(code: str) -> set[str]:
               f"with contextlib.redirect_stdout(io.StringIO()):\n"
               f"    exec({code!r})\n"
               f"print(json.dumps(sorted(sys.modules)))\n")
-    r = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    r = subprocess.run([sys.executable, "-c", script], check=False, cwd=ROOT, capture_output=True, text=True,
+                       timeout=120)
     assert r.returncode == 0, r.stderr
     return set(json.loads(r.stdout.splitlines()[-1]))
 
