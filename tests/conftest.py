@@ -1,6 +1,8 @@
+"""Shared helpers and fixtures. Collection stays cheap: jax is imported where a helper or
+fixture first needs it, so collecting (or running) a test file that needs no jax imports none."""
+
 from pathlib import Path
 
-import jax
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -12,6 +14,7 @@ def randomise(m, key, scale: float = 1.0):
     """Random values (normal, times `scale`) in every array leaf of a module, so that zero- or
     one-initialised parameters are exercised too."""
     import equinox as eqx
+    import jax
 
     leaves, treedef = jax.tree_util.tree_flatten(eqx.filter(m, eqx.is_array))
     keys = jax.random.split(key, len(leaves))
@@ -37,6 +40,8 @@ def assert_located(result) -> None:
 
 @pytest.fixture
 def key():
+    import jax
+
     return jax.random.key(0)
 
 
@@ -50,6 +55,23 @@ def nn():
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: builds or trains; takes several seconds (deselect with -m 'not slow')")
+    _rewrite_only_the_tests(config)
+
+
+def _rewrite_only_the_tests(config) -> None:
+    """Leave the installed plugins' packages (hypothesis above all, some 70 modules) out of
+    assertion rewriting, which pytest applies to every package that ships a plugin.
+
+    Rewriting changes only the messages of failing `assert`s; these packages' own asserts
+    are not what the tests assert. Where bytecode is not written (PYTHONDONTWRITEBYTECODE)
+    the rewritten modules are not cached, and rewriting hypothesis took as long as
+    rewriting every test file, at each run. The tests themselves are still rewritten. The
+    set is pytest's own, read defensively: another pytest only loses the saving.
+    """
+    hook = getattr(config.pluginmanager, "rewrite_hook", None)
+    marked = getattr(hook, "_must_rewrite", None)
+    if isinstance(marked, set):
+        marked.clear()
 
 
 # ---------------------------------------------------------------------- snapshots
