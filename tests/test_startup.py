@@ -96,3 +96,15 @@ def test_an_unknown_name_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no_such_name"):
         paradsl.no_such_name  # noqa: B018
     assert not hasattr(paradsl, "no_such_name")
+
+
+def test_collecting_tests_that_need_no_jax_imports_none():
+    """The shared fixtures import jax when first used, and pytest leaves hypothesis's own
+    modules unrewritten (tests/conftest.py), so collection costs what the tests import."""
+    code = ("import pytest\n"
+            "assert pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider', 'tests/test_sizes.py']) == 0\n"
+            "import hypothesis.core\n"
+            "assert type(hypothesis.core.__loader__).__name__ != 'AssertionRewritingHook'\n")
+    loaded = _loaded_after(code)
+    assert "paradsl.types.sizes" in loaded and "hypothesis" in loaded  # the file was collected
+    assert not {"jax", "equinox"} & loaded
