@@ -44,12 +44,13 @@ def run(state: State, text: str) -> Outcome:
     k = typed.kind(text)
     if k is typed.Kind.EMPTY:
         return Outcome("", state)
+    state = state.counted()
     if k is typed.Kind.COMMAND:
         return command(state, text.strip()[1:])
     if k is typed.Kind.DECLARATION:
         return declare(state, text)
     name, value = typed.binding(text) if k is typed.Kind.BINDING else (None, text)  # type: ignore[misc]
-    _, after = state.next_input()
+    after = state
     try:
         if name is None:
             return Outcome(describe(value, after), after)
@@ -74,8 +75,8 @@ def _diagnostics(new, keep_warnings_of: set[str]) -> str:
 
 def declare(state: State, text: str) -> Outcome:
     """A declaration typed at the prompt: checked with everything in scope, kept if it checks."""
-    file, after = state.next_input()
-    new = check(after.with_text(Source(file, text, typed=True)))
+    file = state.input_name
+    new = check(state.with_text(Source(file, text, typed=True)))
     report = _diagnostics(new, {file})
     if not new.checked.ok:
         return Outcome(report, state, error=True)

@@ -69,10 +69,14 @@ class State:
     inputs: int = 0  # inputs read so far: the N of the next `<repl:N>`
     checked: Checked | None = field(default=None, compare=False)
 
-    def next_input(self) -> tuple[str, State]:
-        """The name of the next input typed, `<repl:N>`, and the state that has read it."""
-        n = self.inputs + 1
-        return f"<repl:{n}>", replace(self, inputs=n)
+    def counted(self) -> State:
+        """The state that has read one more input: each is named `<repl:N>`, kept or not."""
+        return replace(self, inputs=self.inputs + 1)
+
+    @property
+    def input_name(self) -> str:
+        """The name the last input read is known by in diagnostics."""
+        return f"<repl:{self.inputs}>"
 
     @property
     def files(self) -> tuple[Source, ...]:
