@@ -10,6 +10,7 @@ The history file is `$PARA_HISTORY` if set, else `history` in the user's data di
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from prompt_toolkit import PromptSession
@@ -90,13 +91,13 @@ def _show(outcome: Outcome) -> None:
         print_formatted_text(outcome.text)
 
 
-def interact(state: State, **options) -> int:
-    """Read inputs until Ctrl-D or :quit; 0."""
+def interact(state: State, show: Callable[[Outcome], None] | None = None, **options) -> int:
+    """Read inputs until Ctrl-D or :quit; 0. `show` prints each outcome (on the terminal,
+    highlighted, unless given); `options` go to the PromptSession (input, output)."""
     holder = [state]
     prompt = session(holder, **options)
-    from prompt_toolkit import print_formatted_text
-
-    print_formatted_text(banner())
+    show = show or _show
+    show(Outcome(banner(), state))
     while True:
         try:
             text = prompt.prompt()
@@ -106,6 +107,6 @@ def interact(state: State, **options) -> int:
             return 0
         outcome = run(holder[0], text)
         holder[0] = outcome.state
-        _show(outcome)
+        show(outcome)
         if outcome.quit:
             return 0
