@@ -208,3 +208,26 @@ def test_the_repl_imports_nothing_heavy_beyond_paradsl():
             "or m.startswith('paradsl.lower')))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.stdout.strip() == "[]", r.stdout + r.stderr
+
+
+def test_repl_texts_are_given_exactly_their_placeholders():
+    import ast
+
+    from paradsl.diagnostics.messages_cli import CliText
+    from paradsl.diagnostics.template import Text, templates_of
+    from paradsl.repl.texts import ReplText
+
+    tables = {"ReplText": templates_of(ReplText, Text), "CliText": templates_of(CliText, Text)}
+    problems, used = [], set()
+    for path in sorted((ROOT / "paradsl" / "repl").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+                t = node.func.value
+                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id in tables:
+                    used.add((t.value.id, t.attr))
+                    given = {k.arg for k in node.keywords}
+                    if given != tables[t.value.id][t.attr].placeholders:
+                        problems.append(f"{path.name}:{node.lineno}: {t.value.id}.{t.attr} given {sorted(given)}")
+    assert not problems, "\n".join(problems)
+    unused = {n for n in tables["ReplText"]} - {n for table, n in used if table == "ReplText"}
+    assert not unused, sorted(unused)
