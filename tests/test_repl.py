@@ -231,3 +231,18 @@ def test_repl_texts_are_given_exactly_their_placeholders():
     assert not problems, "\n".join(problems)
     unused = {n for n in tables["ReplText"]} - {n for table, n in used if table == "ReplText"}
     assert not unused, sorted(unused)
+
+
+def test_a_para_of_a_tuple_takes_several_values():
+    d = Driver()
+    d("import attention")
+    for name, shape in (("q", "3, 4"), ("k", "5, 4"), ("v", "5, 2")):
+        d(f"{name} = randn[{shape}]")
+    got = apply("DotProductAttention(4, 2)(q, k, v)", d.state)
+    q, k, v = (d.state.value(n).array for n in "qkv")
+    logits = q @ k.T / np.sqrt(4)
+    weights = np.exp(logits - logits.max(-1, keepdims=True))
+    weights /= weights.sum(-1, keepdims=True)
+    np.testing.assert_allclose(got.value.array, weights @ v, rtol=1e-5, atol=1e-6)
+    assert got.value.type == "f32[n=3, v=2]"
+    assert d("DotProductAttention(4, 2)(q, k)", ok=False).startswith("para: error: DotProductAttention takes (")

@@ -219,27 +219,64 @@ def _index_sizes(para: ir.ParaDef, dom: TensorType, shape: tuple[int, ...], env:
     return out
 
 
-def apply(text: str, state: State) -> Applied:
-    """Evaluate `HEAD(ARG)`: build the para HEAD names and call it on the value ARG."""
+@dataclass(frozen=True)
+class _Call:
+    """An application read, before it runs: the para, its sizes, the values it takes and
+    how many axes in front of its domain are a batch."""
+
+    para: ir.ParaDef
+    env: dict[str, object]
+    values: tuple[Value, ...]
+    batch: tuple[int, ...]
+    cod: TensorType
+
+
+def _split_values(text: str) -> list[str]:
+    """The top-level comma-separated parts of `text`."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    return [*out, text[start:]]
+
+
+def _read_call(text: str, state: State) -> _Call:
     parts = _application(text)
-    if parts is None:
-        raise EvalError(ReplText.NOT_EVALUABLE.format(text=text.strip()))
-    if _instance(text, state) is not None:
+    if parts is None or _instance(text, state) is not None:
         raise EvalError(ReplText.NOT_EVALUABLE.format(text=text.strip()))
     head, arg = parts
     name, args, kwargs = split_head(head)
     para = find_para(name, state)
     env = hyper_values(para, args, kwargs)
-    x = read_value(arg, state)
     dom, cod = para.type.dom, para.type.cod
-    if not isinstance(dom, TensorType) or not isinstance(cod, TensorType):
-        raise EvalError(ReplText.BAD_SHAPE.format(name=para.name, want=str(dom), given=x.type))
-    env.update(_index_sizes(para, dom, tuple(x.array.shape), env))
-    module, out = _run(para, env, x.array, len(x.array.shape) - dom.rank, state)
+    doms = list(dom.items) if isinstance(dom, TupleType) else [dom]
+    texts = _split_values(arg) if isinstance(dom, TupleType) else [arg]
+    if len(texts) != len(doms):
+        raise EvalError(ReplText.BAD_SHAPE.format(name=para.name, want=str(dom), given=arg.strip()))
+    values = tuple(read_value(t, state) for t in texts)
+    if not isinstance(cod, TensorType) or not all(isinstance(d, TensorType) for d in doms):
+        raise EvalError(ReplText.BAD_SHAPE.format(name=para.name, want=str(dom), given=values[0].type))
+    for d, v in zip(doms, values):
+        env.update(_index_sizes(para, d, tuple(v.array.shape), env))
+    batch = tuple(values[0].array.shape[:len(values[0].array.shape) - doms[0].rank])
+    if len(doms) > 1 and any(len(v.array.shape) != d.rank for d, v in zip(doms, values)):
+        given = "(" + ", ".join(v.type for v in values) + ")"  # a tuple is not mapped over
+        raise EvalError(ReplText.BAD_SHAPE.format(name=para.name, want=substituted(dom, env), given=given))
+    return _Call(para, env, values, batch, cod)
+
+
+def apply(text: str, state: State) -> Applied:
+    """Evaluate `HEAD(ARG)`: build the para HEAD names and call it on the value ARG (or on
+    the values `ARG, ...` of a tuple, for a para whose domain is one)."""
     import numpy as np
 
+    c = _read_call(text, state)
+    arrays = [v.array for v in c.values]
+    module, out = _run(c.para, c.env, arrays if len(arrays) > 1 else arrays[0], len(c.batch), state)
     arr = np.asarray(out)
-    return Applied(para, module, Value(arr, shown_type(arr, _labels(cod))))
+    return Applied(c.para, module, Value(arr, shown_type(arr, _labels(c.cod))))
 
 
 def build(para: ir.ParaDef, env: dict[str, object], state: State):
@@ -270,7 +307,8 @@ def _run(para: ir.ParaDef, env: dict[str, object], array, batch: int, state: Sta
         f = call
         for _ in range(batch):
             f = jax.vmap(f)
-        return module, f(jnp.asarray(array))
+        given = tuple(jnp.asarray(a) for a in array) if isinstance(array, list) else jnp.asarray(array)
+        return module, f(given)
     except EvalError:
         raise
     except Exception as e:  # noqa: BLE001 - what the user's program does on this value, reported
@@ -303,22 +341,11 @@ def type_of(text: str, state: State) -> str:
     if inst is not None:
         para, env = inst
         return f"{substituted(para.type.dom, env)} -> {substituted(para.type.cod, env)}"
-    parts = _application(text)
-    if parts is None:
-        raise EvalError(ReplText.NOT_EVALUABLE.format(text=text))
-    name, args, kwargs = split_head(parts[0])
-    para = find_para(name, state)
-    env = hyper_values(para, args, kwargs)
-    x = read_value(parts[1], state)
-    dom, cod = para.type.dom, para.type.cod
-    if not isinstance(dom, TensorType) or not isinstance(cod, TensorType):
-        raise EvalError(ReplText.BAD_SHAPE.format(name=para.name, want=str(dom), given=x.type))
-    env.update(_index_sizes(para, dom, tuple(x.array.shape), env))
-    sizes = {k: v for k, v in env.items() if isinstance(v, int)}
-    batch = tuple(x.array.shape[:len(x.array.shape) - dom.rank])
-    shape = batch + tuple(a.size.evaluate(sizes) if isinstance(a, FixedAxis) else sizes[a.name]
-                          for a in cod.axes)  # type: ignore[union-attr]
-    return type_text(cod.dtype, shape, _labels(cod))
+    c = _read_call(text, state)
+    sizes = {k: v for k, v in c.env.items() if isinstance(v, int)}
+    shape = c.batch + tuple(a.size.evaluate(sizes) if isinstance(a, FixedAxis) else sizes[a.name]
+                            for a in c.cod.axes)  # type: ignore[union-attr]
+    return type_text(c.cod.dtype, shape, _labels(c.cod))
 
 
 def type_text(dtype: str, shape: tuple[int, ...], labels: tuple[str | None, ...] = ()) -> str:
