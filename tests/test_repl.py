@@ -246,3 +246,11 @@ def test_a_para_of_a_tuple_takes_several_values():
     np.testing.assert_allclose(got.value.array, weights @ v, rtol=1e-5, atol=1e-6)
     assert got.value.type == "f32[n=3, v=2]"
     assert d("DotProductAttention(4, 2)(q, k)", ok=False).startswith("para: error: DotProductAttention takes (")
+
+
+def test_starting_the_repl_imports_no_jax():
+    """What the first prompt needs: the package, the terminal, the lexer, a started state."""
+    code = ("import sys, paradsl.repl, paradsl.repl.terminal, paradsl.highlight; paradsl.repl.start([]); "
+            "print('jax' in sys.modules, 'equinox' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.stdout.split() == ["False", "False"], r.stdout + r.stderr
