@@ -117,3 +117,12 @@ def test_end_to_end_through_a_pseudo_terminal(tmp_path):
         child.close(force=True)
     assert child.exitstatus == 0
     assert "Traceback" not in (child.before or "")
+
+
+def test_load_completes_file_names(loaded, tmp_path, monkeypatch):
+    (tmp_path / "layers.para").write_text("para A(d: Nat) : [d] -> [d] = relu\n")
+    (tmp_path / "notes.txt").write_text("")
+    monkeypatch.chdir(tmp_path)
+    offered = [c.text for c in ParaCompleter([loaded]).get_completions(Document(":load la"), None)]
+    assert offered == ["yers.para"]
+    assert not list(ParaCompleter([loaded]).get_completions(Document(":load no"), None))

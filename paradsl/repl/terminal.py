@@ -10,6 +10,7 @@ The history file is `$PARA_HISTORY` if set, else `history` in the user's data di
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +35,13 @@ def history_path() -> Path:
     return Path(platformdirs.user_data_dir("paradsl")) / "history"
 
 
+_LOAD = re.compile(r"\s*:l(?:o|oa|oad)?\s+(?:\S+\s+)*(\S*)\Z")
+
+
+def _para_or_folder(name: str) -> bool:
+    return name.endswith(".para") or os.path.isdir(name)
+
+
 class ParaCompleter(Completer):
     """Completes from the session's state as it is when tab is pressed."""
 
@@ -43,6 +51,14 @@ class ParaCompleter(Completer):
     def get_completions(self, document, complete_event):
         from .complete import candidates
 
+        m = _LOAD.match(document.text_before_cursor)
+        if m:  # a file name: the path typed so far, completed from the disk
+            from prompt_toolkit.completion import PathCompleter
+            from prompt_toolkit.document import Document
+
+            path = Document(m.group(1))
+            yield from PathCompleter(file_filter=_para_or_folder).get_completions(path, complete_event)
+            return
         word, found = candidates(self.state[0], document.text_before_cursor)
         for w in found:
             yield Completion(w, start_position=-len(word))
