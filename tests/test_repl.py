@@ -254,3 +254,12 @@ def test_starting_the_repl_imports_no_jax():
             "print('jax' in sys.modules, 'equinox' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.stdout.split() == ["False", "False"], r.stdout + r.stderr
+
+
+def test_an_unfinished_declaration_in_a_script_ends_at_the_next_command():
+    out = io.StringIO()
+    script = "para F(d: Nat) : [d] -> [d]\n:help quit\n"
+    assert plain.loop(start([])[0], io.StringIO(script), out) == 1
+    lines = out.getvalue().splitlines()
+    assert re.match(r"<repl:1>:1:\d+: error\[E0003\]: unexpected end of input", lines[0])
+    assert lines[-1].strip().startswith(":quit")

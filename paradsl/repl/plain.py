@@ -19,11 +19,14 @@ from .texts import ReplText
 
 def inputs(lines: Iterator[str]) -> Iterator[str]:
     """Whole inputs from lines: a declaration takes lines until it is complete and the next
-    line is not indented."""
+    line is not indented, or until a line starts a command or a declaration."""
     pending: list[str] = []
     for line in lines:
         line = line.rstrip("\n")
-        if pending and typed.is_complete("\n".join(pending)) and not line[:1].isspace():
+        # A line at the margin ends the input before it once that is complete, or when it
+        # starts a command or a declaration of its own (the input before it then ends too soon).
+        starts = typed.kind(line) in (typed.Kind.COMMAND, typed.Kind.DECLARATION)
+        if pending and not line[:1].isspace() and (starts or typed.is_complete("\n".join(pending))):
             yield "\n".join(pending)
             pending = []
         if not pending and not line.strip():
