@@ -82,6 +82,12 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--trials", type=int, default=3, help="random draws per law (default 3)")
     w.add_argument("--seed", type=int, default=0)
     _import_options(w)
+
+    e = sub.add_parser("repl", help="explore paras interactively", description=
+                       "Load files and explore their paras: declarations, :type, :params, :cost, :laws, "
+                       ":ties, :compile. Reads a script from standard input when it is not a terminal.")
+    e.add_argument("files", nargs="*", metavar="FILE")
+    e.add_argument("--echo", action="store_true", help="without a terminal, print each input after a prompt")
     return p
 
 
@@ -103,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from .driver import _deep_recursion
 
+    if args.command == "repl":
+        from .repl import main as repl
+
+        return repl(args.files, echo=args.echo)
     commands = {"check": _check, "compile": _compile, "ir": _ir, "params": _params, "laws": _laws, "cost": _cost}
     if _bad_search_path(args.search):
         return 2

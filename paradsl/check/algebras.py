@@ -107,7 +107,7 @@ def algebra_shape(ctx: DeclContext) -> ir.AlgebraShape | None:
                     types.append(t)
             result = carrier if kind == "algebra" else TupleType(tuple(types))
             ctors.append(ir.Constructor(c.name.name, tuple(kinds), tuple(types), result))
-        source = ctx.callees.loader.sources.get(ctx.key.file, "")
+        source = ctx.callees.loader.sources.get(fa.span.file, "")
         text = ties.source_text(source, fa.span)
         data = {t for c in ctors for k, t in zip(c.fields, c.types) if k == "A"}
         elem = next(iter(data)) if len(data) == 1 else None

@@ -38,7 +38,7 @@ def tie(ctx: DeclContext, td: ast.TieDecl) -> None:
     if r is None:
         return
     found, subtree = r
-    source = f"{target_text} = {source_text(ctx.callees.loader.sources.get(ctx.key.file, ''), td.value.span)}"
+    source = f"{target_text} = {source_text(ctx.callees.loader.sources.get(td.value.span.file, ''), td.value.span)}"
     if subtree is not None:  # tie a whole use: every leaf of it, to the same leaf of another use
         vpath = values.field_path(td.value)
         other = leaves.resolve_path(ctx, vpath, td.value.span, for_tie=False) if vpath else None
