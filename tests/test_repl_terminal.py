@@ -7,6 +7,7 @@ import os
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import pexpect
@@ -97,8 +98,12 @@ def test_history_survives_a_restart(loaded, tmp_path, monkeypatch):
 
 def test_end_to_end_through_a_pseudo_terminal(tmp_path):
     env = {**os.environ, "PARA_HISTORY": str(tmp_path / "history"), "TERM": "dumb"}
-    child = pexpect.spawn(sys.executable, ["-m", "paradsl", "repl", str(ROOT / "examples" / "tying.para")],
-                          env=env, cwd=str(tmp_path), encoding="utf-8", timeout=60, dimensions=(40, 200))
+    with warnings.catch_warnings():
+        # pexpect forks, and jax (imported by earlier tests) warns at a fork; the child
+        # execs at once, so none of the parent's threads matter to it.
+        warnings.filterwarnings("ignore", message="os.fork", category=RuntimeWarning)
+        child = pexpect.spawn(sys.executable, ["-m", "paradsl", "repl", str(ROOT / "examples" / "tying.para")],
+                              env=env, cwd=str(tmp_path), encoding="utf-8", timeout=60, dimensions=(40, 200))
     try:
         child.expect("loaded .*tying.para: 5 paras")
         child.expect("para> ")
