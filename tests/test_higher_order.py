@@ -144,3 +144,33 @@ def test_a_wrong_map_argument_is_reported_at_the_argument(arg, code, col):
     result = check_source(text, "use.para")
     assert_located(result)
     assert [(d.code, d.span.line, d.span.col) for d in result.diagnostics] == [(code, 8, col)]
+
+
+CHOICE = """
+para Choose(d: Nat, mode: Nat, soft: Bool = true) : [d] -> [d]
+  = x => if mode == 0 then softmax(x) else if mode == 1 and soft then exp(x) else x * 2.0
+para Masked (n : set) : [n] -> [n] = x => for i. if x[i] > 0.0 then x[i] else 0.0
+"""
+
+
+def test_an_if_on_hyperparameters_is_decided_when_the_module_is_built(tmp_path, key):
+    path = tmp_path / "choice.para"
+    path.write_text(CHOICE)
+    source = compile_path(path)
+    choose = source[source.index("class Choose"):source.index("class Masked")]
+    assert "jnp.where" not in choose and "if self.mode == 0" in choose
+    assert "jnp.where" in source[source.index("class Masked"):]  # a condition on the input stays
+    m = paradsl.load(path)
+    x = jax.random.normal(key, (5,))
+    expected = {(0, True): jax.nn.softmax(x), (1, True): jnp.exp(x), (1, False): 2.0 * x, (2, True): 2.0 * x}
+    for (mode, soft), want in expected.items():
+        np.testing.assert_allclose(jax.jit(m.Choose(5, mode, soft))(x), want, **TOL)
+    np.testing.assert_allclose(m.Masked(key=None)(x), jnp.maximum(x, 0.0), **TOL)
+
+
+def test_the_branch_not_taken_is_not_traced(tmp_path):
+    path = tmp_path / "choice.para"
+    path.write_text(CHOICE)
+    jaxpr = jax.make_jaxpr(paradsl.load(path).Choose(4, 2))(jnp.ones(4))
+    names = {e.primitive.name for e in jaxpr.jaxpr.eqns}
+    assert "exp" not in names and "select_n" not in names and "mul" in names

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import ast as pyast
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 from .. import ir
 from ..ir import contraction
 from ..types import TensorType
 from . import pybuild as py
+from . import static
 from .context import LV
 from .prims import DTYPE, INFIX, PRIM_FN, REDUCE_FN, reduce_unit
 
@@ -199,7 +200,15 @@ def align(lv: LV, labels: tuple[str, ...], rank: int = 0) -> pyast.expr:
 def prim(b: Body, t: ir.Prim, prefer: tuple[str, ...] = ()) -> LV:
     """Elementwise: the operands broadcast over the union of their labels, in the order the
     consumer prefers if the widest operand has it, else in the widest operand's order, so
-    that the largest value is the one left as it is."""
+    that the largest value is the one left as it is. A `where` decided by hyperparameters
+    alone is a Python conditional: only the branch taken is traced."""
+    test = static.decidable(t)
+    if test is not None:
+        branches = ir.Prim("where", t.args[1:], type=t.type, labels=t.labels)
+        lv = prim(b, replace(branches, op="maximum"), prefer)  # the branches, aligned as for any pair
+        pair = lv.expr
+        assert isinstance(pair, pyast.Call)
+        return LV(pyast.IfExp(test=test, body=pair.args[0], orelse=pair.args[1]), lv.labels)
     fixed = _leading((fixed_order(b, a, prefer) for a in t.args), prefer)
     if fixed and not _follows(fixed, prefer):  # the operands whose order is set cannot have the consumer's
         prefer = _ordered(union(fixed, prefer), fixed)
