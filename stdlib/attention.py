@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
-from paradsl.runtime import initialise
+from paradsl.runtime import initialise, temper
 
 
 class DotProductAttention(eqx.Module):
@@ -33,6 +33,89 @@ class DotProductAttention(eqx.Module):
         return weights @ vs
 
 
+class Softmax(eqx.Module):
+    """Softmax(h: Nat) (m : set) : [h, m, m] -> [h, m, m]"""
+
+    h: int = eqx.field(static=True)
+
+    def __init__(self, h: int, *, key: PRNGKeyArray | None = None):
+        self.h = h
+
+    def __call__(self, logits: Float[Array, 'h m m']) -> Float[Array, 'h m m']:
+        return jax.nn.softmax(logits, axis=-1)
+
+
+class SoftmaxAt(eqx.Module):
+    """SoftmaxAt(h: Nat, beta: Float) (m : set) : [h, m, m] -> [h, m, m]"""
+
+    h: int = eqx.field(static=True)
+    beta: float = eqx.field(static=True)
+
+    def __init__(self, h: int, beta: float, *, key: PRNGKeyArray | None = None):
+        self.h = h
+        self.beta = beta
+
+    def __call__(self, logits: Float[Array, 'h m m']) -> Float[Array, 'h m m']:
+        return jax.nn.softmax(temper(self.beta, logits), axis=-1)
+
+
+class Hardmax(eqx.Module):
+    """Hardmax(h: Nat) (m : set) : [h, m, m] -> [h, m, m]"""
+
+    h: int = eqx.field(static=True)
+
+    def __init__(self, h: int, *, key: PRNGKeyArray | None = None):
+        self.h = h
+
+    def __call__(self, logits: Float[Array, 'h m m']) -> Float[Array, 'h m m']:
+        return jax.nn.one_hot(
+            jnp.argmax(logits, axis=-1), logits.shape[-1], axis=-1, dtype=logits.dtype
+        )
+
+
+class Sampled(eqx.Module):
+    """Sampled(h: Nat, beta: Float) (m : set) : [h, m, m] -> [h, m, m]"""
+
+    h: int = eqx.field(static=True)
+    beta: float = eqx.field(static=True)
+
+    def __init__(self, h: int, beta: float, *, key: PRNGKeyArray | None = None):
+        self.h = h
+        self.beta = beta
+
+    def __call__(
+        self, logits: Float[Array, 'h m m'], *, key: PRNGKeyArray | None = None
+    ) -> Float[Array, 'h m m']:
+        keys = (None,) * 1 if key is None else jax.random.split(key, 1)
+        scores = temper(self.beta, logits)
+        k = keys[0]
+        return jax.nn.one_hot(
+            (
+                jnp.argmax(scores, axis=-1)
+                if k is None
+                else jax.random.categorical(k, scores, axis=-1)
+            ),
+            scores.shape[-1],
+            axis=-1,
+            dtype=scores.dtype,
+        )
+
+
+class CausalSoftmax(eqx.Module):
+    """CausalSoftmax(h: Nat) (t : list) : [h, t, t] -> [h, t, t]"""
+
+    h: int = eqx.field(static=True)
+
+    def __init__(self, h: int, *, key: PRNGKeyArray | None = None):
+        self.h = h
+
+    def __call__(self, logits: Float[Array, 'h t t']) -> Float[Array, 'h t t']:
+        t = logits.shape[1]
+        return jax.nn.softmax(
+            jnp.where(jnp.arange(t) <= jnp.arange(t)[:, None], logits, -jnp.inf), axis=-1
+        )
+
+
 class MultiHeadAttention(eqx.Module):
     """MultiHeadAttention(d: Nat, h: Nat, k: Nat) (n : set) : [n, d] -> [n, d]"""
 
@@ -40,6 +123,7 @@ class MultiHeadAttention(eqx.Module):
     Wk: Float[Array, 'd h k']
     Wv: Float[Array, 'd h k']
     Wo: Float[Array, 'h k d']
+    select: Softmax
     d: int = eqx.field(static=True)
     h: int = eqx.field(static=True)
     k: int = eqx.field(static=True)
@@ -53,13 +137,14 @@ class MultiHeadAttention(eqx.Module):
         self.Wk = initialise('glorot', keys[1], (d, h, k), jnp.float32)
         self.Wv = initialise('glorot', keys[2], (d, h, k), jnp.float32)
         self.Wo = initialise('glorot', keys[3], (h, k, d), jnp.float32)
+        self.select = Softmax(h)
 
     def __call__(self, x: Float[Array, 'n d']) -> Float[Array, 'n d']:
         q = jnp.einsum('ia,agc->igc', x, self.Wq)
         ks = jnp.einsum('ja,agc->jgc', x, self.Wk)
         vs = jnp.einsum('ja,agc->jgc', x, self.Wv)
         logits = jnp.einsum('igc,jgc->gij', q, ks) / jnp.sqrt(self.k)
-        weights = jax.nn.softmax(logits, axis=-1)
+        weights = self.select(logits)
         heads = jnp.einsum('gij,jgc->igc', weights, vs)
         return jnp.einsum('igc,gce->ie', heads, self.Wo)
 
@@ -71,6 +156,7 @@ class CausalAttention(eqx.Module):
     Wk: Float[Array, 'd h k']
     Wv: Float[Array, 'd h k']
     Wo: Float[Array, 'h k d']
+    select: CausalSoftmax
     d: int = eqx.field(static=True)
     h: int = eqx.field(static=True)
     k: int = eqx.field(static=True)
@@ -84,18 +170,14 @@ class CausalAttention(eqx.Module):
         self.Wk = initialise('glorot', keys[1], (d, h, k), jnp.float32)
         self.Wv = initialise('glorot', keys[2], (d, h, k), jnp.float32)
         self.Wo = initialise('glorot', keys[3], (h, k, d), jnp.float32)
+        self.select = CausalSoftmax(h)
 
     def __call__(self, x: Float[Array, 't d']) -> Float[Array, 't d']:
-        t = x.shape[0]
         q = jnp.einsum('ia,agc->igc', x, self.Wq)
         ks = jnp.einsum('ja,agc->jgc', x, self.Wk)
         vs = jnp.einsum('ja,agc->jgc', x, self.Wv)
-        logits = jnp.where(
-            jnp.arange(t) <= jnp.arange(t)[:, None],
-            jnp.einsum('igc,jgc->gij', q, ks) / jnp.sqrt(self.k),
-            -jnp.inf,
-        )
-        weights = jax.nn.softmax(logits, axis=-1)
+        logits = jnp.einsum('igc,jgc->gij', q, ks) / jnp.sqrt(self.k)
+        weights = self.select(logits)
         heads = jnp.einsum('gij,jgc->igc', weights, vs)
         return jnp.einsum('igc,gce->ie', heads, self.Wo)
 
@@ -182,8 +264,8 @@ class TokenFeedForward(eqx.Module):
 class TransformerBlock(eqx.Module):
     """TransformerBlock(d: Nat, h: Nat, k: Nat, f: Nat) (n : set) : [n, d] -> [n, d]"""
 
-    norm1: TokenLayerNorm
     attn: MultiHeadAttention
+    norm1: TokenLayerNorm
     norm2: TokenLayerNorm
     ff: TokenFeedForward
     d: int = eqx.field(static=True)
@@ -197,8 +279,8 @@ class TransformerBlock(eqx.Module):
         self.k = k
         self.f = f
         keys = jax.random.split(key, 2)
-        self.norm1 = TokenLayerNorm(d)
         self.attn = MultiHeadAttention(d, h, k, key=keys[0])
+        self.norm1 = TokenLayerNorm(d)
         self.norm2 = TokenLayerNorm(d)
         self.ff = TokenFeedForward(d, f, key=keys[1])
 
@@ -210,8 +292,8 @@ class TransformerBlock(eqx.Module):
 class DecoderBlock(eqx.Module):
     """DecoderBlock(d: Nat, h: Nat, k: Nat, f: Nat) (t : list) : [t, d] -> [t, d]"""
 
-    norm1: TokenLayerNorm
     attn: CausalAttention
+    norm1: TokenLayerNorm
     norm2: TokenLayerNorm
     ff: TokenFeedForward
     d: int = eqx.field(static=True)
@@ -225,8 +307,8 @@ class DecoderBlock(eqx.Module):
         self.k = k
         self.f = f
         keys = jax.random.split(key, 2)
-        self.norm1 = TokenLayerNorm(d)
         self.attn = CausalAttention(d, h, k, key=keys[0])
+        self.norm1 = TokenLayerNorm(d)
         self.norm2 = TokenLayerNorm(d)
         self.ff = TokenFeedForward(d, f, key=keys[1])
 
@@ -290,6 +372,11 @@ class TinyLM(eqx.Module):
 
 __all__ = [
     'DotProductAttention',
+    'Softmax',
+    'SoftmaxAt',
+    'Hardmax',
+    'Sampled',
+    'CausalSoftmax',
     'MultiHeadAttention',
     'CausalAttention',
     'TalkingHeadsAttention',

@@ -72,7 +72,9 @@ class MPNNMax(eqx.Module):
             + jnp.einsum('uvf,fk->uvk', ef, self.We)
             + self.b
         )
-        agg = jnp.max(jnp.where(adj[:, :, None], msg, 0.0), axis=0, initial=-jnp.inf)
+        agg = semiring_contract(
+            'max', 'add', -jnp.inf, 'uvk->vk', jnp.where(adj[:, :, None], msg, 0.0)
+        )
         return jax.nn.relu(
             jnp.einsum('va,ak->vk', x1, self.U) + jnp.einsum('vj,jk->vk', agg, self.V) + self.c
         )

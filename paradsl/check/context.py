@@ -45,6 +45,8 @@ class Callees(Protocol):
 
     def uses_of(self, key: DeclKey) -> Mapping[str, DeclKey]: ...
 
+    def specialise_use(self, ctx: DeclContext, callee: Signature, call: ast.Call) -> tuple[Signature, ast.Call] | None: ...
+
 
 class DeclHost(Protocol):
     """What a body asks of the declaration it belongs to."""

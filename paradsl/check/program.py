@@ -14,10 +14,11 @@ from .. import ir
 from ..diagnostics import DiagnosticSink, Msg, Span
 from ..resolve import DeclKey, Loader, Unit
 from ..syntax import ast
-from ..types import TensorType
-from . import algebras, semirings
+from ..types import Kind, TensorType
+from . import algebras, builtins, semirings, specialise
 from .bindings import Binding, ErrorB, FunctorB, GlobalB, SemiringB
 from .context import DeclContext
+from .specialise import Instance
 from .declaration import check_declaration
 from .leaves import Leaf, leaf_types_of, leaves_of
 from .scope import binder_tables_quiet
@@ -44,6 +45,8 @@ class Checker:
         self._leaves: dict[DeclKey, list[Leaf] | None] = {}
         self._open_leaves: dict[DeclKey, list[Leaf] | None] = {}
         self._leaf_types: dict[DeclKey, frozenset[TensorType] | None] = {}
+        self._instances: dict[DeclKey, Instance] = {}  # the instances of generic paras, by key
+        self._instance_keys: dict[tuple, DeclKey] = {}  # an instance's arguments -> its key
 
     def check_unit(self, unit: Unit, also: tuple[str, ...] = ()) -> list[ir.ParaDef] | None:
         """The checked paras of the file and everything they use, callees first; `also` names
@@ -69,8 +72,13 @@ class Checker:
 
     def signature(self, key: DeclKey) -> Signature:
         if key not in self._sigs:
-            self._sigs[key] = signature(key, self.loader.decl(key), self.sink)
+            self._sigs[key] = signature(key, self.decl(key), self.sink)
         return self._sigs[key]
+
+    def decl(self, key: DeclKey) -> ast.ParaDecl:
+        """A declaration, as written or as an instance of a generic para."""
+        inst = self._instances.get(key)
+        return inst.decl if inst is not None else self.loader.decl(key)
 
     def _unit_globals(self, unit: Unit) -> dict[str, Binding]:
         if unit.file not in self._globals:
@@ -95,10 +103,16 @@ class Checker:
         if key in self._defs:
             return self._defs[key]
         self._defs[key] = None  # in progress
-        decl = self.loader.decl(key)
-        unit = self.loader.units[key.file]
-        ctx = DeclContext(self, key, decl, unit, self.signature(key), self.sink, self._unit_globals(unit),
-                          binder_tables_quiet(decl)[0])
+        sig = self.signature(key)
+        if sig.generic:
+            return None  # checked only as its instances
+        inst = self._instances.get(key) or self._alias(key)
+        decl = self.decl(key) if inst is None else inst.decl
+        unit = self.loader.units[key.file if inst is None else inst.scope_file]
+        scope = self._unit_globals(unit)
+        if inst is not None and inst.overlay:
+            scope = {**scope, **inst.overlay}
+        ctx = DeclContext(self, key, decl, unit, sig, self.sink, scope, binder_tables_quiet(decl)[0])
         self._use_keys[key] = ctx.use_keys
         self._deps[key] = ctx.deps
         d = check_declaration(ctx)
@@ -106,6 +120,55 @@ class Checker:
             d = None
         self._defs[key] = d
         return d
+
+    def _alias(self, key: DeclKey) -> Instance | None:
+        """A para written as one use of a generic para is that instance, its own name kept."""
+        decl = self.loader.decl(key)
+        unit = self.loader.units[key.file]
+        found = specialise.alias_call(decl, self._unit_globals(unit))
+        if found is None:
+            return None
+        call, generic = found
+        own = [b.name.name for b in decl.binders if b.kind.name in builtins.INDEX_KINDS]
+        own_kinds = {b.name.name: Kind(b.kind.name) for b in decl.binders if b.kind.name in builtins.INDEX_KINDS}
+        renames = {g: o for (g, _), o in zip(generic.index_sets, own)}
+        kinds = {g: own_kinds[o] for g, o in renames.items()}
+        args = specialise.bind(self.sink, generic, call, self._unit_globals(unit),
+                               binder_tables_quiet(decl)[0], kinds)
+        if args is None:
+            return None
+        gunit = self.loader.units[generic.key.file]
+        inst = specialise.instance(self.decl(generic.key), args, gunit.file, self._unit_globals(gunit), decl.name,
+                                   decl.binders, renames, decl.dom, decl.cod)
+        self._instances[key] = inst
+        return inst
+
+    def specialise_use(self, ctx: DeclContext, callee: Signature, call: ast.Call) -> tuple[Signature, ast.Call] | None:
+        """The instance a use of a generic para names, made once per distinct arguments, and
+        the use rewritten to it: its arguments are the caller's hyperparameters they read."""
+        args = specialise.bind(self.sink, callee, call, ctx.globals, ctx.hypers, dict(callee.index_sets))
+        if args is None:
+            return None
+        names = args.names()
+        read = [b for b in ctx.decl.binders if b.kind.name in builtins.HYPER_KINDS and b.name.name in names]
+        memo = (callee.key, ctx.key.file, args.fingerprint(), tuple((b.name.name, b.kind.name) for b in read))
+        key = self._instance_keys.get(memo)
+        if key is None:
+            base = "_".join([callee.key.name, *args.callees()])
+            taken = set(self.loader.units[ctx.key.file].scope) | {k.name for k in self._instances if k.file == ctx.key.file}
+            name, i = base, 2
+            while name in taken:
+                name, i = f"{base}_{i}", i + 1
+            key = DeclKey(ctx.key.file, name)
+            gdecl = self.decl(callee.key)
+            gunit = self.loader.units[callee.key.file]
+            index = tuple(b for b in gdecl.binders if b.kind.name in builtins.INDEX_KINDS)
+            self._instances[key] = specialise.instance(gdecl, args, gunit.file, self._unit_globals(gunit),
+                                                       ast.Ident(gdecl.name.span, name), tuple(read) + index, {})
+            self._instance_keys[memo] = key
+        rewritten = ast.Call(call.span, ast.Name(call.func.span, key.name),
+                             tuple(ast.Name(call.span, b.name.name) for b in read))
+        return self.signature(key), rewritten
 
     def leaves(self, key: DeclKey) -> list[Leaf] | None:
         """Every parameter leaf of a checked para, its own and its uses', with the tied ones
@@ -151,7 +214,7 @@ class Checker:
                 return
             if state.get(k) == 1:
                 cycle = stack[stack.index(k):] + [k]
-                span = next((s for d, s in self._deps.get(stack[-1], []) if d == k), self.loader.decl(k).name.span)
+                span = next((s for d, s in self._deps.get(stack[-1], []) if d == k), self.decl(k).name.span)
                 self.sink.error(Msg.RECURSIVE_PARA_PATH, span, name=k.name, path=[c.name for c in cycle])
                 return
             if k not in self._defs:

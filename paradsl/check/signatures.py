@@ -25,6 +25,9 @@ class Signature:
     type: MapType
     ok: bool
     kind: str = "para"  # "para" | "reparam": a reparam's type is Q => P
+    #: A generic para's argument binders in order, values and maps and semirings (empty for
+    #: a para without map or semiring binders): it is checked only as its instances.
+    generic: tuple[ast.Binder, ...] = ()
 
     def hyper(self, name: str) -> ir.Hyper | None:
         return next((h for h in self.hypers if h.name == name), None)
@@ -141,6 +144,8 @@ def binder_tables(decl: ast.ParaDecl, sink: DiagnosticSink) -> tuple[dict[str, s
             hyper_list.append(ir.Hyper(b.name.name, kind, default))
         elif kind in builtins.INDEX_KINDS:
             index_sets[b.name.name] = Kind(kind)
+        elif kind in builtins.HIGHER_KINDS:
+            pass  # given at each use and put in by the specialisation
         else:
             sink.error(Msg.SYNTAX_BAD_BINDER, b.kind.span, kind=kind, name=b.name.name)
             hypers[b.name.name] = kind  # known by name, so that its uses are not reported again
@@ -154,7 +159,10 @@ def signature(key: DeclKey, decl: ast.ParaDecl, sink: DiagnosticSink) -> Signatu
     dom, cod = scope.type(decl.dom), scope.type(decl.cod)
     ok = ok and dom is not None and cod is not None
     t = MapType(dom or TupleType(()), cod or TupleType(()))
-    return Signature(key, tuple(hyper_list), tuple(index_sets.items()), t, ok, decl.kind)
+    generic = ()
+    if any(b.kind.name in builtins.HIGHER_KINDS for b in decl.binders):
+        generic = tuple(b for b in decl.binders if b.kind.name not in builtins.INDEX_KINDS)
+    return Signature(key, tuple(hyper_list), tuple(index_sets.items()), t, ok, decl.kind, generic)
 
 
 def _literal_fits(kind: str, value) -> bool:

@@ -61,6 +61,11 @@ def make_use(ctx: DeclContext, name: str, call: ast.Expr, anonymous: bool, span:
             return None
         ctx.explicit[name] = {n: ctx.env[a.name].axis for (n, _), a in zip(callee.index_sets, given)}
         call = ast.Call(call.span, call.func, tuple(a for a in call.args if not any(a is g for g in given)))
+    if callee.generic:
+        specialised = ctx.callees.specialise_use(ctx, callee, call)
+        if specialised is None:
+            return None
+        callee, call = specialised
     args = arguments.hyper_args(ctx.sink, callee, call, ctx.hypers)
     if args is None:
         return None

@@ -99,6 +99,14 @@ E0705 = ErrorCode("E0705", "initialiser does not fit the dtype")
 E0706 = ErrorCode("E0706", "dtype not supported")
 E0707 = ErrorCode("E0707", "argument out of range")
 
+# ---- E09xx: higher-order hyperparameters (maps and semirings given at the use)
+E0901 = ErrorCode("E0901", "map argument of the wrong signature")
+E0902 = ErrorCode("E0902", "map argument breaks the symmetry")
+E0903 = ErrorCode("E0903", "not a map argument")
+E0904 = ErrorCode("E0904", "map given where a value is expected")
+E0905 = ErrorCode("E0905", "not a semiring argument")
+E0906 = ErrorCode("E0906", "missing map argument")
+
 
 #: code -> its error code, for the error index and the tests.
 CODES: dict[str, ErrorCode] = {c.code: c for c in list(globals().values()) if isinstance(c, ErrorCode)}

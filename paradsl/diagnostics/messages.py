@@ -10,6 +10,7 @@ several messages, one per distinct sentence; each code is documented with an exa
 from __future__ import annotations
 
 from .codes import CODES as CODES
+from .messages_higher import HigherMsg
 from .messages_inputs import InputsMsg
 from .messages_limits import LimitsMsg
 from .messages_names import NamesMsg
@@ -23,7 +24,8 @@ from .messages_values import ValuesMsg
 from .template import Message, templates_of
 
 
-class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SizesMsg, SymmetryMsg, TiesMsg, SchemesMsg):
+class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SizesMsg, SymmetryMsg, TiesMsg, SchemesMsg,
+          HigherMsg):
     """All messages, by name: `sink.error(Msg.UNKNOWN_NAME, span, name=...)`."""
 
 

@@ -12,13 +12,15 @@ a semiring becomes a call of the runtime's `semiring_contract`.
 from __future__ import annotations
 
 import ast as pyast
-from dataclasses import fields
+from collections.abc import Mapping
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 from .. import ir
 from ..ir import contraction
 from ..types import TensorType
 from . import pybuild as py
+from . import static
 from .context import LV
 from .prims import DTYPE, INFIX, PRIM_FN, REDUCE_FN, reduce_unit
 
@@ -94,7 +96,7 @@ def sub(b: Body, t: ir.Sub, fill: float | bool = 0) -> LV:
     if all(isinstance(i, ir.IVar) for i in t.indices) and len(set(ivars)) == len(ivars):
         return LV(base, tuple(ivars))
     axes = t.base.type.axes if isinstance(t.base.type, TensorType) else ()
-    shifted = fill if any(not isinstance(i, ir.IVar) and _positional(i) and not _in_range(i, a)
+    shifted = fill if any(not isinstance(i, ir.IVar) and positional(i, b.state.env) and not _in_range(i, a)
                           for i, a in zip(t.indices, axes)) else None
     picked = _take(b, base, t, shifted) if len(set(ivars)) == len(ivars) else None
     if picked is not None:
@@ -112,13 +114,17 @@ def _in_range(i: ir.Term, axis) -> bool:
     return isinstance(i, ir.Prim) and i.op == "mod" and isinstance(i.args[1], ir.SizeOf) and i.args[1].axis == axis
 
 
-def _positional(t) -> bool:
-    """Whether a term reads an index's position (`a` as a number) anywhere within it."""
+def positional(t, env: Mapping[str, LV]) -> bool:
+    """Whether a term reads an index's position (`a` as a number) anywhere within it, itself
+    or through the `let`s that bind its variables (`env`): `let k = a - 1 in x[k]` shifts as
+    `x[a - 1]` does."""
     if isinstance(t, ir.IndexValue):
         return True
+    if isinstance(t, ir.Var):
+        return t.name in env and env[t.name].positional
     if isinstance(t, tuple):
-        return any(_positional(x) for x in t)
-    return isinstance(t, ir.Term) and any(_positional(getattr(t, f.name)) for f in fields(t)
+        return any(positional(x, env) for x in t)
+    return isinstance(t, ir.Term) and any(positional(getattr(t, f.name), env) for f in fields(t)
                                           if f.name not in ("type", "labels", "span"))
 
 
@@ -194,7 +200,15 @@ def align(lv: LV, labels: tuple[str, ...], rank: int = 0) -> pyast.expr:
 def prim(b: Body, t: ir.Prim, prefer: tuple[str, ...] = ()) -> LV:
     """Elementwise: the operands broadcast over the union of their labels, in the order the
     consumer prefers if the widest operand has it, else in the widest operand's order, so
-    that the largest value is the one left as it is."""
+    that the largest value is the one left as it is. A `where` decided by hyperparameters
+    alone is a Python conditional: only the branch taken is traced."""
+    test = static.decidable(t)
+    if test is not None:
+        branches = ir.Prim("where", t.args[1:], type=t.type, labels=t.labels)
+        lv = prim(b, replace(branches, op="maximum"), prefer)  # the branches, aligned as for any pair
+        pair = lv.expr
+        assert isinstance(pair, pyast.Call)
+        return LV(pyast.IfExp(test=test, body=pair.args[0], orelse=pair.args[1]), lv.labels)
     fixed = _leading((fixed_order(b, a, prefer) for a in t.args), prefer)
     if fixed and not _follows(fixed, prefer):  # the operands whose order is set cannot have the consumer's
         prefer = _ordered(union(fixed, prefer), fixed)

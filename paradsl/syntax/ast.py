@@ -217,11 +217,15 @@ class Literal(Node):
 
 @dataclass(frozen=True, slots=True)
 class Binder(Node):
-    """`d: Nat = 4` (a hyperparameter) or `n: set` (an index set)."""
+    """`d: Nat = 4` (a hyperparameter), `n: set` (an index set), or a higher-order
+    hyperparameter: `attn : [n, d] -> [n, d]` (kind `map`, its signature in `dom`, `cod`)
+    or `S : semiring` (kind `semiring`)."""
 
     name: Ident
     kind: Ident
     default: Literal | None
+    dom: "TypeExpr | None" = None
+    cod: "TypeExpr | None" = None
 
 
 @dataclass(frozen=True, slots=True)

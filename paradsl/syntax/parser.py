@@ -317,6 +317,13 @@ class _Declarations(_Nodes):
         default = c[2] if len(c) > 2 else None
         return ast.Binder(self._span(meta), self._binder(c[0]), self._ident(c[1]), default)
 
+    def map_binder(self, meta, c):
+        kind = ast.Ident(self._span(meta), "map")
+        return ast.Binder(self._span(meta), self._binder(c[0]), kind, None, c[1], c[2])
+
+    def semiring_binder(self, meta, c):
+        return ast.Binder(self._span(meta), self._binder(c[0]), ast.Ident(self._span(meta), "semiring"), None)
+
     def params_clause(self, meta, c):
         return ("params", list(c))
 
