@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
-from paradsl.runtime import initialise
+from paradsl.runtime import initialise, log_softmax, softmax
 
 
 class DotProductAttention(eqx.Module):
@@ -29,7 +29,7 @@ class DotProductAttention(eqx.Module):
     ) -> Float[Array, 'n v']:
         q, ks, vs = x
         logits = jnp.einsum('ic,jc->ij', q, ks) / jnp.sqrt(self.k)
-        weights = jax.nn.softmax(logits, axis=-1)
+        weights = softmax(logits, axis=-1)
         return weights @ vs
 
 
@@ -59,7 +59,7 @@ class MultiHeadAttention(eqx.Module):
         ks = jnp.einsum('ja,agc->jgc', x, self.Wk)
         vs = jnp.einsum('ja,agc->jgc', x, self.Wv)
         logits = jnp.einsum('igc,jgc->gij', q, ks) / jnp.sqrt(self.k)
-        weights = jax.nn.softmax(logits, axis=-1)
+        weights = softmax(logits, axis=-1)
         heads = jnp.einsum('gij,jgc->igc', weights, vs)
         return jnp.einsum('igc,gce->ie', heads, self.Wo)
 
@@ -95,7 +95,7 @@ class CausalAttention(eqx.Module):
             jnp.einsum('igc,jgc->gij', q, ks) / jnp.sqrt(self.k),
             -jnp.inf,
         )
-        weights = jax.nn.softmax(logits, axis=-1)
+        weights = softmax(logits, axis=-1)
         heads = jnp.einsum('gij,jgc->igc', weights, vs)
         return jnp.einsum('igc,gce->ie', heads, self.Wo)
 
@@ -131,7 +131,7 @@ class TalkingHeadsAttention(eqx.Module):
         vs = jnp.einsum('ja,agc->jgc', x, self.Wv)
         logits = jnp.einsum('igc,jgc->gij', q, ks) / jnp.sqrt(self.k)
         mixed = jnp.einsum('fij,fg->gij', logits, self.Pl)
-        weights = jax.nn.softmax(mixed, axis=-1)
+        weights = softmax(mixed, axis=-1)
         remixed = jnp.einsum('fij,fg->gij', weights, self.Pw)
         heads = jnp.einsum('gij,jgc->igc', remixed, vs)
         return jnp.einsum('igc,gce->ie', heads, self.Wo)
@@ -285,7 +285,7 @@ class TinyLM(eqx.Module):
         x = self.E[tokens]
         z = self.norm(self.b2(self.b1(self.pos(x))))
         logits = jnp.einsum('se,we->sw', z, self.E)
-        return jax.nn.log_softmax(logits, axis=-1)
+        return log_softmax(logits, axis=-1)
 
 
 __all__ = [
