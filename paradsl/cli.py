@@ -274,8 +274,9 @@ _SIZE_DIGITS = len(str(2**63))
 
 
 def _parse_sizes(items: list[str]) -> dict[str, int] | None:
-    """`NAME=N` items as a dict; None (and a message) where one is not that or is too large.
-    Plain ASCII digits only: `int()` would take `1_000` and other scripts' digits too."""
+    """`NAME=N` items as a dict; None (and a message) where one is not that, is too large or
+    names a size given before (the last would silently win). Plain ASCII digits only: `int()`
+    would take `1_000` and other scripts' digits too."""
     out = {}
     for item in items:
         m = _SIZE.fullmatch(item)
@@ -286,6 +287,9 @@ def _parse_sizes(items: list[str]) -> dict[str, int] | None:
         digits = len(value.lstrip("-").lstrip("0"))
         if digits > _SIZE_DIGITS or (digits == _SIZE_DIGITS and abs(int(value)) >= 2**63):
             print(CliText.SIZE_TOO_LARGE.format(name=name, digits=digits), file=sys.stderr)
+            return None
+        if name in out:
+            print(CliText.SIZE_TWICE.format(name=name, first=out[name], second=int(value)), file=sys.stderr)
             return None
         out[name] = int(value)
     return out

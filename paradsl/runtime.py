@@ -17,8 +17,8 @@ from jaxtyping import Array, ArrayLike, Int
 
 from . import prelude
 
-__all__ = ["check_rate", "check_size", "fold_balanced", "fold_tree", "initialise", "logsumexp", "semiring_contract",
-           "temper"]
+__all__ = ["check_rate", "check_size", "fold_balanced", "fold_tree", "initialise", "log_softmax", "logsumexp",
+           "semiring_contract", "softmax", "temper"]
 
 PyTree = Any
 
@@ -129,6 +129,23 @@ def logsumexp(x: ArrayLike, axis: int | tuple[int, ...] | None = None, beta: Arr
     live = jax.nn.logsumexp(jnp.where(dead, 0.0, z), axis=axis, keepdims=True) / beta
     out = jnp.where(dead, -jnp.inf / jax.lax.stop_gradient(beta), live)
     return jnp.squeeze(out, axis) if axis is not None else jnp.squeeze(out)
+
+
+def softmax(x: ArrayLike, axis: int | tuple[int, ...] = -1) -> Array:
+    """`jax.nn.softmax` along `axis`, except where every entry of a row is `-inf` (masked
+    throughout): there the weights are 0, and so is the gradient, instead of NaN, so that a
+    query with nothing to attend to reads nothing."""
+    x = jnp.asarray(x)
+    dead = jnp.all(x == -jnp.inf, axis=axis, keepdims=True)
+    return jnp.where(dead, 0, jax.nn.softmax(jnp.where(dead, 0, x), axis=axis))
+
+
+def log_softmax(x: ArrayLike, axis: int | tuple[int, ...] = -1) -> Array:
+    """`jax.nn.log_softmax` along `axis`, except where every entry of a row is `-inf`: there
+    it is `-inf`, the log of softmax's zero weights, with a zero gradient instead of NaN."""
+    x = jnp.asarray(x)
+    dead = jnp.all(x == -jnp.inf, axis=axis, keepdims=True)
+    return jnp.where(dead, -jnp.inf, jax.nn.log_softmax(jnp.where(dead, 0, x), axis=axis))
 
 
 _COMBINE = {"add": jnp.add, "mul": jnp.multiply, "and": jnp.logical_and}

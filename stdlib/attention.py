@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
-from paradsl.runtime import initialise, temper
+from paradsl.runtime import initialise, log_softmax, softmax, temper
 
 
 class DotProductAttention(eqx.Module):
@@ -29,7 +29,7 @@ class DotProductAttention(eqx.Module):
     ) -> Float[Array, 'n v']:
         q, ks, vs = x
         logits = jnp.einsum('ic,jc->ij', q, ks) / jnp.sqrt(self.k)
-        weights = jax.nn.softmax(logits, axis=-1)
+        weights = softmax(logits, axis=-1)
         return weights @ vs
 
 
@@ -42,7 +42,7 @@ class Softmax(eqx.Module):
         self.h = h
 
     def __call__(self, logits: Float[Array, 'h m m']) -> Float[Array, 'h m m']:
-        return jax.nn.softmax(logits, axis=-1)
+        return softmax(logits, axis=-1)
 
 
 class SoftmaxAt(eqx.Module):
@@ -56,7 +56,7 @@ class SoftmaxAt(eqx.Module):
         self.beta = beta
 
     def __call__(self, logits: Float[Array, 'h m m']) -> Float[Array, 'h m m']:
-        return jax.nn.softmax(temper(self.beta, logits), axis=-1)
+        return softmax(temper(self.beta, logits), axis=-1)
 
 
 class Hardmax(eqx.Module):
@@ -111,7 +111,7 @@ class CausalSoftmax(eqx.Module):
 
     def __call__(self, logits: Float[Array, 'h t t']) -> Float[Array, 'h t t']:
         t = logits.shape[1]
-        return jax.nn.softmax(
+        return softmax(
             jnp.where(jnp.arange(t) <= jnp.arange(t)[:, None], logits, -jnp.inf), axis=-1
         )
 
@@ -213,7 +213,7 @@ class TalkingHeadsAttention(eqx.Module):
         vs = jnp.einsum('ja,agc->jgc', x, self.Wv)
         logits = jnp.einsum('igc,jgc->gij', q, ks) / jnp.sqrt(self.k)
         mixed = jnp.einsum('fij,fg->gij', logits, self.Pl)
-        weights = jax.nn.softmax(mixed, axis=-1)
+        weights = softmax(mixed, axis=-1)
         remixed = jnp.einsum('fij,fg->gij', weights, self.Pw)
         heads = jnp.einsum('gij,jgc->igc', remixed, vs)
         return jnp.einsum('igc,gce->ie', heads, self.Wo)
@@ -367,7 +367,7 @@ class TinyLM(eqx.Module):
         x = self.E[tokens]
         z = self.norm(self.b2(self.b1(self.pos(x))))
         logits = jnp.einsum('se,we->sw', z, self.E)
-        return jax.nn.log_softmax(logits, axis=-1)
+        return log_softmax(logits, axis=-1)
 
 
 __all__ = [

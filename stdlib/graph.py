@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Bool, Float, PRNGKeyArray
 
-from paradsl.runtime import initialise, semiring_contract
+from paradsl.runtime import initialise, semiring_contract, softmax
 
 
 class BellmanFordStep(eqx.Module):
@@ -155,7 +155,7 @@ class GATLayer(eqx.Module):
             ),
             (1, 0),
         )
-        att = jax.nn.softmax(score, axis=-1)
+        att = softmax(score, axis=-1)
         return jnp.einsum('vu,uk->vk', att, z)
 
 

@@ -460,7 +460,26 @@ class QuasiSum(eqx.Module):
 
     def combine(self, u: Float[Array, 'h'], v: Float[Array, 'h']) -> Float[Array, 'h']:
         k = jax.nn.softplus(self.w) + 0.1
-        return jnp.arcsinh(jnp.sinh(k * u) + jnp.sinh(k * v)) / k
+        m = jnp.maximum(jnp.abs(k * u), jnp.abs(k * v))
+        near = m <= 10.0
+        direct = jnp.arcsinh(
+            jnp.sinh(jnp.where(near, k * u, 0.0)) + jnp.sinh(jnp.where(near, k * v, 0.0))
+        )
+        t = jnp.exp(k * u - m) - jnp.exp(-(k * u) - m) + jnp.exp(k * v - m) - jnp.exp(-(k * v) - m)
+        l = m + jnp.log(jnp.where(t == 0.0, 1.0, jnp.abs(t)) / 2.0)
+        high = jnp.logical_and(l > 0.0, t != 0.0)
+        big = jnp.where(high, l, 1.0)
+        cancels = jnp.logical_and(jnp.logical_not(high), m <= 88.0)
+        scaled = jnp.where(
+            high,
+            jnp.sign(t) * (big + jnp.log(1.0 + jnp.sqrt(1.0 + jnp.exp(-2.0 * big)))),
+            jnp.where(
+                cancels,
+                jnp.arcsinh(t / 2.0 * jnp.exp(jnp.where(cancels, m, 0.0))),
+                jnp.sign(t) * jnp.arcsinh(jnp.exp(jnp.where(l > 0.0, 0.0, l))),
+            ),
+        )
+        return jnp.where(near, direct, scaled) / k
 
 
 class SetEncoder(eqx.Module):

@@ -13,6 +13,7 @@ class CliText:
     SIZE_NEGATIVE = Text("para: error: {name} is a size or a Nat, at least 0; got {value}")
     SIZE_TOO_LARGE = Text("para: error: the value given for {name} ({digits} digits) is too large; a size is below 2**63")
     SIZE_UNKNOWN = Text("para: error: {name!r} is not a size of {owner}; its sizes are: {names:comma}")
+    SIZE_TWICE = Text("para: error: {name} is given twice, as {first} and as {second}; give each size once")
     SIZE_UNKNOWN_NONE = Text("para: error: {name!r} is not a size of {owner}, which has no sizes")
     ONE_FILE = Text("para: error: `para {command}` takes one FILE; {extra!r} looks like a second one")
     NOT_A_FOLDER = Text("para: error: --path {path}: no such folder")

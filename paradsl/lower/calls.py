@@ -75,7 +75,10 @@ def builtin(b: Body, t: ir.Builtin, prefer: tuple[str, ...] = ()) -> LV:
             expr = py.call("temper", b.term(t.args[1]).expr, expr)
         if t.name in SELECTIONS:
             return LV(selection(b, t.name, expr, axis), x.labels)
-        return LV(py.call(NORMALISE_FN.get(t.name) or SCAN_FN[t.name], expr, axis=axis), x.labels)
+        fn = NORMALISE_FN.get(t.name) or SCAN_FN[t.name]
+        if fn in RUNTIME_FN:
+            b.facts.runtime.add(fn)
+        return LV(py.call(fn, expr, axis=axis), x.labels)
     fn = REDUCE_FN[t.name]
     if fn in RUNTIME_FN:
         b.facts.runtime.add(fn)

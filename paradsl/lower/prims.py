@@ -9,11 +9,12 @@ from ..prelude import Kind
 #: Builtin name -> the dotted `jax` function it becomes, by kind (`id` becomes nothing).
 UNARY_FN = {b.name: b.target for b in prelude.of_kind(Kind.UNARY) if b.target is not None}
 #: Builtins lowered to a function of `paradsl.runtime` rather than their prelude target:
-#: `logsumexp` of a row that is all `-inf` (all masked) has a zero gradient there, not NaN.
-_RUNTIME = {"logsumexp": "logsumexp"}
+#: `logsumexp`, `softmax` and `log_softmax` of a row that is all `-inf` (all masked) have a
+#: zero gradient there, not NaN, and `softmax` zero weights.
+_RUNTIME = {"logsumexp": "logsumexp", "softmax": "softmax", "log_softmax": "log_softmax"}
 RUNTIME_FN = frozenset(_RUNTIME.values())
 REDUCE_FN = {b.name: _RUNTIME.get(b.name, b.target) for b in prelude.of_kind(Kind.REDUCER, Kind.CALL_REDUCER)}
-NORMALISE_FN = {b.name: b.target for b in prelude.of_kind(Kind.NORMALISER)}
+NORMALISE_FN = {b.name: _RUNTIME.get(b.name, b.target) for b in prelude.of_kind(Kind.NORMALISER)}
 SCAN_FN = {b.name: b.target for b in prelude.of_kind(Kind.SCAN)}
 SELECTIONS = prelude.names(Kind.SELECTION)
 #: The reductions JAX gives no identity, and the unit of their monoid (the Python source,
