@@ -27,6 +27,7 @@ from .signatures import Signature
 if TYPE_CHECKING:
     from .body import BodyChecker
     from .leaves import Leaf
+    from .ranges import CalleeNeeds
     from .semirings import SemiringTable
 
 
@@ -44,6 +45,8 @@ class Callees(Protocol):
     def leaf_types(self, key: DeclKey) -> frozenset[TensorType] | None: ...
 
     def uses_of(self, key: DeclKey) -> Mapping[str, DeclKey]: ...
+
+    def needs(self, key: DeclKey) -> CalleeNeeds: ...
 
 
 class DeclHost(Protocol):

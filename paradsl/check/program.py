@@ -15,7 +15,7 @@ from ..diagnostics import DiagnosticSink, Msg, Span
 from ..resolve import DeclKey, Loader, Unit
 from ..syntax import ast
 from ..types import TensorType
-from . import algebras, semirings
+from . import algebras, ranges, semirings
 from .bindings import Binding, ErrorB, FunctorB, GlobalB, SemiringB
 from .context import DeclContext
 from .declaration import check_declaration
@@ -44,6 +44,7 @@ class Checker:
         self._leaves: dict[DeclKey, list[Leaf] | None] = {}
         self._open_leaves: dict[DeclKey, list[Leaf] | None] = {}
         self._leaf_types: dict[DeclKey, frozenset[TensorType] | None] = {}
+        self._needs: dict[DeclKey, ranges.CalleeNeeds] = {}
 
     def check_unit(self, unit: Unit, also: tuple[str, ...] = ()) -> list[ir.ParaDef] | None:
         """The checked paras of the file and everything they use, callees first; `also` names
@@ -134,6 +135,19 @@ class Checker:
             d = self.para(key)
             self._leaf_types[key] = None if d is None else leaf_types_of(d, self._use_keys[key], self)
         return self._leaf_types[key]
+
+    def needs(self, key: DeclKey) -> ranges.CalleeNeeds:
+        """A checked para's hyperparameters and what it needs of them (`ranges.Requirement`),
+        from its callees' needs, once per para; none if it did not check."""
+        if key in self._needs:
+            return self._needs[key]
+        d = self.para(key)
+        if d is None:
+            return (), ()  # not kept: it may be in progress
+        keys = self._use_keys[key]
+        self._needs[key] = d.hypers, ranges.requirements_of(
+            d, lambda u: self.needs(keys[u.name]) if u.name in keys else ((), ()))
+        return self._needs[key]
 
     def uses_of(self, key: DeclKey) -> Mapping[str, DeclKey]:
         """The callee of each use of a para, as far as it is checked."""
