@@ -1,6 +1,7 @@
 """Regressions of the review in the checker: a use's constant arguments are checked against
 what its callee needs of them; well-typed programs the program generator found refused are
-accepted (a symmetric `combine` written with `for`, a `transpose` after a polymorphic use)."""
+accepted (a symmetric `combine` written with `for`, a `transpose` after a polymorphic use);
+and a shift reads zero past the ends of a list whatever its index is bound through."""
 
 import jax
 import jax.numpy as jnp
@@ -91,3 +92,34 @@ def test_a_transpose_after_an_index_set_polymorphic_use_is_accepted():
 
 def test_an_index_that_nothing_ranges_is_still_unknown():
     assert [c for c, _, _ in _errors("para P : [3] -> f32 = x => sum(for k. 1.0)\n")] == ["E0207"]
+
+
+# ---------------------------------------------------------------- shifts through a let
+
+_LET_SHIFTS = """
+para ByLet (t : list) : [t] -> [t]
+  = x => for a. let k = a - 1 in x[k]
+para ByPosition (t : list) : [t] -> [t]
+  = x => for a. let p = a in x[p + 1]
+para ByTwoLets (t : list) : [t, 2] -> [t, 2]
+  = x => for a c. let p = a in let k = p - 2 in x[k, c]
+para Operand (t : list) : [t] -> [t]
+  = x => let y = 2.0 * x in for a. y[a - 1]
+para Ring (c : cyc) : [c] -> [c]
+  = x => for a. let k = (a - 1) mod c in x[k]
+"""
+
+
+def test_a_shift_bound_through_a_let_reads_zero_past_the_ends():
+    mod = paradsl.loads(_LET_SHIFTS)
+    v = jnp.arange(1.0, 6.0)
+    np.testing.assert_array_equal(mod.ByLet()(v), jnp.concatenate([jnp.zeros(1), v[:-1]]))
+    np.testing.assert_array_equal(jax.jit(mod.ByPosition())(v), jnp.concatenate([v[1:], jnp.zeros(1)]))
+    x = jnp.arange(10.0).reshape(5, 2) + 1
+    np.testing.assert_array_equal(mod.ByTwoLets()(x), jnp.concatenate([jnp.zeros((2, 2)), x[:-2]]))
+    np.testing.assert_array_equal(mod.Operand()(v), jnp.concatenate([jnp.zeros(1), 2 * v[:-1]]))
+
+
+def test_a_cyclic_shift_through_a_let_still_wraps():
+    v = jnp.arange(1.0, 5.0)
+    np.testing.assert_array_equal(paradsl.loads(_LET_SHIFTS).Ring()(v), jnp.roll(v, 1))

@@ -17,10 +17,13 @@ from .prims import DETERMINISTIC_INIT
 
 @dataclass(frozen=True)
 class LV:
-    """A lowered value: a Python expression and the labels of its leading axes, in that order."""
+    """A lowered value: a Python expression and the labels of its leading axes, in that order.
+    `positional` marks a `let`-bound value computed from an index's position, so that a
+    subscript by it is a shift (`lower.index.sub`) as if the value were written there."""
 
     expr: pyast.expr
     labels: tuple[str, ...] = ()
+    positional: bool = False
 
 
 class Namer:

@@ -12,6 +12,7 @@ a semiring becomes a call of the runtime's `semiring_contract`.
 from __future__ import annotations
 
 import ast as pyast
+from collections.abc import Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
@@ -94,7 +95,7 @@ def sub(b: Body, t: ir.Sub, fill: float | bool = 0) -> LV:
     if all(isinstance(i, ir.IVar) for i in t.indices) and len(set(ivars)) == len(ivars):
         return LV(base, tuple(ivars))
     axes = t.base.type.axes if isinstance(t.base.type, TensorType) else ()
-    shifted = fill if any(not isinstance(i, ir.IVar) and _positional(i) and not _in_range(i, a)
+    shifted = fill if any(not isinstance(i, ir.IVar) and positional(i, b.state.env) and not _in_range(i, a)
                           for i, a in zip(t.indices, axes)) else None
     picked = _take(b, base, t, shifted) if len(set(ivars)) == len(ivars) else None
     if picked is not None:
@@ -112,13 +113,17 @@ def _in_range(i: ir.Term, axis) -> bool:
     return isinstance(i, ir.Prim) and i.op == "mod" and isinstance(i.args[1], ir.SizeOf) and i.args[1].axis == axis
 
 
-def _positional(t) -> bool:
-    """Whether a term reads an index's position (`a` as a number) anywhere within it."""
+def positional(t, env: Mapping[str, LV]) -> bool:
+    """Whether a term reads an index's position (`a` as a number) anywhere within it, itself
+    or through the `let`s that bind its variables (`env`): `let k = a - 1 in x[k]` shifts as
+    `x[a - 1]` does."""
     if isinstance(t, ir.IndexValue):
         return True
+    if isinstance(t, ir.Var):
+        return t.name in env and env[t.name].positional
     if isinstance(t, tuple):
-        return any(_positional(x) for x in t)
-    return isinstance(t, ir.Term) and any(_positional(getattr(t, f.name)) for f in fields(t)
+        return any(positional(x, env) for x in t)
+    return isinstance(t, ir.Term) and any(positional(getattr(t, f.name), env) for f in fields(t)
                                           if f.name not in ("type", "labels", "span"))
 
 
