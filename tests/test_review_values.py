@@ -177,9 +177,11 @@ def test_the_cli_reports_a_refused_reproducer_without_a_traceback():
 
 
 def test_a_dropout_rate_given_at_construction_outside_0_1_is_a_value_error_naming_the_para():
-    module = loads("import nn\npara P(d: Nat) : [d] -> [d] = Dropout(d, 1.5)\n", "rate.para")
+    # A literal rate is refused by the checker at the use (tests/golden/use_argument_ranges.para);
+    # one given to the constructor is checked there.
+    module = loads("import nn\npara P(d: Nat, q: Float) : [d] -> [d] = Dropout(d, q)\n", "rate.para")
     with pytest.raises(ValueError, match=r"^Dropout\(p=1\.5\): a dropout rate is in \[0, 1\]"):
-        module.P(d=3)
+        module.P(d=3, q=1.5)
     kept = loads("import nn\npara Q(d: Nat) : [d] -> [d] = Dropout(d, 0.5)\n", "rate_ok.para").Q(d=3)
     assert kept(jnp.ones(3)).tolist() == [1.0, 1.0, 1.0]  # no key: the identity
 

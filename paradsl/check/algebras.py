@@ -8,7 +8,8 @@ written.
 
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass, replace
 
 from .. import ir
 from ..diagnostics import DiagnosticSink, Msg, Part
@@ -20,6 +21,7 @@ from .body import BodyChecker
 from .context import DeclContext
 from .signatures import TypeScope
 from .suggest import closest
+from .zonk import zonk
 
 
 def check_functor(sink: DiagnosticSink, decl: ast.FunctorDecl) -> None:
@@ -199,7 +201,8 @@ def check_cases(ctx: DeclContext, checker: BodyChecker, shape: ir.AlgebraShape) 
         return None
     order = [c.name for c in shape.constructors]
     out.sort(key=lambda c: order.index(c.name))
-    if decl.kind == "commutative monoid" and not commutative(out):
+    # Axes solved only later in the body are compared as solved, so two `for`s over one axis agree.
+    if decl.kind == "commutative monoid" and not commutative([replace(c, body=zonk(ctx.u, c.body)) for c in out]):
         case = seen["combine"]
         sink.error(Msg.NOT_COMMUTATIVE, case.name.span, name=ctx.where)
         return None
@@ -288,49 +291,67 @@ _COMMUTATIVE_OPS = frozenset({"add", "mul", "maximum", "minimum", "and", "or", "
 _AC_OPS = frozenset({"mul", "maximum", "minimum", "and", "or"})
 
 
-def _canon(x, swap: dict[str, str]):
+def _canon(x, swap: dict[str, str], bound: Mapping[str, str] | None = None):
     """A term as a hashable tree in a normal form under the commutativity and associativity
     of `+`, `*`, `max`, `min`, `and` and `or`: a sum is the sorted multiset of its signed
     terms (`u - v` is `u + -v`), a product or other chain the sorted multiset of its
     operands. Two terms with equal canons are equal as functions of real numbers (a float
     result may differ by rounding), so swapping a combine's arguments and comparing tells
     whether it is symmetric by construction. Chains are flattened only through operands of
-    the same dtype, so no integer step is reordered with a float one."""
+    the same dtype, so no integer step is reordered with a float one. Index variables bound
+    by `for` and the reductions are named by their depth (`bound`), not as the checker
+    numbers them, so that `(for j. u[j]) + (for j. v[j])` and its swap have one canon."""
+    bound = bound or {}
     if isinstance(x, ir.Var):
         return ("var", swap.get(x.name, x.name))
     if isinstance(x, ir.Prim) and x.op in ("add", "sub", "neg"):
-        terms = sorted(_signed_terms(x, 1, swap, _dtype(x)), key=repr)
+        terms = sorted(_signed_terms(x, 1, swap, _dtype(x), bound), key=repr)
         return ("sum", _dtype(x), *terms)
     if isinstance(x, ir.Prim) and x.op in _AC_OPS and len(x.args) == 2:
-        return ("chain", x.op, _dtype(x), *sorted(_chain(x, x.op, swap, _dtype(x)), key=repr))
+        return ("chain", x.op, _dtype(x), *sorted(_chain(x, x.op, swap, _dtype(x), bound), key=repr))
     if isinstance(x, ir.Prim) and x.op in _COMMUTATIVE_OPS and len(x.args) == 2:
-        a, b = (_canon(y, swap) for y in x.args)
+        a, b = (_canon(y, swap, bound) for y in x.args)
         return ("prim", x.op, *sorted((a, b), key=repr))
+    if isinstance(x, (ir.For, ir.Reduce)):
+        bound = {**bound, **{n: f"#{len(bound) + k}" for k, (n, _) in enumerate(x.indices)}}
     if is_dataclass(x) and not isinstance(x, type):
-        return (type(x).__name__,) + tuple(_canon(getattr(x, f.name), swap) for f in fields(x) if f.name != "span")
+        return (type(x).__name__,) + tuple(_canon_field(x, f.name, swap, bound) for f in fields(x) if f.name != "span")
     if isinstance(x, tuple):
-        return tuple(_canon(i, swap) for i in x)
+        return tuple(_canon(i, swap, bound) for i in x)
     return x
+
+
+def _canon_field(x, name: str, swap: dict[str, str], bound: Mapping[str, str]):
+    """One field of a node in its canon: the index names in it by their depth."""
+    v = getattr(x, name)
+    if name == "labels" or (name == "indices" and not isinstance(x, ir.Sub)):
+        return tuple((bound.get(i, i), _canon(a, swap, bound)) for i, a in v)
+    if (name == "name" and isinstance(x, (ir.IVar, ir.IndexValue))) or (name == "over" and isinstance(x, ir.Builtin)):
+        return bound.get(v, v) if isinstance(v, str) else tuple(bound.get(i, i) for i in v)
+    return _canon(v, swap, bound)
 
 
 def _dtype(x: ir.Term) -> str | None:
     return getattr(x.type, "dtype", None)
 
 
-def _signed_terms(x: ir.Term, sign: int, swap: dict[str, str], dtype: str | None) -> list:
+def _signed_terms(x: ir.Term, sign: int, swap: dict[str, str], dtype: str | None,
+                  bound: Mapping[str, str]) -> list:
     """The terms of a sum of `+`, `-` and negations, each with its sign."""
     if isinstance(x, ir.Prim) and _dtype(x) == dtype:
         if x.op == "add" and len(x.args) == 2:
-            return _signed_terms(x.args[0], sign, swap, dtype) + _signed_terms(x.args[1], sign, swap, dtype)
+            return (_signed_terms(x.args[0], sign, swap, dtype, bound)
+                    + _signed_terms(x.args[1], sign, swap, dtype, bound))
         if x.op == "sub" and len(x.args) == 2:
-            return _signed_terms(x.args[0], sign, swap, dtype) + _signed_terms(x.args[1], -sign, swap, dtype)
+            return (_signed_terms(x.args[0], sign, swap, dtype, bound)
+                    + _signed_terms(x.args[1], -sign, swap, dtype, bound))
         if x.op == "neg" and len(x.args) == 1:
-            return _signed_terms(x.args[0], -sign, swap, dtype)
-    return [(sign, _canon(x, swap))]
+            return _signed_terms(x.args[0], -sign, swap, dtype, bound)
+    return [(sign, _canon(x, swap, bound))]
 
 
-def _chain(x: ir.Term, op: str, swap: dict[str, str], dtype: str | None) -> list:
+def _chain(x: ir.Term, op: str, swap: dict[str, str], dtype: str | None, bound: Mapping[str, str]) -> list:
     """The operands of a chain of one associative and commutative operator."""
     if isinstance(x, ir.Prim) and x.op == op and len(x.args) == 2 and _dtype(x) == dtype:
-        return _chain(x.args[0], op, swap, dtype) + _chain(x.args[1], op, swap, dtype)
-    return [_canon(x, swap)]
+        return _chain(x.args[0], op, swap, dtype, bound) + _chain(x.args[1], op, swap, dtype, bound)
+    return [_canon(x, swap, bound)]

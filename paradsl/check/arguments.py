@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import ir
-from ..diagnostics import DiagnosticSink, Message, Msg, Part
+from ..diagnostics import DiagnosticSink, Message, Msg, Part, Span
 from ..syntax import ast
 from ..types import Poly, hyper_fits, hyper_range
 from ..types.sizes import SizeTooLarge
@@ -66,6 +66,14 @@ def hyper_args(sink: DiagnosticSink, callee: Signature, call: ast.Call, caller_h
         if a is None:
             return None
         out.append(a)
+    return out
+
+
+def written(callee: Signature, call: ast.Call) -> dict[str, Span]:
+    """Where each hyperparameter argument a use gives is written, by the callee's binder."""
+    positional = [a for a in call.args if not isinstance(a, (ast.KwArg, ast.OverArg))]
+    out = {h.name: e.span for h, e in zip(callee.hypers, positional)}
+    out.update({a.name.name: a.value.span for a in call.args if isinstance(a, ast.KwArg)})
     return out
 
 

@@ -27,6 +27,7 @@ from .signatures import Signature
 if TYPE_CHECKING:
     from .body import BodyChecker
     from .leaves import Leaf
+    from .ranges import CalleeNeeds
     from .semirings import SemiringTable
 
 
@@ -46,6 +47,7 @@ class Callees(Protocol):
     def uses_of(self, key: DeclKey) -> Mapping[str, DeclKey]: ...
 
     def specialise_use(self, ctx: DeclContext, callee: Signature, call: ast.Call) -> tuple[Signature, ast.Call] | None: ...
+    def needs(self, key: DeclKey) -> CalleeNeeds: ...
 
 
 class DeclHost(Protocol):

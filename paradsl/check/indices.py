@@ -202,7 +202,9 @@ class IndexChecker:
         if body is None:
             return None
         for info, ident in zip(infos, e.indices):
-            if isinstance(self.cx.u.resolve(info.axis), MetaAxis):
+            # A subscript ties the index to its tensor's axis, which a polymorphic use before
+            # it may leave to be solved later (by the declared type), as for a reduction.
+            if not info.subscripted and isinstance(self.cx.u.resolve(info.axis), MetaAxis):
                 self.cx.sink.error(Msg.INDEX_RANGE_UNKNOWN, ident.span, index=info.source)
                 return None
         if not isinstance(body.type, TensorType):

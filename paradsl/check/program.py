@@ -15,7 +15,7 @@ from ..diagnostics import DiagnosticSink, Msg, Span
 from ..resolve import DeclKey, Loader, Unit
 from ..syntax import ast
 from ..types import Kind, TensorType
-from . import algebras, builtins, semirings, specialise
+from . import algebras, builtins, ranges, semirings, specialise
 from .bindings import Binding, ErrorB, FunctorB, GlobalB, SemiringB
 from .context import DeclContext
 from .specialise import Instance
@@ -47,6 +47,7 @@ class Checker:
         self._leaf_types: dict[DeclKey, frozenset[TensorType] | None] = {}
         self._instances: dict[DeclKey, Instance] = {}  # the instances of generic paras, by key
         self._instance_keys: dict[tuple, DeclKey] = {}  # an instance's arguments -> its key
+        self._needs: dict[DeclKey, ranges.CalleeNeeds] = {}
 
     def check_unit(self, unit: Unit, also: tuple[str, ...] = ()) -> list[ir.ParaDef] | None:
         """The checked paras of the file and everything they use, callees first; `also` names
@@ -197,6 +198,19 @@ class Checker:
             d = self.para(key)
             self._leaf_types[key] = None if d is None else leaf_types_of(d, self._use_keys[key], self)
         return self._leaf_types[key]
+
+    def needs(self, key: DeclKey) -> ranges.CalleeNeeds:
+        """A checked para's hyperparameters and what it needs of them (`ranges.Requirement`),
+        from its callees' needs, once per para; none if it did not check."""
+        if key in self._needs:
+            return self._needs[key]
+        d = self.para(key)
+        if d is None:
+            return (), ()  # not kept: it may be in progress
+        keys = self._use_keys[key]
+        self._needs[key] = d.hypers, ranges.requirements_of(
+            d, lambda u: self.needs(keys[u.name]) if u.name in keys else ((), ()))
+        return self._needs[key]
 
     def uses_of(self, key: DeclKey) -> Mapping[str, DeclKey]:
         """The callee of each use of a para, as far as it is checked."""

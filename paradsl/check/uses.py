@@ -14,7 +14,7 @@ from ..syntax import ast
 from ..types import IndexSetAxis, Kind, MapType, MetaAxis, Poly, Unifier
 from ..types.sizes import SizeTooLarge
 from ..types.unify import substitute_type
-from . import arguments, builtins
+from . import arguments, builtins, ranges
 from .bindings import CallSite, ErrorB, GlobalB, IndexSetB, UseB
 from .context import DeclContext
 from .signatures import Signature, size_too_large
@@ -71,6 +71,9 @@ def make_use(ctx: DeclContext, name: str, call: ast.Expr, anonymous: bool, span:
         return None
     use = ir.Use(name, callee.key.name, tuple(args), anonymous, callee_file=callee.key.file)
     if not _sizes_fit(ctx, callee, use, call.span):
+        return None
+    if not ranges.use_in_range(ctx.sink, ctx.callees.needs(callee.key), use, arguments.written(callee, call),
+                               call.span):
         return None
     ctx.deps.append((callee.key, call.span))
     ctx.uses.append(use)

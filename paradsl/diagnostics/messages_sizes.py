@@ -44,6 +44,14 @@ class SizesMsg:
         E0704, "with the default{count:|s} {defaults:comma}, the size {size} is beyond the largest array size",
         _SIZE_RANGE + "; change the default{count:|s} or the size",
     )
+    SIZE_ARG_NEGATIVE = Message(
+        E0704, "with {given:comma}, the size {size} of {callee!r} is {value}",
+        _SIZE_RANGE + "; change the argument{count:|s}",
+    )
+    SIZE_ARG_TOO_LARGE = Message(
+        E0704, "with {given:comma}, the size {size} of {callee!r} is beyond the largest array size",
+        _SIZE_RANGE + "; change the argument{count:|s}",
+    )
     # ---- E0705: initialisers
     RANDOM_INIT_NOT_FLOAT = Message(
         E0705, "{init!r} draws floating-point numbers, but {name!r} is {dtype}",
@@ -72,4 +80,12 @@ class SizesMsg:
     SEMIRING_PARAM_ZERO = Message(
         E0707, "the semiring {name!r} at {param} = 0 divides by zero: its addition is logsumexp({param} * x) / {param}",
         "give {param} a non-zero number; a large one approaches `MaxPlus`",
+    )
+    RATE_ARG_OUT_OF_RANGE = Message(
+        E0707, "with {given:comma}, {callee!r} drops with the rate {rate}, which is not in [0, 1]",
+        "a rate is the probability of dropping an element; change the argument{count:|s}",
+    )
+    SEMIRING_PARAM_ARG_ZERO = Message(
+        E0707, "with {given:comma}, {callee!r} sums in the semiring {name!r} with its parameter 0, which divides by zero",
+        "give it a non-zero number; a large one approaches `MaxPlus`",
     )

@@ -766,14 +766,8 @@ def _user_declarations(draw, index_set, depth: int) -> tuple[list[str], list[Map
         lift = body(g, {"x1": e}, c)
         half = body(g, {"x9": c}, c)
         combine = g.pick(("x2 + x3", "max(x2, x3)", "x2 * x3", "half"))
-        if combine == "half" and "[" in half:
-            # The checker sees symmetry only through whole-tensor operations, not through
-            # index notation: `(for j. u[j]) + (for j. v[j])` is refused (E0505).
-            if kind == "list":
-                commutative = False
-            else:
-                combine = "x2 + x3"
         if combine == "half":
+            # `h(x2) + h(x3)`, index notation in `h` included: symmetric by construction.
             left, right = (re.sub(r"\bx9\b", v, half) for v in ("x2", "x3"))
             combine = f"{left} + {right}"
         elif not commutative and g.chance(50):
