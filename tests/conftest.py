@@ -1,6 +1,12 @@
 """Shared helpers and fixtures. Collection stays cheap: jax is imported where a helper or
 fixture first needs it, so collecting (or running) a test file that needs no jax imports none."""
 
+import contextlib
+import io
+import sys
+import traceback
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -36,6 +42,59 @@ def assert_located(result) -> None:
         assert 1 <= d.span.col <= len(lines[d.span.line - 1]) + 1, d
         assert (d.span.end_line, d.span.end_col) >= (d.span.line, d.span.col), d
         assert d.message and "{" not in d.message, d
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a run of `para` gave: its exit status and what it wrote, as `subprocess.run` has them."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+#: Python's own warning filters, which a `para` process starts with (the suite's turn warnings
+#: into errors).
+_PROCESS_WARNINGS = (
+    ("default", DeprecationWarning, "__main__"),
+    ("ignore", DeprecationWarning, None),
+    ("ignore", PendingDeprecationWarning, None),
+    ("ignore", ImportWarning, None),
+    ("ignore", ResourceWarning, None),
+)
+
+
+def para_cli(*args: str, cwd: str | Path | None = None) -> Ran:
+    """`para ARGS` run in this process, as the console script runs it: the exit status is what
+    `main` returns or exits with, and an exception escaping it is a traceback on stderr and
+    status 1, as in a process of its own. For the tests of what the commands report; starting
+    an interpreter (and importing jax) for each would be most of their time. The tests of the
+    process itself (the installed script, a stack overflow) still start one."""
+    from paradsl.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(contextlib.redirect_stdout(out))
+        stack.enter_context(contextlib.redirect_stderr(err))
+        stack.enter_context(warnings.catch_warnings())
+        warnings.resetwarnings()
+        for action, category, module in reversed(_PROCESS_WARNINGS):
+            warnings.filterwarnings(action, category=category, module=module or "")
+        if cwd is not None:
+            stack.enter_context(contextlib.chdir(cwd))
+        try:
+            status = main(list(args))
+        except SystemExit as e:
+            status = e.code
+        except Exception:  # noqa: BLE001 - what the interpreter would print, exiting 1
+            traceback.print_exc(file=sys.stderr)
+            status = 1
+    if status is None:
+        status = 0
+    elif not isinstance(status, int):  # `sys.exit("message")`
+        print(status, file=err)
+        status = 1
+    return Ran(status, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

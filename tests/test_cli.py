@@ -14,7 +14,7 @@ import pytest
 
 import paradsl
 
-from conftest import EXAMPLES, ROOT, STDLIB
+from conftest import EXAMPLES, STDLIB, Ran, para_cli
 
 GOOD = """\
 para Scale(d: Nat) : [d] -> [d]
@@ -28,9 +28,10 @@ para Broken(d: Nat) : [d] -> [d]
 """
 
 
-def para(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "paradsl", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
+def para(*args: str, cwd=None) -> Ran:
+    # In-process: these tests are of what the commands report and exit with; the installed
+    # script's own test below starts a process.
+    return para_cli(*args, cwd=cwd)
 
 
 @pytest.fixture

@@ -3,14 +3,11 @@ module's leaves and against counts made by hand."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import equinox as eqx
 import jax
 import numpy as np
 import pytest
-from conftest import EXAMPLES, STDLIB
+from conftest import EXAMPLES, STDLIB, para_cli
 
 import paradsl
 from paradsl.analysis.cost import pretty
@@ -77,15 +74,14 @@ def test_min_plus_product_cost():
 
 
 def test_cost_cli(tmp_path):
-    run = [sys.executable, "-m", "paradsl", "cost", str(STDLIB / "attention.para"), "TransformerBlock",
-           "--size", "n=4096", "d=64", "h=4", "k=16", "f=256"]
-    r = subprocess.run(run, capture_output=True, text=True, timeout=120)
+    run = ["cost", str(STDLIB / "attention.para"), "TransformerBlock", "--size", "n=4096", "d=64", "h=4", "k=16",
+           "f=256"]
+    r = para_cli(*run)
     assert r.returncode == 0, r.stderr
     assert "attn.logits" in r.stdout and "h*n^2 = 67,108,864" in r.stdout and "warning:" in r.stdout
-    r = subprocess.run(run + ["--max-degree", "3"], capture_output=True, text=True, timeout=120)
+    r = para_cli(*run, "--max-degree", "3")
     assert "warning:" not in r.stdout
-    r = subprocess.run([sys.executable, "-m", "paradsl", "cost", str(EXAMPLES / "mlp.para"), "Nope"],
-                       capture_output=True, text=True, timeout=120)
+    r = para_cli("cost", str(EXAMPLES / "mlp.para"), "Nope")
     assert r.returncode == 2 and "Traceback" not in r.stderr
 
 
@@ -95,6 +91,5 @@ def test_commands_reach_imported_paras_the_file_does_not_use(tmp_path):
     assert paradsl.cost(path, "TransformerBlock").params_free == poly("4*d*h*k + 2*2*d + d*f + f + f*d + d")
     assert paradsl.params(path, "MultiHeadAttention").Q == poly("4*d*h*k")
     assert all(r.ok for r in paradsl.check_laws(path, "DotProductAttention"))
-    r = subprocess.run([sys.executable, "-m", "paradsl", "cost", str(path), "TransformerBlock"],
-                       capture_output=True, text=True, timeout=120)
+    r = para_cli("cost", str(path), "TransformerBlock")
     assert r.returncode == 0 and "attn.logits" in r.stdout

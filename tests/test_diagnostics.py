@@ -25,9 +25,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +32,8 @@ import pytest
 
 from paradsl.diagnostics import CODES, messages_of, render
 from paradsl.driver import check_paths
+
+from conftest import para_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -247,15 +246,10 @@ def test_rendering(path: Path):
             assert d.hint, f"{d.code} always has a hint"
 
 
-def _para_command() -> list[str]:
-    exe = shutil.which("para")
-    return [exe] if exe else [sys.executable, "-m", "paradsl"]
-
-
 @pytest.mark.parametrize("name", ["several_errors", "syntax_missing_operand", "import_cycle", "cascade_suppressed"])
 def test_cli_check_reports_and_exits_1(name: str):
     path = GOLDEN / f"{name}.para"
-    p = subprocess.run([*_para_command(), "check", str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    p = para_cli("check", str(path), cwd=ROOT)
     assert p.returncode == 1, p.stderr
     assert "Traceback" not in p.stderr and "Traceback" not in p.stdout
     n = len(expectations(path) | set().union(*(expectations(f) for f in GOLDEN.joinpath("imports").glob("*.para")))
@@ -266,7 +260,7 @@ def test_cli_check_reports_and_exits_1(name: str):
 
 def test_cli_compile_reports_and_exits_1():
     path = GOLDEN / "shape_mismatch.para"
-    p = subprocess.run([*_para_command(), "compile", str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    p = para_cli("compile", str(path), cwd=ROOT)
     assert p.returncode == 1
     assert "Traceback" not in p.stderr
     assert "error[E0201]" in p.stderr

@@ -8,13 +8,11 @@ equivariant (it is not a test that cannot fail).
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import types
 
 import jax.numpy as jnp
 import pytest
-from conftest import EXAMPLES, STDLIB
+from conftest import EXAMPLES, STDLIB, Ran, para_cli
 
 import paradsl
 from paradsl import ir
@@ -22,8 +20,8 @@ from paradsl.analysis.laws import _para_laws
 from paradsl.types import IndexSetAxis, Kind, MapType, TensorType
 
 
-def para(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "paradsl", *args], capture_output=True, text=True, timeout=300)
+def para(*args: str) -> Ran:
+    return para_cli(*args)  # in-process: each `para laws` process would import jax anew
 
 
 # ------------------------------------------------------------------ the Transformer, list vs set
@@ -123,19 +121,12 @@ def test_laws_catch_a_map_that_is_not_equivariant(kind):
     assert good.ok and good.error == 0.0
 
 
-def test_laws_cli_exits_1_on_a_failed_law(tmp_path, monkeypatch):
+def test_laws_cli_exits_1_on_a_failed_law(monkeypatch):
     import paradsl.analysis.laws as laws
 
     # Break the group action the checker uses: every equivariance law must then fail.
-    script = tmp_path / "run.py"
-    script.write_text(
-        "import sys, jax.numpy as jnp\n"
-        "import paradsl.analysis.laws as laws\n"
-        "laws._act = lambda value, t, n, perm: value if not hasattr(value, 'shape') or not value.shape "
-        "else jnp.roll(value, 1, axis=0) * 0.5\n"
-        "from paradsl.cli import main\n"
-        "sys.exit(main(['laws', sys.argv[1]]))\n")
-    r = subprocess.run([sys.executable, str(script), str(EXAMPLES / "equivariant.para")], capture_output=True, text=True)
+    monkeypatch.setattr(laws, "_act", lambda value, t, n, perm: value if not hasattr(value, "shape")
+                        or not value.shape else jnp.roll(value, 1, axis=0) * 0.5)
+    r = para("laws", str(EXAMPLES / "equivariant.para"))
     assert r.returncode == 1, r.stdout + r.stderr
     assert "FAILED" in r.stdout
-    del laws

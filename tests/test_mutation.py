@@ -11,8 +11,6 @@ from __future__ import annotations
 import ast as pyast
 import random
 import re
-import subprocess
-import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +20,7 @@ from paradsl import driver
 from paradsl._resources import stdlib_module
 from paradsl.names import ident
 
-from conftest import EXAMPLES, STDLIB, assert_located
+from conftest import EXAMPLES, STDLIB, assert_located, para_cli
 
 SOURCES = {p.name: p.read_text(encoding="utf-8") for p in [*sorted(EXAMPLES.glob("*.para")), STDLIB / "nn.para"]}
 
@@ -244,7 +242,7 @@ def test_regression_through_the_cli(name, tmp_path):
     path = tmp_path / f"{name}.para"
     path.write_text(REGRESSIONS[name][0], encoding="utf-8")
     for command in ("check", "compile"):
-        proc = subprocess.run([sys.executable, "-m", "paradsl", command, str(path)], capture_output=True, text=True)
+        proc = para_cli(command, str(path))
         assert proc.returncode == 1, proc.stderr
         assert "Traceback" not in proc.stderr
         assert re.search(r"\.para:\d+:\d+: error\[E\d{4}\]: ", proc.stderr), proc.stderr

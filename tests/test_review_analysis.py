@@ -9,14 +9,12 @@ from __future__ import annotations
 import functools
 import math
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import jax.numpy as jnp
 import pytest
-from conftest import STDLIB
+from conftest import STDLIB, Ran, para_cli
 from test_cost import poly
 
 import paradsl
@@ -27,8 +25,8 @@ from paradsl.analysis import laws
 REVIEW = Path(__file__).resolve().parent / "review"
 
 
-def para(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "paradsl", *args], capture_output=True, text=True, timeout=300)
+def para(*args: str) -> Ran:
+    return para_cli(*args)  # in-process: a `para laws` process would import jax anew
 
 
 # ------------------------------------------------------------------ laws and infinities

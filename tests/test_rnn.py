@@ -12,15 +12,13 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 
 import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from conftest import STDLIB, randomise
+from conftest import STDLIB, para_cli, randomise
 
 import paradsl
 
@@ -204,7 +202,7 @@ def test_monoid_laws_can_fail(tmp_path):
                    "  | combine(a, b) => 0.5 * a + b\n")
     laws = {r.law.split()[0]: r for r in paradsl.check_laws(bad)}
     assert not laws["associative"].ok and not laws["unit"].ok
-    r = subprocess.run([sys.executable, "-m", "paradsl", "laws", str(bad)], capture_output=True, text=True)
+    r = para_cli("laws", str(bad))
     assert r.returncode == 1 and "FAILED" in r.stdout
 
 
