@@ -99,6 +99,9 @@ E0705 = ErrorCode("E0705", "initialiser does not fit the dtype")
 E0706 = ErrorCode("E0706", "dtype not supported")
 E0707 = ErrorCode("E0707", "argument out of range")
 
+# ---- E08xx: scans of states, repetition and iteration
+E0801 = ErrorCode("E0801", "scan of an algebra that is not of a list")
+
 
 #: code -> its error code, for the error index and the tests.
 CODES: dict[str, ErrorCode] = {c.code: c for c in list(globals().values()) if isinstance(c, ErrorCode)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .codes import CODES as CODES
 from .messages_inputs import InputsMsg
+from .messages_iterate import IterateMsg
 from .messages_limits import LimitsMsg
 from .messages_names import NamesMsg
 from .messages_schemes import SchemesMsg
@@ -23,7 +24,8 @@ from .messages_values import ValuesMsg
 from .template import Message, templates_of
 
 
-class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SizesMsg, SymmetryMsg, TiesMsg, SchemesMsg):
+class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SizesMsg, SymmetryMsg, TiesMsg, SchemesMsg,
+          IterateMsg):
     """All messages, by name: `sink.error(Msg.UNKNOWN_NAME, span, name=...)`."""
 
 

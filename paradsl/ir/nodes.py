@@ -329,7 +329,7 @@ class Fold(MapTerm):
     """A recursion scheme of the use `use` (an algebra, coalgebra, monoid or machine) along
     an axis. `mode` says how it runs:
 
-        scan      a list algebra, left to right, with `jax.lax.scan`
+        scan      a list algebra, left to right, with `jax.lax.scan`; under `scan`, every state
         assoc     a monoid along a list, with `jax.lax.associative_scan` (O(log n) depth)
         prefix    a monoid's running products along a list (`scan M over t`)
         balanced  a commutative monoid over a set or cyc, a balanced tree (O(log n) depth)
