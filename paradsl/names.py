@@ -35,7 +35,7 @@ from . import ir
 RESERVED = frozenset({
     "jax", "jnp", "eqx", "Array", "Float", "Int", "Bool", "PRNGKeyArray", "annotations", "math",
     "check_rate", "check_size", "fold_balanced", "fold_tree", "initialise", "logsumexp", "semiring_contract",
-    "temper",  # from paradsl.runtime (tests/test_review_names.py holds the two in step)
+    "temper", "iterate_until",  # from paradsl.runtime (tests/test_review_names.py holds the two in step)
     "self", "key", "keys", "untie", "forward", "_abc_impl",
 }) | frozenset(n for n in dir(builtins) if not n.startswith("__"))
 

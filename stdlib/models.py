@@ -11,6 +11,7 @@ import jax.numpy as jnp
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
 from paradsl.runtime import initialise
+from paradsl.stdlib.graph import BellmanFordStep
 from paradsl.stdlib.rnn import LSTM
 
 
@@ -47,4 +48,23 @@ class LSTMLM(eqx.Module):
         return jax.nn.log_softmax(jnp.einsum('sa,aw->sw', hs, self.Wout) + self.bout, axis=-1)
 
 
-__all__ = ['LSTMLM']
+class BellmanFord(eqx.Module):
+    """BellmanFord() (n : set) : ([n], [n, n]) -> [n]"""
+
+    bellman_ford_step_0: BellmanFordStep
+
+    def __init__(self, *, key: PRNGKeyArray | None = None):
+        self.bellman_ford_step_0 = BellmanFordStep()
+
+    def __call__(self, x: tuple[Float[Array, 'n'], Float[Array, 'n n']]) -> Float[Array, 'n']:
+        n = x[0].shape[0]
+        d0, w = x
+
+        def step(v):
+            return self.bellman_ford_step_0((v, w))
+
+        state = jax.lax.fori_loop(0, n - 1, lambda _, s: step(s), d0)
+        return state
+
+
+__all__ = ['LSTMLM', 'BellmanFord']

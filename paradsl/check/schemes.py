@@ -13,7 +13,7 @@ from ..diagnostics import Msg
 from ..syntax import ast
 from ..types import Axis, FixedAxis, IndexSetAxis, Kind, MapType, Poly, TensorType, TupleType, Type
 from ..types.unify import substitute_type
-from . import uses
+from . import iterate, uses
 from .bindings import ErrorB, GlobalB, HyperB, IndexSetB, UseB
 from .body import BodyChecker
 from .context import DeclContext
@@ -65,6 +65,8 @@ def map_over(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | Non
 def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = None) -> ir.MapTerm | None:
     if e.scheme == "map":
         return map_over(ctx, bc, e, dom)
+    if e.scheme in ("iterate", "until"):
+        return iterate.iterate(ctx, bc, e, dom)
     sink = ctx.sink
     target = e.target
     b = None
