@@ -17,8 +17,8 @@ from jaxtyping import Array, ArrayLike, Int
 
 from . import prelude
 
-__all__ = ["check_rate", "check_size", "fold_balanced", "fold_tree", "initialise", "log_softmax", "logsumexp",
-           "semiring_contract", "softmax", "temper"]
+__all__ = ["check_rate", "check_size", "fold_balanced", "fold_tree", "initialise", "iterate_until", "log_softmax",
+           "logsumexp", "semiring_contract", "softmax", "temper"]
 
 PyTree = Any
 
@@ -79,6 +79,34 @@ def fold_balanced(combine: Callable[[PyTree, PyTree], PyTree], unit: PyTree, ms:
         ms = jax.vmap(combine)(jax.tree.map(lambda m: m[0::2], ms), jax.tree.map(lambda m: m[1::2], ms))
         n //= 2
     return jax.tree.map(lambda m: m[0], ms)
+
+
+def iterate_until(step: Callable[[PyTree], PyTree], state: PyTree, max_steps: int, tol: float) -> PyTree:
+    """`step` applied to `state` until a step moves no entry by more than `tol` (entries equal
+    before and after, infinities included, have not moved; a NaN stops the loop), and at most
+    `max_steps` times: `iterate f until converged for k`.
+
+    It is a `jax.lax.while_loop`, so it stops as soon as it converges, and reverse-mode
+    differentiation through it is not supported by JAX (forward mode is); a fixed number of
+    steps, `iterate f for k`, is the form to differentiate.
+    """
+
+    def moved(old: PyTree, new: PyTree) -> Array:
+        changes = [jnp.max(jnp.where(a == b, 0.0, jnp.abs(b - a)), initial=0.0)
+                   for a, b in zip(jax.tree.leaves(old), jax.tree.leaves(new))]
+        return jnp.max(jnp.stack(changes)) > tol if changes else jnp.asarray(False)
+
+    def cond(carry: tuple[Array, PyTree, Array]) -> Array:
+        i, _, going = carry
+        return going & (i < max_steps)
+
+    def body(carry: tuple[Array, PyTree, Array]) -> tuple[Array, PyTree, Array]:
+        i, s, _ = carry
+        new = step(s)
+        return i + 1, new, moved(s, new)
+
+    _, out, _ = jax.lax.while_loop(cond, body, (jnp.asarray(0), state, jnp.asarray(True)))
+    return out
 
 
 def fold_tree(branches: Sequence[Callable[[PyTree, list[PyTree]], PyTree]], base: int, tags: Int[Array, " n"],

@@ -227,6 +227,8 @@ class _Walker:
             self.use(here, m.name, m.index_sets)
         elif isinstance(m, ir.Fold):
             self.fold(here, m)
+        elif isinstance(m, ir.Iterate):
+            self.iterate(here, m)
         elif isinstance(m, ir.MapOver):
             steps = here.axis(m.axis)
             before_c, before_a = len(self.out.contractions), len(self.out.activations)
@@ -247,6 +249,15 @@ class _Walker:
         steps = here.axis(m.axis)
         before = len(self.out.contractions)
         self.use(here, m.use, m.index_sets)
+        for i in range(before, len(self.out.contractions)):
+            c = self.out.contractions[i]
+            self.out.contractions[i] = Contraction(c.path, c.what + f", x {pretty(steps)} steps", c.flops * steps)
+
+    def iterate(self, here: _Here, m: ir.Iterate) -> None:
+        """An iteration's body, once for each step: `until` counts its most steps."""
+        steps = m.count.substitute({**here.at.sizes, **{n: here.axis(a) for n, a in m.index_sets}})
+        before = len(self.out.contractions)
+        self.map_(here, m.fn)
         for i in range(before, len(self.out.contractions)):
             c = self.out.contractions[i]
             self.out.contractions[i] = Contraction(c.path, c.what + f", x {pretty(steps)} steps", c.flops * steps)

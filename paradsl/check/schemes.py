@@ -13,7 +13,7 @@ from ..diagnostics import Msg
 from ..syntax import ast
 from ..types import Axis, FixedAxis, IndexSetAxis, Kind, MapType, Poly, TensorType, TupleType, Type
 from ..types.unify import substitute_type
-from . import uses
+from . import iterate, uses
 from .bindings import ErrorB, GlobalB, HyperB, IndexSetB, UseB
 from .body import BodyChecker
 from .context import DeclContext
@@ -65,6 +65,8 @@ def map_over(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | Non
 def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = None) -> ir.MapTerm | None:
     if e.scheme == "map":
         return map_over(ctx, bc, e, dom)
+    if e.scheme in ("iterate", "until"):
+        return iterate.iterate(ctx, bc, e, dom)
     sink = ctx.sink
     target = e.target
     b = None
@@ -88,7 +90,7 @@ def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = 
         return None
     callee = ctx.callees.para(ctx.use_keys[b.use.name])
     kind = b.sig.kind
-    allowed = {"fold": ("algebra", "monoid", "commutative monoid"), "scan": ("monoid", "commutative monoid"),
+    allowed = {"fold": ("algebra", "monoid", "commutative monoid"), "scan": ("algebra", "monoid", "commutative monoid"),
                "unfold": ("coalgebra",), "run": ("mealy", "moore")}[e.scheme]
     if kind not in allowed:
         suggestion = {"algebra": "fold", "monoid": "fold", "commutative monoid": "fold", "coalgebra": "unfold",
@@ -163,6 +165,11 @@ def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = 
             if not one_tensor(elem, Msg.ELEMENT_NOT_ONE_TENSOR):
                 return None
             mode, t = "scan", MapType(along(elem, axis), carrier)
+            if e.scheme == "scan":  # every state: the carrier stacked along the axis
+                t = MapType(along(elem, axis), _stacked(carrier, axis))
+        elif e.scheme == "scan":
+            sink.error(Msg.SCAN_NOT_LIST_ALGEBRA, target.span, name=name, functor=shape.functor)
+            return None
         else:
             if elem is None or not isinstance(elem, TensorType):
                 sink.error(Msg.TREE_DATA_TYPES, target.span, functor=shape.functor)
@@ -222,6 +229,15 @@ def fold_axis(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr) -> Axis | None
         return None
     sink.error(Msg.NOT_AN_INDEX_SET, over.span, scheme=e.scheme, name=over.name)
     return None
+
+
+def _stacked(t: Type, axis: Axis) -> Type:
+    """A state type with `axis` put first in each tensor: the type of every state of a scan
+    (a carrier is tensors, nested in tuples; the algebra's check holds it to that)."""
+    if isinstance(t, TupleType):
+        return TupleType(tuple(_stacked(i, axis) for i in t.items))
+    assert isinstance(t, TensorType), t
+    return TensorType((axis,) + t.axes, t.dtype)
 
 
 def _is_list_functor(ctors: tuple[ir.Constructor, ...]) -> bool:

@@ -116,7 +116,7 @@ class _Symmetry:
         elif isinstance(m, (ir.Parallel, ir.Fanout)):
             self.map_(m.left, env)
             self.map_(m.right, env)
-        elif isinstance(m, ir.MapOver):
+        elif isinstance(m, (ir.MapOver, ir.Iterate)):  # a map's k-fold composite keeps its symmetry
             self.map_(m.fn, env)
 
     # ------------------------------------------------------------------ terms

@@ -99,6 +99,13 @@ E0705 = ErrorCode("E0705", "initialiser does not fit the dtype")
 E0706 = ErrorCode("E0706", "dtype not supported")
 E0707 = ErrorCode("E0707", "argument out of range")
 
+# ---- E08xx: scans of states, repetition and iteration
+E0801 = ErrorCode("E0801", "scan of an algebra that is not of a list")
+E0802 = ErrorCode("E0802", "iteration count not a size")
+E0803 = ErrorCode("E0803", "iteration changes the type of its state")
+E0804 = ErrorCode("E0804", "random map iterated")
+E0805 = ErrorCode("E0805", "convergence of a state that is not of floats")
+
 # ---- E09xx: higher-order hyperparameters (maps and semirings given at the use)
 E0901 = ErrorCode("E0901", "map argument of the wrong signature")
 E0902 = ErrorCode("E0902", "map argument breaks the symmetry")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from .codes import CODES as CODES
 from .messages_higher import HigherMsg
 from .messages_inputs import InputsMsg
+from .messages_iterate import IterateMsg
 from .messages_limits import LimitsMsg
 from .messages_names import NamesMsg
 from .messages_schemes import SchemesMsg
@@ -25,7 +26,7 @@ from .template import Message, templates_of
 
 
 class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SizesMsg, SymmetryMsg, TiesMsg, SchemesMsg,
-          HigherMsg):
+          HigherMsg, IterateMsg):
     """All messages, by name: `sink.error(Msg.UNKNOWN_NAME, span, name=...)`."""
 
 

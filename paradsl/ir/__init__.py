@@ -23,6 +23,7 @@ from .nodes import HyperRef as HyperRef
 from .nodes import IndexValue as IndexValue
 from .nodes import Init as Init
 from .nodes import IVar as IVar
+from .nodes import Iterate as Iterate
 from .nodes import Labels as Labels
 from .nodes import LambdaT as LambdaT
 from .nodes import LeafRef as LeafRef
@@ -47,6 +48,7 @@ from .nodes import ShapeKind as ShapeKind
 from .nodes import SizeOf as SizeOf
 from .nodes import Sub as Sub
 from .nodes import Term as Term
+from .nodes import UNTIL_TOLERANCE as UNTIL_TOLERANCE
 from .nodes import Tie as Tie
 from .nodes import TupleT as TupleT
 from .nodes import Use as Use

@@ -30,6 +30,7 @@ field is not obvious from its place; `?` optional; `*` a tuple):
                | Compose(first, second) | Parallel(left, right) | Fanout(left, right)
                | Fold(scheme:Scheme, use, mode:FoldMode, Axis, (name, Axis)*)
                | MapOver(fn:mapterm, Axis)
+               | Iterate(fn:mapterm, count:Poly, (name, Axis)*, until:bool)
 
 Every term has a `type` (of the whole value) and `labels`: the free index variables it is
 indexed by, as (unique name, axis) pairs sorted by name. A labelled term is a scalar per
@@ -329,7 +330,7 @@ class Fold(MapTerm):
     """A recursion scheme of the use `use` (an algebra, coalgebra, monoid or machine) along
     an axis. `mode` says how it runs:
 
-        scan      a list algebra, left to right, with `jax.lax.scan`
+        scan      a list algebra, left to right, with `jax.lax.scan`; under `scan`, every state
         assoc     a monoid along a list, with `jax.lax.associative_scan` (O(log n) depth)
         prefix    a monoid's running products along a list (`scan M over t`)
         balanced  a commutative monoid over a set or cyc, a balanced tree (O(log n) depth)
@@ -356,6 +357,26 @@ class MapOver(MapTerm):
 
     fn: MapTerm
     axis: Axis
+
+
+@dataclass(frozen=True)
+class Iterate(MapTerm):
+    """`iterate f for k`: the map f, from a state to a state of the same type, applied k
+    times (`jax.lax.fori_loop` with a bound known when traced, so a `lax.scan`, which reverse
+    mode differentiates). `count` is a size in the hyperparameters and in the sizes of the
+    index sets that `index_sets` names. With `until`, it stops at the first step that
+    changes no entry of the state by more than `UNTIL_TOLERANCE`, after at most k steps
+    (`jax.lax.while_loop`, which reverse mode cannot differentiate)."""
+
+    fn: MapTerm
+    count: Poly
+    index_sets: tuple[tuple[str, Axis], ...] = ()
+    until: bool = False
+
+
+#: The largest change of any entry of the state, in absolute value, at which `iterate f until
+#: converged` stops; entries equal before and after (infinities included) have changed by 0.
+UNTIL_TOLERANCE = 1e-6
 
 
 # ------------------------------------------------------------------ declarations

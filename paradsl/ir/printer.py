@@ -32,6 +32,7 @@ from .nodes import (
     IndexValue,
     Init,
     IVar,
+    Iterate,
     LambdaT,
     LeafRef,
     Let,
@@ -362,7 +363,14 @@ def _map_over(m: MapOver, indent: str) -> tuple[str, int]:
     return f"map {map_term(m.fn, _ATOM, indent)} over {_axis(m.axis)}", _OPEN
 
 
+def _iterate(m: Iterate, indent: str) -> tuple[str, int]:
+    until = " until converged" if m.until else ""
+    count = _poly(m.count)
+    count = count if count.isidentifier() or count.isdigit() else f"({count})"
+    return f"iterate {map_term(m.fn, _ATOM, indent)}{until} for {count}", _OPEN
+
+
 _MAPS: dict[type, Callable[..., tuple[str, int]]] = {
     UseRef: _ref, PrimMap: _prim_map, LambdaT: _lambda, Compose: _compose, Fanout: _fanout,
-    Parallel: _parallel, Fold: _fold, MapOver: _map_over,
+    Parallel: _parallel, Fold: _fold, MapOver: _map_over, Iterate: _iterate,
 }

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from .. import ir
 from ..types import FixedAxis, IndexSetAxis
-from . import calls, folds, index
+from . import calls, folds, index, iterate
 from . import pybuild as py
 from .context import LV, MethodState, ProgramFacts
 from .prims import UNARY_FN
@@ -78,6 +78,8 @@ class Body:
             return folds.fold(self, m, arg)
         if isinstance(m, ir.MapOver):
             return self._map_over(m, arg)
+        if isinstance(m, ir.Iterate):
+            return iterate.iterate(self, m, arg)
         if isinstance(m, ir.LambdaT):
             with self.state.scope():
                 if not m.tupled:

@@ -29,11 +29,19 @@ def fold(b: Body, m: ir.Fold, arg: LV) -> LV:
 
     xs = b.bind("xs", arg.expr)
     step = b.fresh("step")
-    out = b.fresh("ys" if m.mode in ("unfold", "mealy", "moore", "prefix") else "h")
+    out = b.fresh("ys" if m.mode in ("unfold", "mealy", "moore", "prefix") or m.scheme == "scan" else "h")
     final = b.fresh("state") if m.mode in ("mealy", "moore") else None
     if m.mode == "scan":
         nil, cons = sorted(shape.constructors, key=lambda c: len(c.fields))
         cons_args = ["x" if k == "A" else "h" for k in cons.fields]
+        if m.scheme == "scan":  # every state: the same loop, its states stacked as its outputs
+            b.state.stmts.extend(template(f"""
+                def STEP(h, x):
+                    h = CONS({', '.join(cons_args)})
+                    return h, h
+                _, OUT = jax.lax.scan(STEP, NIL(), XS)
+                """, STEP=py.name(step), CONS=method(cons.name), NIL=method(nil.name), XS=xs, OUT=py.name(out)))
+            return LV(py.name(out))
         b.state.stmts.extend(template(f"""
             def STEP(h, x):
                 return CONS({', '.join(cons_args)}), None

@@ -194,9 +194,10 @@ class Field(Node):
 class FoldExpr(Node):
     """`fold A over t`, `scan M over t`, `unfold C over n`, `run M over t`: the recursion
     scheme of an algebra, coalgebra or machine, as a map; `map f over t` applies a map to
-    each element along t."""
+    each element along t; `iterate f for k` applies a map from a state to a state k times
+    (scheme `until`: until a step leaves the state as it was, at most k times)."""
 
-    scheme: str  # fold | scan | unfold | run | map
+    scheme: str  # fold | scan | unfold | run | map | iterate | until
     target: "Expr"
     over: "Ident | SizeExpr"
 

@@ -466,6 +466,8 @@ class _Expressions(_Nodes):
     unfold = _scheme("unfold")
     run = _scheme("run")
     map_over = _scheme("map")
+    iterate = _scheme("iterate")
+    iterate_until = _scheme("until")
 
     def for_(self, meta, c):
         return ast.For(self._span(meta), tuple(self._binder(t) for t in c[:-1]), c[-1])

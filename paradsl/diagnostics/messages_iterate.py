@@ -1,0 +1,34 @@
+"""Every state of a fold, repetition and iteration (E08xx)."""
+
+from __future__ import annotations
+
+from .codes import E0801, E0802, E0803, E0804, E0805
+from .template import Message
+
+_COUNT = "`iterate` runs a number of times known when the model is traced, and {name!r} is "
+_COUNT_HINT = "count with a number, a `Nat` hyperparameter, an index set (its size), or a size in parentheses: `for (n - 1)`"
+
+
+class IterateMsg:
+    # ---- E0801: `scan` gives the states of a fold along a list
+    SCAN_NOT_LIST_ALGEBRA = Message(
+        E0801, "`scan` gives the state at every position of a list, and {name!r} is an algebra of {functor}",
+        "scan an algebra of `nil | cons(A, X)`, or fold this one: `fold {name} over ...`",
+    )
+
+    # ---- E0802-E0805: `iterate f for k`, `iterate f until converged for k`
+    ITERATE_COUNT_HYPER = Message(E0802, _COUNT + "a `{kind}` hyperparameter", _COUNT_HINT)
+    ITERATE_COUNT_NAME = Message(E0802, _COUNT + "a value the model computes", _COUNT_HINT)
+    ITERATE_STATE_CHANGES = Message(
+        E0803, "an iterated map goes from a state to a state of the same type, and this one is {dom} -> {cod}",
+        "give the map a result of the type of its input; carry what does not change in a closure, "
+        "`iterate (d => step(d, w)) for k`",
+    )
+    RANDOM_ITERATE = Message(
+        E0804, "an iterated map is deterministic, and this one draws random numbers (dropout or sample)",
+        "apply the random map outside the iteration",
+    )
+    UNTIL_NOT_FLOATS = Message(
+        E0805, "`until converged` measures how far a step moves the state, and the state {type} is not all floats",
+        "iterate a state of floats, or iterate a fixed number of times: `iterate f for k`",
+    )
