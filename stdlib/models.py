@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
-from paradsl.runtime import initialise
+from paradsl.runtime import initialise, log_softmax
 from paradsl.stdlib.graph import BellmanFordStep
 from paradsl.stdlib.rnn import LSTM
 
@@ -45,7 +45,7 @@ class LSTMLM(eqx.Module):
 
         _, ys = jax.lax.scan(step, self.cell.nil(), h)
         hs, cs = ys
-        return jax.nn.log_softmax(jnp.einsum('sa,aw->sw', hs, self.Wout) + self.bout, axis=-1)
+        return log_softmax(jnp.einsum('sa,aw->sw', hs, self.Wout) + self.bout, axis=-1)
 
 
 class BellmanFord(eqx.Module):

@@ -113,24 +113,28 @@ def test_a_gathered_operand_is_an_activation(tmp_path):
 #: Sizes at which the stdlib's contractions are most of what it computes.
 XLA_SIZES = dict(d=32, h=8, k=16, f=64, v=40, i=32, o=32, d_in=32, d_hidden=32, d_out=32, d_h=32, d_o=24,
                  e=8, r=8, m=24, n=12)
-#: Folds that run as a loop. XLA counts a loop's body once, whatever its length, so these
-#: are run at length 2 (at length 1 XLA drops the loop and what its last step leaves unused)
-#: and counted at length 1.
+#: Folds that run as a loop. XLA counts a loop's body once, whatever its length, and what
+#: the para does outside the loop along the same axis (an output projection of every state)
+#: at the real length. So these are run at lengths 2 and 3 (at length 1 XLA drops the loop
+#: and what its last step leaves unused), XLA's counts are extended linearly back to length
+#: 1, `2 x at 2 - at 3`, and the report is counted at length 1.
 LOOPS = {"scan", "tree", "unfold", "mealy", "moore"}
 
 
-def _loops(program, p) -> tuple[set[str], bool]:
-    """The sizes along which a para, or a para it uses, runs a loop, and whether one of the
-    loops is a tree fold, whose nodes each run one case of those the report counts."""
+def _loops(program, p) -> tuple[set[str], bool, bool]:
+    """The sizes along which a para, or a para it uses, runs a loop, whether one of the loops
+    is a tree fold, whose nodes each run one case of those the report counts, and whether it
+    iterates a map (a loop whose count, `n - 1`, is a size its body also uses)."""
     axes: set[str] = set()
-    tree = False
+    tree = iterates = False
     for r in paradsl.ir.walk(program, p.name):
         bodies = [r.para.body] + [c.body for c in r.para.cases]
         for node in paradsl.ir.nodes(tuple(b for b in bodies if b is not None)):
             if isinstance(node, paradsl.ir.Fold) and str(node.mode) in LOOPS:
                 axes |= r.size(node.axis).variables()
                 tree = tree or str(node.mode) == "tree"
-    return axes, tree
+            iterates = iterates or isinstance(node, paradsl.ir.Iterate)
+    return axes, tree, iterates
 
 
 def _dot_flops(hlo: str) -> int:
@@ -146,12 +150,15 @@ def _dot_flops(hlo: str) -> int:
     return total
 
 
-def _stdlib_paras():
+def _stdlib_paras(iterating: bool = False):
+    """The stdlib's paras (with the multi-factor review program); those that iterate a map
+    apart, since XLA counts an iteration's body once and its count is a size the body uses."""
     for path in [*sorted(STDLIB.glob("*.para")), REVIEW / "b06_cost_multifactor.para"]:
         program = paradsl.api.check_file(path)
         for p in program.paras:
             if p.file == program.file and p.shape is None and not any(prm.abstract for prm in p.params):
-                yield pytest.param(path, p.name, id=f"{path.stem}.{p.name}")
+                if _loops(program, p)[2] == iterating:
+                    yield pytest.param(path, p.name, id=f"{path.stem}.{p.name}")
 
 
 @functools.cache
@@ -169,17 +176,13 @@ class Measured:
     tree: bool
 
 
-def _measure(path: Path, name: str) -> Measured:
-    """The cost report of a stdlib para, and XLA's counts for its compiled module."""
+def _xla(program, module, p, env) -> tuple[float, int]:
+    """XLA's FLOPs for the compiled module of `p` at the sizes `env`, and those of its dots."""
     import jax
 
-    from paradsl.analysis.laws import _random, _sizes
+    from paradsl.analysis.laws import _random
     from paradsl.names import ident
 
-    program, module = _built(path)
-    p = program.get(name)
-    loop_axes, tree = _loops(program, p)
-    env = _sizes(p, dict(XLA_SIZES) | {n: 2 for n in loop_axes})
     cls = paradsl.api.para_class(module, program, p)
     hypers = [env[h.name] for h in p.hypers]
     x = _random(p.type.dom, env, jax.random.key(1))
@@ -192,12 +195,41 @@ def _measure(path: Path, name: str) -> Measured:
         compiled = jax.jit(lambda m, x: m(x)).lower(m, x).compile()
     analysis = compiled.cost_analysis()
     analysis = analysis[0] if isinstance(analysis, list) else analysis
+    return analysis.get("flops", 0.0), _dot_flops(compiled.as_text())
+
+
+def _measure(path: Path, name: str) -> Measured:
+    """The cost report of a stdlib para, and XLA's counts for its compiled module, at one
+    step of each loop (see `LOOPS`)."""
+    from paradsl.analysis.laws import _sizes
+
+    program, module = _built(path)
+    p = program.get(name)
+    loop_axes, tree, _ = _loops(program, p)
+    xla, xla_dots = _xla(program, module, p, _sizes(p, dict(XLA_SIZES) | {n: 2 for n in loop_axes}))
+    if loop_axes:
+        at3 = _xla(program, module, p, _sizes(p, dict(XLA_SIZES) | {n: 3 for n in loop_axes}))
+        xla, xla_dots = 2 * xla - at3[0], 2 * xla_dots - at3[1]
+    env = _sizes(p, dict(XLA_SIZES))
     counted = {k: v for k, v in env.items() if isinstance(v, int) and not isinstance(v, bool)}
     counted |= {n: 1 for n in loop_axes}
     report = paradsl.analysis.cost.report(program, name)
     semiring = sum(c.flops.evaluate(counted) for c in report.contractions if " in " in c.what)
-    return Measured(report.flops.evaluate(counted) - semiring, semiring, analysis.get("flops", 0.0),
-                    _dot_flops(compiled.as_text()), tree)
+    return Measured(report.flops.evaluate(counted) - semiring, semiring, xla, xla_dots, tree)
+
+
+#: The stdlib's iterations, each with the map it iterates and its count.
+ITERATED = {"models.BellmanFord": (STDLIB / "graph.para", "BellmanFordStep", "n")}  # n - 1 steps
+
+
+@pytest.mark.parametrize(("path", "name"), list(_stdlib_paras(iterating=True)))
+def test_an_iterated_stdlib_para_costs_its_count_times_its_step(path, name):
+    """`iterate f for k` costs k times f. XLA counts a loop's body once, and these counts
+    (`n - 1`) are sizes their bodies also use, so the report is held to its step's instead."""
+    step_path, step, count = ITERATED[f"{path.stem}.{name}"]
+    total = paradsl.analysis.cost.report(paradsl.api.check_file(path), name).flops
+    one = paradsl.analysis.cost.report(paradsl.api.check_file(step_path), step).flops
+    assert total == poly(count) * one - one
 
 
 @pytest.mark.slow
