@@ -130,6 +130,9 @@ def _loops(program, p) -> tuple[set[str], bool]:
             if isinstance(node, paradsl.ir.Fold) and str(node.mode) in LOOPS:
                 axes |= r.size(node.axis).variables()
                 tree = tree or str(node.mode) == "tree"
+        for u in r.para.uses:  # a repeat is a loop over its copies
+            if u.repeat is not None:
+                axes |= u.repeat.substitute(r.sizes).variables()
     return axes, tree
 
 
