@@ -102,7 +102,7 @@ class TransformerEncoder(eqx.Module):
         def layer(h, p):
             return (eqx.combine(p, static)(h), None)
 
-        h, _ = jax.lax.scan(layer, x, params)
+        h, _ = jax.lax.scan(layer, x, params, length=self.depth)
         return self.norm(h)
 
 
@@ -169,7 +169,7 @@ class DecoderLM(eqx.Module):
         def layer(h, p):
             return (eqx.combine(p, static)(h), None)
 
-        h1, _ = jax.lax.scan(layer, h, params)
+        h1, _ = jax.lax.scan(layer, h, params, length=self.depth)
         z = self.norm(h1)
         logits = jnp.einsum('se,we->sw', z, self.E)
         return log_softmax(logits, axis=-1)

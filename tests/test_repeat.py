@@ -142,3 +142,28 @@ def test_repeat_is_permutation_equivariant_as_its_block():
     results = paradsl.check_laws(STDLIB / "models.para", "TransformerEncoder", sizes=sizes)
     assert [r.para for r in results] == ["TransformerEncoder"]
     assert all(r.ok and not r.skipped for r in results), results
+
+
+def test_blocks_drawing_nothing_repeat_alike(tmp_path, key):
+    """A block without parameters, and one whose parameters start at zeros, repeat too: the
+    copies need no keys, and the scan's length is the count, not read off a leaf."""
+    path = tmp_path / "plain.para"
+    path.write_text("""
+para Tanh(d: Nat) : [d] -> [d] = x => tanh(x)
+para Shift(d: Nat) : [d] -> [d]
+  params b : [d] ~ zeros
+  = x => 0.5 * x + b
+para DeepTanh(d: Nat, depth: Nat) : [d] -> [d]
+  uses layers : repeat depth Tanh(d)
+  = layers
+para DeepShift(d: Nat) : [d] -> [d]
+  uses layers : repeat 3 Shift(d)
+  = layers
+""")
+    mod = paradsl.load(path)
+    x = jax.random.normal(key, (4,))
+    np.testing.assert_allclose(mod.DeepTanh(4, 3)(x), jnp.tanh(jnp.tanh(jnp.tanh(x))), **TOL)
+    m = randomise(mod.DeepShift(4), key)
+    assert m.layers.b.shape == (3, 4)
+    b = m.layers.b
+    np.testing.assert_allclose(m(x), 0.5 * (0.5 * (0.5 * x + b[0]) + b[1]) + b[2], **TOL)

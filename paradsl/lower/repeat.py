@@ -39,19 +39,20 @@ def apply(b: Body, use: ir.Use, arg: LV) -> LV:
     blocks = py.self_attr(py.ident(use.name))
     x = b.bind("h", arg.expr)
     out = b.fresh("h")
+    count = poly_expr(use.repeat, lambda v: py.self_attr(py.ident(v)))
     if use.shared:
-        count = poly_expr(use.repeat, lambda v: py.self_attr(py.ident(v)))
         b.state.stmts.extend(template("OUT = jax.lax.fori_loop(0, COUNT, lambda _, s: BLOCK(s), X)",
                                       COUNT=count, BLOCK=blocks, X=x, OUT=py.name(out)))
         return LV(py.name(out))
     params, static, layer = b.fresh("params"), b.fresh("static"), b.fresh("layer")
+    # The length is given: a block without arrays stacks to no leaves to read it from.
     b.state.stmts.extend(template("""
         PARAMS, STATIC = eqx.partition(BLOCKS, eqx.is_array)
         def LAYER(h, p):
             return eqx.combine(p, STATIC)(h), None
-        OUT, _ = jax.lax.scan(LAYER, X, PARAMS)
+        OUT, _ = jax.lax.scan(LAYER, X, PARAMS, length=COUNT)
         """, PARAMS=py.name(params), STATIC=py.name(static), BLOCKS=blocks, LAYER=py.name(layer), X=x,
-                                  OUT=py.name(out)))
+                                  COUNT=count, OUT=py.name(out)))
     return LV(py.name(out))
 
 
