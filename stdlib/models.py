@@ -11,6 +11,12 @@ import jax.numpy as jnp
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
 from paradsl.runtime import initialise, log_softmax
+from paradsl.stdlib.attention import (
+    DecoderBlock,
+    SinusoidalPositions,
+    TokenLayerNorm,
+    TransformerBlock,
+)
 from paradsl.stdlib.graph import BellmanFordStep
 from paradsl.stdlib.rnn import LSTM
 
@@ -67,4 +73,106 @@ class BellmanFord(eqx.Module):
         return state
 
 
-__all__ = ['LSTMLM', 'BellmanFord']
+class TransformerEncoder(eqx.Module):
+    """TransformerEncoder(d: Nat, h: Nat, k: Nat, f: Nat, depth: Nat) (n : set) : [n, d]
+    -> [n, d]"""
+
+    layers: TransformerBlock
+    norm: TokenLayerNorm
+    d: int = eqx.field(static=True)
+    h: int = eqx.field(static=True)
+    k: int = eqx.field(static=True)
+    f: int = eqx.field(static=True)
+    depth: int = eqx.field(static=True)
+
+    def __init__(self, d: int, h: int, k: int, f: int, depth: int, *, key: PRNGKeyArray):
+        self.d = d
+        self.h = h
+        self.k = k
+        self.f = f
+        self.depth = depth
+        self.layers = eqx.filter_vmap(lambda key: TransformerBlock(d, h, k, f, key=key))(
+            jax.random.split(key, depth)
+        )
+        self.norm = TokenLayerNorm(d)
+
+    def __call__(self, x: Float[Array, 'n d']) -> Float[Array, 'n d']:
+        params, static = eqx.partition(self.layers, eqx.is_array)
+
+        def layer(h, p):
+            return (eqx.combine(p, static)(h), None)
+
+        h, _ = jax.lax.scan(layer, x, params, length=self.depth)
+        return self.norm(h)
+
+
+class SharedEncoder(eqx.Module):
+    """SharedEncoder(d: Nat, h: Nat, k: Nat, f: Nat, depth: Nat) (n : set) : [n, d] -> [n, d]"""
+
+    layers: TransformerBlock
+    norm: TokenLayerNorm
+    d: int = eqx.field(static=True)
+    h: int = eqx.field(static=True)
+    k: int = eqx.field(static=True)
+    f: int = eqx.field(static=True)
+    depth: int = eqx.field(static=True)
+
+    def __init__(self, d: int, h: int, k: int, f: int, depth: int, *, key: PRNGKeyArray):
+        self.d = d
+        self.h = h
+        self.k = k
+        self.f = f
+        self.depth = depth
+        self.layers = TransformerBlock(d, h, k, f, key=key)
+        self.norm = TokenLayerNorm(d)
+
+    def __call__(self, x: Float[Array, 'n d']) -> Float[Array, 'n d']:
+        h = jax.lax.fori_loop(0, self.depth, lambda _, s: self.layers(s), x)
+        return self.norm(h)
+
+
+class DecoderLM(eqx.Module):
+    """DecoderLM(v: Nat, d: Nat, h: Nat, k: Nat, f: Nat, depth: Nat) (t : list) : [t] i32
+    -> [t, v]"""
+
+    E: Float[Array, 'v d']
+    pos: SinusoidalPositions
+    layers: DecoderBlock
+    norm: TokenLayerNorm
+    v: int = eqx.field(static=True)
+    d: int = eqx.field(static=True)
+    h: int = eqx.field(static=True)
+    k: int = eqx.field(static=True)
+    f: int = eqx.field(static=True)
+    depth: int = eqx.field(static=True)
+
+    def __init__(self, v: int, d: int, h: int, k: int, f: int, depth: int, *, key: PRNGKeyArray):
+        self.v = v
+        self.d = d
+        self.h = h
+        self.k = k
+        self.f = f
+        self.depth = depth
+        keys = jax.random.split(key, 2)
+        self.E = 0.02 * jax.random.normal(keys[0], (v, d), jnp.float32)
+        self.pos = SinusoidalPositions(d)
+        self.layers = eqx.filter_vmap(lambda key: DecoderBlock(d, h, k, f, key=key))(
+            jax.random.split(keys[1], depth)
+        )
+        self.norm = TokenLayerNorm(d)
+
+    def __call__(self, tokens: Int[Array, 't']) -> Float[Array, 't v']:
+        x = self.E[tokens]
+        h = self.pos(x)
+        params, static = eqx.partition(self.layers, eqx.is_array)
+
+        def layer(h, p):
+            return (eqx.combine(p, static)(h), None)
+
+        h1, _ = jax.lax.scan(layer, h, params, length=self.depth)
+        z = self.norm(h1)
+        logits = jnp.einsum('se,we->sw', z, self.E)
+        return log_softmax(logits, axis=-1)
+
+
+__all__ = ['LSTMLM', 'BellmanFord', 'TransformerEncoder', 'SharedEncoder', 'DecoderLM']

@@ -134,6 +134,9 @@ def _loops(program, p) -> tuple[set[str], bool, bool]:
                 axes |= r.size(node.axis).variables()
                 tree = tree or str(node.mode) == "tree"
             iterates = iterates or isinstance(node, paradsl.ir.Iterate)
+        for u in r.para.uses:  # a repeat is a loop over its copies
+            if u.repeat is not None:
+                axes |= u.repeat.substitute(r.sizes).variables()
     return axes, tree, iterates
 
 

@@ -242,8 +242,15 @@ class _Walker:
 
     def use(self, here: _Here, name: str, index_sets) -> None:
         callee = self.tree.enter(here.at, name, index_sets)
-        if callee is not None:
-            self.para(replace(here, at=callee))
+        if callee is None:
+            return
+        before = len(self.out.contractions)
+        self.para(replace(here, at=callee))
+        if callee.use is not None and callee.use.repeat is not None:  # n copies in sequence
+            n = callee.use.repeat.substitute(here.at.sizes)
+            for i in range(before, len(self.out.contractions)):
+                c = self.out.contractions[i]
+                self.out.contractions[i] = Contraction(c.path, c.what + f", x {pretty(n)} copies", c.flops * n)
 
     def fold(self, here: _Here, m: ir.Fold) -> None:
         steps = here.axis(m.axis)

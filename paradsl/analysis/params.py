@@ -12,7 +12,7 @@ size polynomials in the para's hyperparameters (and in an index set's size, for 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import api, ir
@@ -92,11 +92,28 @@ class ParamReport:
 def report(program: ir.Program, name: str) -> ParamReport:
     root = program.get(name)
     rows: list[LeafRow] = []
+    parents: dict[tuple[str, ...], ir.Reached] = {}
     # A leaf tied from above: a tie of a para on a leaf of one of its uses, keyed by the
     # leaf's path from the root. The walk reaches every para after the paras above it.
     above: dict[tuple[str, ...], str] = {}
+    # Under a repeat of n copies, each leaf is n leaves: stacked (its type gains a leading
+    # axis n, all free) or shared (one free, n - 1 tied to it: the copy 2-cell).
+    stacked: dict[tuple[str, ...], tuple[Poly, ...]] = {(): ()}
+    shared: dict[tuple[str, ...], tuple[str, Poly] | None] = {(): None}
     for at in ir.walk(program, name):
         d, prefix = at.para, at.path
+        if prefix:
+            parent = prefix[:-1]
+            stack, share = stacked[parent], shared[parent]
+            if at.use is not None and at.use.repeat is not None:
+                outer = parents[parent]
+                n = at.use.repeat.substitute(outer.sizes)
+                if at.use.shared:
+                    share = share or (".".join(prefix), n)
+                else:
+                    stack = stack + (n,)
+            stacked[prefix], shared[prefix] = stack, share
+        parents[prefix] = at
         inside = ".".join(prefix) + ": " if prefix else ""  # a tie of a use's own, seen from the root
         here = {t: inside + tie.source for tie in d.ties for t in tie.targets}
         for p in d.params:
@@ -109,7 +126,13 @@ def report(program: ir.Program, name: str) -> ParamReport:
             else:
                 status = "via" if p.via is not None else "free"
             t = at.type(p.type)
+            if stacked[prefix]:
+                t = replace(t, axes=tuple(FixedAxis(n) for n in stacked[prefix]) + t.axes)
             rows.append(LeafRow(".".join(path), t, _count(t), status, tie, via=p.via is not None))
+            if shared[prefix] is not None and status in ("free", "via"):
+                copies, n = shared[prefix]
+                rows.append(LeafRow(".".join(path) + "[1:]", t, _count(t) * (n - Poly.const(1)), "tied",
+                                    f"copy 2-cell: {copies}[i] = {copies}[0], 0 < i < {n}", via=p.via is not None))
         uses = {u.name for u in d.uses}
         for target, tie in here.items():
             if target[0] in uses:

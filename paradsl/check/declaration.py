@@ -12,9 +12,10 @@ from dataclasses import replace
 
 from .. import ir
 from ..diagnostics import Msg
+from ..syntax import ast
 from ..types import IndexSetAxis, Kind
 from ..types.sizes import SizeTooLarge
-from . import algebras, builtins, leaves, scope, ties, two_cells, uses
+from . import algebras, builtins, leaves, repeat, scope, ties, two_cells, uses
 from .bindings import Environment, ErrorB, HyperB, IndexSetB
 from .body import BodyChecker
 from .context import BodyContext, DeclContext
@@ -49,6 +50,9 @@ def _check(ctx: DeclContext) -> ir.ParaDef | None:
         sink.error(Msg.INIT_IN_PARA, decl.inits[0].span)
     scope.params(ctx)
     for ud in decl.uses:
+        if isinstance(ud.expr, ast.Repeat):
+            scope.bind(ctx, ud.name, repeat.make_repeat(ctx, ud, ud.expr) or ErrorB())
+            continue
         base, reparams = two_cells.via_chain(ud.expr)
         b = uses.make_use(ctx, ud.name.name, base, False, ud.span)
         scope.bind(ctx, ud.name, b if b is not None else ErrorB())

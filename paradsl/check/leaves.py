@@ -14,7 +14,7 @@ from .. import ir
 from ..diagnostics import Msg, Span
 from ..resolve import DeclKey
 from ..syntax import ast
-from ..types import IndexSetAxis, MetaAxis, TensorType
+from ..types import FixedAxis, IndexSetAxis, MetaAxis, TensorType
 from ..types.unify import substitute_type
 from . import uses
 from .bindings import ErrorB, ParamB, UseB
@@ -57,8 +57,14 @@ def use_leaves(ctx: DeclContext, b: UseB, *, open_only: bool = False) -> list[Le
         return None
     sizes = uses.use_sizes(callee, b.use)
     metas = uses.pin(ctx, b)
-    return [replace(leaf, path=(b.use.name, *leaf.path), type=substitute_type(leaf.type, sizes, metas),
+    # The copies of a repeat are stacked on a leading axis; a shared one is stored once.
+    stack = () if b.use.repeat is None or b.use.shared else (FixedAxis(b.use.repeat),)
+    return [replace(leaf, path=(b.use.name, *leaf.path), type=_stacked(substitute_type(leaf.type, sizes, metas), stack),
                     tied=leaf.tied, inside=callee.name if leaf.tied else False) for leaf in inner]
+
+
+def _stacked(t: TensorType, stack: tuple[FixedAxis, ...]) -> TensorType:
+    return replace(t, axes=stack + t.axes) if stack else t
 
 
 def resolve_path(ctx: DeclContext, path: tuple[ast.Ident, ...], span: Span, *,

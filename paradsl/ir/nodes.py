@@ -425,7 +425,9 @@ class Use:
     """A named instance of a para (one factor of the parameter space). `index_sets` says
     which axis each of the callee's index sets is, where ties fix it. `callee_file` is the
     file the callee is declared in (names are unique only within a file); empty when not
-    known, which means the caller's own file. It takes no part in comparisons."""
+    known, which means the caller's own file. It takes no part in comparisons. `repeat`, when
+    set, is a count N: the use is N copies of the callee in sequence, each with parameters of
+    its own stacked on a leading axis of N, or (`shared`) one copy's parameters N times."""
 
     name: str
     callee: str
@@ -433,6 +435,8 @@ class Use:
     anonymous: bool = False
     index_sets: tuple[tuple[str, Axis], ...] = ()
     callee_file: str = field(default="", compare=False)
+    repeat: Poly | None = None
+    shared: bool = False
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,8 @@ def _init(i: Init) -> str:
 def _use(u: Use) -> str:
     sets = " " + _sets(u.index_sets) if u.index_sets else ""
     anonymous = "  [anonymous]" if u.anonymous else ""
-    return f"use {u.name} : {u.callee}({', '.join(_hyper_arg(a) for a in u.args)}){sets}{anonymous}"
+    rep = "" if u.repeat is None else f"  [repeat {u.repeat}" + (", shared]" if u.shared else "]")
+    return f"use {u.name} : {u.callee}({', '.join(_hyper_arg(a) for a in u.args)}){sets}{anonymous}{rep}"
 
 
 def _hyper_arg(a: HyperArg) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from .. import ir
 from ..types import FixedAxis, IndexSetAxis
-from . import calls, folds, index, iterate
+from . import calls, folds, index, iterate, repeat
 from . import pybuild as py
 from .context import LV, MethodState, ProgramFacts
 from .prims import UNARY_FN
@@ -68,6 +68,8 @@ class Body:
     def apply_map(self, m: ir.MapTerm, arg: LV) -> LV:
         if isinstance(m, ir.UseRef):
             use = self.use(m.name)
+            if use.repeat is not None:
+                return repeat.apply(self, use, arg)
             kw = {"key": self.next_key()} if self.facts.stochastic(self.p, use) else {}
             if self.facts.is_reparam(self.p, use):  # a reparam is told the sizes of its index sets
                 kw.update({py.ident(n): self.size(a) for n, a in m.index_sets})
@@ -125,7 +127,8 @@ class Body:
     def function(self, m: ir.MapTerm, base: str) -> pyast.expr:
         """A map term as a Python function: a use is its module; anything else becomes a
         local `def` whose body is the map applied to its argument."""
-        if isinstance(m, ir.UseRef) and not self.facts.is_reparam(self.p, self.use(m.name)):
+        if isinstance(m, ir.UseRef) and not self.facts.is_reparam(self.p, self.use(m.name)) \
+                and self.use(m.name).repeat is None:
             return py.self_attr(py.ident(m.name))
         if isinstance(m, ir.PrimMap) and m.op in UNARY_FN:
             return py.attr(UNARY_FN[m.op])

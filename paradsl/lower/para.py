@@ -9,7 +9,7 @@ from .. import ir
 from ..names import beside
 from ..types import FixedAxis
 from ..types.sizes import may_be_negative
-from . import methods
+from . import methods, repeat
 from . import pybuild as py
 from .context import ProgramFacts, callee_key, para_key
 from .methods import tree_at
@@ -95,7 +95,9 @@ class ParaLowering:
         for use, k in zip(p.uses, item_keys[len(p.params):]):
             call_args = [self.hyper_expr(a) for a in use.args]
             # A use that draws nothing at initialisation is given no key (its own is optional).
-            made = py.call(py.name(self.facts.class_name(p, use)), *call_args, **({"key": k} if k is not None else {}))
+            cls = py.name(self.facts.class_name(p, use))
+            made = repeat.make(use, lambda kk: py.call(cls, *call_args, **({"key": kk} if kk is not None else {})), k,
+                               self.init_arg)
             inner = [t[1:] for t in sorted(self.tied) if t[0] == use.name and len(t) > 1]
             if inner:  # its tied leaves are not stored either
                 made = tree_at(made, inner, [py.const(None)] * len(inner))

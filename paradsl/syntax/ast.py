@@ -249,6 +249,16 @@ class UseDecl(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class Repeat(Node):
+    """`repeat n Block(d)` in a `uses` clause: n copies of a use in sequence, each with its own
+    parameters, or (`shared`) the one copy's parameters n times."""
+
+    count: "SizeExpr"
+    target: "Expr"
+    shared: bool
+
+
+@dataclass(frozen=True, slots=True)
 class TieDecl(Node):
     """`tie dec.W = transpose(enc.W)`: the leaf at `path` is computed by `value`."""
 

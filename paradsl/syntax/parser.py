@@ -340,6 +340,12 @@ class _Declarations(_Nodes):
     def use_decl(self, meta, c):
         return ast.UseDecl(self._span(meta), self._binder(c[0]), c[1])
 
+    def repeat_use(self, meta, c):
+        return ast.Repeat(self._span(meta), c[0], c[1], False)
+
+    def repeat_shared(self, meta, c):
+        return ast.Repeat(self._span(meta), c[0], c[1], True)
+
     def number_lit(self, meta, c):
         return ast.Literal(self._span(meta), self._number(c[0]))
 

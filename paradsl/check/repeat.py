@@ -1,0 +1,59 @@
+"""Repetition: `uses layers : repeat n Block(d)` and `repeat n shared Block(d)`.
+
+The use is n copies of `Block(d)` composed in sequence, so the block goes from a type to
+itself, and n is a number or a `Nat` hyperparameter: a count known when the module is
+built, since the copies' parameters are stacked on a leading axis of n. The body refers to
+the use by its name, a map of the block's type; its symmetry is the block's, checked once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..diagnostics import Msg
+from ..syntax import ast
+from ..types import Poly
+from . import uses
+from .bindings import HyperB, UseB
+from .context import DeclContext
+
+
+def make_repeat(ctx: DeclContext, ud: ast.UseDecl, rep: ast.Repeat) -> UseB | None:
+    """The use of `rep.target` under the name `ud.name`, marked as repeated."""
+    callee_name = rep.target.func.name if isinstance(rep.target, ast.Call) and isinstance(
+        rep.target.func, ast.Name) else getattr(rep.target, "name", "?")
+    count = _count(ctx, rep.count, callee_name)
+    b = uses.make_use(ctx, ud.name.name, rep.target, False, ud.span)
+    if b is None or count is None:
+        return None
+    t, _, _ = uses.instantiate(ctx, b, rep.target.span)
+    if not ctx.u.unify(t.dom, t.cod):
+        ctx.sink.error(Msg.REPEAT_CHANGES_TYPE, rep.target.span, callee=b.sig.key.name, dom=str(ctx.u.zonk(t.dom)),
+                       cod=str(ctx.u.zonk(t.cod)))
+        return None
+    if uses.is_stochastic(ctx, b.use.name):
+        ctx.sink.error(Msg.RANDOM_REPEAT, rep.target.span, callee=b.sig.key.name)
+        return None
+    use = replace(b.use, repeat=count, shared=rep.shared)
+    ctx.uses[ctx.uses.index(b.use)] = use
+    ctx.use_bindings[use.name] = UseB(use, b.sig)
+    return ctx.use_bindings[use.name]
+
+
+def _count(ctx: DeclContext, s: ast.SizeExpr, callee: str) -> Poly | None:
+    if isinstance(s, ast.SizeInt):
+        return Poly.const(s.value)
+    if isinstance(s, ast.SizeName):
+        v = ctx.env.get(s.name)
+        if isinstance(v, HyperB) and v.kind == "Nat":
+            return Poly.var(s.name)
+    ctx.sink.error(Msg.REPEAT_COUNT, s.span, name=_text(s), callee=callee)
+    return None
+
+
+def _text(s: ast.SizeExpr) -> str:
+    if isinstance(s, ast.SizeName):
+        return s.name
+    if isinstance(s, ast.SizeInt):
+        return str(s.value)
+    return f"{_text(s.left)} {s.op} {_text(s.right)}"
