@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from ._version import __version__
 from .diagnostics.messages_cli import CliText
 from .diagnostics.template import Text
+from .size_args import misfit, parse_sizes
 
 
 class _Parser(argparse.ArgumentParser):
@@ -268,52 +268,6 @@ def _ir(args) -> int:
     return 0
 
 
-_SIZE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_']*)\s*=\s*(-?[0-9]+)\s*")
-#: A size is a tensor's extent, so below 2**63, the most an axis may have.
-_SIZE_DIGITS = len(str(2**63))
-
-
-def _parse_sizes(items: list[str]) -> dict[str, int] | None:
-    """`NAME=N` items as a dict; None (and a message) where one is not that, is too large or
-    names a size given before (the last would silently win). Plain ASCII digits only: `int()`
-    would take `1_000` and other scripts' digits too."""
-    out = {}
-    for item in items:
-        m = _SIZE.fullmatch(item)
-        if m is None:
-            print(CliText.BAD_SIZE.format(item=item), file=sys.stderr)
-            return None
-        name, value = m.group(1), m.group(2)
-        digits = len(value.lstrip("-").lstrip("0"))
-        if digits > _SIZE_DIGITS or (digits == _SIZE_DIGITS and abs(int(value)) >= 2**63):
-            print(CliText.SIZE_TOO_LARGE.format(name=name, digits=digits), file=sys.stderr)
-            return None
-        if name in out:
-            print(CliText.SIZE_TWICE.format(name=name, first=out[name], second=int(value)), file=sys.stderr)
-            return None
-        out[name] = int(value)
-    return out
-
-
-def _sizes_fit(sizes: dict[str, int], paras: list, owner: str) -> bool:
-    """Whether every size given names a hyperparameter or index set of `paras`, and a Nat or
-    an index set is given no negative value; says which does not."""
-    known: dict[str, bool] = {}  # name -> may be negative (an Int hyperparameter)
-    for p in paras:
-        known.update({n: False for n, _ in p.index_sets})
-        known.update({h.name: h.kind == "Int" for h in p.hypers})
-    for name, value in sizes.items():
-        if name not in known:
-            text = CliText.SIZE_UNKNOWN.format(name=name, owner=owner, names=sorted(known)) if known else (
-                CliText.SIZE_UNKNOWN_NONE.format(name=name, owner=owner))
-            print(text, file=sys.stderr)
-            return False
-        if value < 0 and not known[name]:
-            print(CliText.SIZE_NEGATIVE.format(name=name, value=value), file=sys.stderr)
-            return False
-    return True
-
-
 def _second_file(args, extra: list[str | None]) -> bool:
     """Whether a NAME or SIZE argument is a second `.para` file: these commands take one."""
     for item in extra:
@@ -353,10 +307,12 @@ def _prepare(args, sizes: list[str], problem: Text | None = None):
     """The sizes given and the checked program holding `args.name`, or an exit status."""
     if _second_file(args, [args.name, *sizes]):
         return None, None, 2
-    parsed = _parse_sizes(sizes)
+    parsed = parse_sizes(sizes)
+    if isinstance(parsed, str):
+        print(parsed, file=sys.stderr)
     if problem is not None:
         print(problem.format(), file=sys.stderr)
-    if parsed is None or problem is not None:
+    if isinstance(parsed, str) or problem is not None:
         return None, None, 2
     program, status = _checked_program(args, args.name)
     if program is None:
@@ -367,7 +323,8 @@ def _prepare(args, sizes: list[str], problem: Text | None = None):
         paras, owner = [program.get(args.name)], args.name
     else:
         paras, owner = [p for p in program.paras if p.file == program.file], program.file
-    if not _sizes_fit(parsed, paras, owner):
+    if (wrong := misfit(parsed, paras, owner)) is not None:
+        print(wrong, file=sys.stderr)
         return None, None, 2
     return program, parsed, 0
 

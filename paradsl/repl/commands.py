@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .._version import __version__
 from ..diagnostics import render
 from ..diagnostics.messages_cli import CliText
+from ..size_args import misfit, parse_sizes
 from . import input as typed
 from .evaluate import (
     EvalError,
@@ -158,9 +159,6 @@ def _type(state: State, arg: str) -> Outcome:
         return _fail(str(e), state)
 
 
-_SIZE = re.compile(r"([A-Za-z_][A-Za-z0-9_']*)=(-?[0-9]{1,19})\Z")
-
-
 def _name_and_sizes(state: State, arg: str, usage: str):
     """NAME and `n=16 d=64` after it, the para it names checked; or the Outcome that says why not."""
     words = arg.split()
@@ -170,17 +168,10 @@ def _name_and_sizes(state: State, arg: str, usage: str):
         para = find_para(words[0], state)
     except EvalError as e:
         return None, _fail(str(e), state)
-    sizes: dict[str, int] = {}
-    known = {h.name for h in para.hypers} | {n for n, _ in para.index_sets}
-    for w in words[1:]:
-        m = _SIZE.match(w)
-        if m is None:
-            return None, _fail(CliText.BAD_SIZE.format(item=w), state)
-        if m.group(1) not in known:
-            text = CliText.SIZE_UNKNOWN.format(name=m.group(1), owner=para.name, names=sorted(known)) if known else (
-                CliText.SIZE_UNKNOWN_NONE.format(name=m.group(1), owner=para.name))
-            return None, _fail(text, state)
-        sizes[m.group(1)] = int(m.group(2))
+    sizes = parse_sizes(words[1:])
+    wrong = sizes if isinstance(sizes, str) else misfit(sizes, [para], para.name)
+    if wrong is not None:
+        return None, _fail(wrong, state)
     return (para, sizes), None
 
 
