@@ -16,8 +16,9 @@ any other, with no dispatch left.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from .. import prelude
 from ..diagnostics import DiagnosticSink, Msg
 from ..resolve import DeclKey
 from ..syntax import ast
@@ -325,9 +326,27 @@ def instance(generic: ast.ParaDecl, args: Arguments, scope_file: str, scope: Map
     for binder, (call, b) in args.maps.items():
         func = ast.Name(call.func.span, fresh(b.sig.key.name, b))
         uses.append(ast.UseDecl(call.span, ast.Ident(call.span, binder), ast.Call(call.span, func, call.args)))
+    # The names the instance's own binders and the arguments read: nothing of the generic's
+    # may take one of them. An index set of the generic's that is one is renamed apart.
+    avoid = {b.name.name for b in binders} | args.names()
+    if dom is None:  # over the generic's own index sets: one that is such a name is renamed apart
+        values = {b.name.name for b in binders if b.kind.name not in builtins.INDEX_KINDS} | args.names()
+        taken = avoid | set(renames.values())
+        for b in binders:
+            n = b.name.name
+            if b.kind.name in builtins.INDEX_KINDS and n in values and n not in renames:
+                new = n + "'"
+                while new in taken:
+                    new += "'"
+                renames[n] = new
+                taken.add(new)
+        binders = tuple(replace(b, name=replace(b.name, name=renames[b.name.name]))
+                        if b.kind.name in builtins.INDEX_KINDS and b.name.name in renames else b for b in binders)
+    keep = (set(scope) | set(overlay) | {p.name.name for p in generic.params} | {u.name.name for u in generic.uses}
+            | set(args.maps) | {b.name for b in prelude.BUILTINS} | set(prelude.CONSTANTS))
 
     def sub(node):
-        return substitute(node, args.values, renames)
+        return substitute(node, args.values, renames, avoid, keep)
 
     decl = ast.ParaDecl(generic.span, name, binders, dom or sub(generic.dom), cod or sub(generic.cod),
                         sub(generic.params), tuple(uses) + sub(generic.uses), sub(generic.body), sub(generic.ties),
