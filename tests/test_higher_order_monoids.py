@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from conftest import STDLIB, assert_located, randomise
+from conftest import STDLIB, assert_located, para_cli, randomise
 
 import paradsl
 from paradsl.driver import check_source, loads
@@ -123,3 +123,14 @@ def test_a_plain_monoid_binder_folded_over_a_set_is_checked_in_its_instances():
     for arg, expected in (("Sum(4)", []), ("Last(4)", [("E0309", line, generic.index("fold") + 1)])):
         result = check_source(text + f"para Use (n : set) : [n, 4] -> [4] = Bad(4, agg = {arg})\n", "use.para")
         assert [(d.code, d.span.line, d.span.col) for d in result.diagnostics] == expected
+
+
+@pytest.mark.parametrize("command", ["params", "cost"])
+def test_a_generic_named_on_the_command_line_says_it_needs_its_arguments(tmp_path, command):
+    path = tmp_path / "pools.para"
+    path.write_text(POOLS)
+    ran = para_cli(command, str(path), "Pool", "h=2")
+    assert ran.returncode == 2 and "Traceback" not in ran.stderr
+    assert "'Pool'" in ran.stderr and "is generic" in ran.stderr and "agg: commutative monoid" in ran.stderr
+    assert "Pool(..., agg = ...)" in ran.stderr
+    assert para_cli(command, str(path), "Learned", "d=3", "h=4").returncode == 0
