@@ -295,12 +295,35 @@ def _find(program, name: str) -> bool:
         return True
     from .check.suggest import closest
 
+    binders = _generic_binders(program.file, name)
+    if binders:
+        print(CliText.GENERIC_PARA.format(name=name, file=program.file, binders=binders, first=binders[0].split(":")[0]),
+              file=sys.stderr)
+        return False
     close = closest(name, names)
     if close:
         print(CliText.NO_SUCH_PARA_CLOSE.format(name=name, file=program.file, close=close), file=sys.stderr)
     else:
         print(CliText.NO_SUCH_PARA.format(name=name, file=program.file), file=sys.stderr)
     return False
+
+
+def _generic_binders(file: str, name: str) -> list[str]:
+    """The map, semiring and monoid binders of the para `name` declared in `file`, if it is
+    generic: it has no sizes of its own to report until a use gives them."""
+    from .check.builtins import HIGHER_KINDS
+    from .diagnostics import DiagnosticSink
+    from .syntax import ast
+    from .syntax.parser import parse
+
+    try:
+        module = parse(Path(file).read_text(encoding="utf-8"), file, DiagnosticSink())
+    except (OSError, UnicodeError):
+        return []
+    for decl in module.decls:
+        if isinstance(decl, ast.ParaDecl) and decl.name.name == name:
+            return [f"{b.name.name}: {b.kind.name}" for b in decl.binders if b.kind.name in HIGHER_KINDS]
+    return []
 
 
 def _prepare(args, sizes: list[str], problem: Text | None = None):

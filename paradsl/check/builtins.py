@@ -43,8 +43,9 @@ INITIALIZERS = {i.name: i.arity for i in prelude.INITIALIZERS}
 
 HYPER_KINDS = ("Nat", "Int", "Float", "Bool")
 INDEX_KINDS = ("set", "list", "cyc")
-#: The kinds of higher-order hyperparameters: a map typed by its signature, a semiring.
-HIGHER_KINDS = ("map", "semiring")
+#: The kinds of higher-order hyperparameters: a map typed by its signature, a semiring, a
+#: monoid typed by its elements and carrier.
+HIGHER_KINDS = ("map", "semiring", "monoid", "commutative monoid")
 
 
 def is_builtin_function(name: str) -> bool:

@@ -135,7 +135,7 @@ class Checker:
         renames = {g: o for (g, _), o in zip(generic.index_sets, own)}
         kinds = {g: own_kinds[o] for g, o in renames.items()}
         args = specialise.bind(self.sink, generic, call, self._unit_globals(unit),
-                               binder_tables_quiet(decl)[0], kinds)
+                               binder_tables_quiet(decl)[0], kinds, self.decl)
         if args is None:
             return None
         gunit = self.loader.units[generic.key.file]
@@ -147,7 +147,8 @@ class Checker:
     def specialise_use(self, ctx: DeclContext, callee: Signature, call: ast.Call) -> tuple[Signature, ast.Call] | None:
         """The instance a use of a generic para names, made once per distinct arguments, and
         the use rewritten to it: its arguments are the caller's hyperparameters they read."""
-        args = specialise.bind(self.sink, callee, call, ctx.globals, ctx.hypers, dict(callee.index_sets))
+        args = specialise.bind(self.sink, callee, call, ctx.globals, ctx.hypers, dict(callee.index_sets),
+                               self.decl)
         if args is None:
             return None
         names = args.names()

@@ -1,21 +1,26 @@
 """Specialisation of generic paras: `PreNormBlock(d, f, attn = CausalAttention(d, h, k))`.
 
-A para with a map binder (`attn : [n, d] -> [n, d]`) or a semiring binder (`S : semiring`)
-is generic: it is checked only as its instances. At a use, its arguments are checked here
-against its binders (a map argument's signature, with the callee's sizes put in, must be
-the binder's, and its index sets must allow the symmetry the binder's index sets have), and
-the instance is the generic declaration with its arguments put in: its hyperparameters
-replaced by the argument expressions, each map argument a use named by its binder (so its
-parameters are one factor of P, under that name), each semiring renamed. The instance is
-then an ordinary para, checked, emitted and analysed as any other, with no dispatch left.
+A para with a map binder (`attn : [n, d] -> [n, d]`), a semiring binder (`S : semiring`)
+or a monoid binder (`agg : commutative monoid [h]`, `agg : monoid [d] on [h]`) is generic:
+it is checked only as its instances. At a use, its arguments are checked here against its
+binders (a map argument's signature, with the callee's sizes put in, must be the binder's,
+and its index sets must allow the symmetry the binder's index sets have; a monoid
+argument's elements and carrier must be the binder's, and it must be commutative where the
+binder is), and the instance is the generic declaration with its arguments put in: its
+hyperparameters replaced by the argument expressions, each map or monoid argument a use
+named by its binder (so its parameters are one factor of P, under that name), each
+semiring renamed. The instance is then an ordinary para, checked, emitted and analysed as
+any other, with no dispatch left.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
+from .. import prelude
 from ..diagnostics import DiagnosticSink, Msg
+from ..resolve import DeclKey
 from ..syntax import ast
 from ..syntax.printer import format_node
 from ..syntax.substitute import free_names, substitute
@@ -23,12 +28,18 @@ from ..types import FixedAxis, IndexSetAxis, Kind, MapType, Poly, TensorType, Tu
 from ..types.unify import substitute_type
 from . import arguments, builtins
 from .bindings import Binding, GlobalB, SemiringB
-from .signatures import Signature, TypeScope
+from .signatures import Signature, TypeScope, binder_tables
 from .suggest import closest
 
 
 #: Which index-set kinds a map argument over a kind may be given (as a use is, `uses._FITS`).
 _FITS = {Kind.SET: {"set", "cyc", "list"}, Kind.CYC: {"cyc", "list"}, Kind.LIST: {"list"}}
+
+#: The kinds of a monoid binder, and of the declarations each may be given.
+MONOID_KINDS = ("monoid", "commutative monoid")
+
+#: A declaration by its key: where a monoid argument's carrier is read from.
+Decls = Callable[[DeclKey], ast.ParaDecl]
 
 
 @dataclass(frozen=True)
@@ -72,9 +83,10 @@ class Arguments:
 
 
 def bind(sink: DiagnosticSink, generic: Signature, call: ast.Call, scope: Mapping[str, Binding],
-         hypers: dict[str, str], kinds: dict[str, Kind]) -> Arguments | None:
+         hypers: dict[str, str], kinds: dict[str, Kind], decls: Decls) -> Arguments | None:
     """A use's arguments against the generic's binders, reported where they are wrong.
-    `scope` and `hypers` are the caller's; `kinds` the instance's index sets' kinds."""
+    `scope` and `hypers` are the caller's; `kinds` the instance's index sets' kinds; `decls`
+    gives a monoid argument's declaration, for its carrier."""
     name = generic.key.name
     binders = generic.generic
     positional = [a for a in call.args if not isinstance(a, (ast.KwArg, ast.OverArg))]
@@ -112,14 +124,17 @@ def bind(sink: DiagnosticSink, generic: Signature, call: ast.Call, scope: Mappin
                 sink.error(Msg.ARITY_HYPER_MISSING, call.span, name=name, expected=len(binders),
                            given=len(positional), missing=b.name.name)
                 ok = False
-        elif kind == "map":
+        elif kind == "map" or kind in MONOID_KINDS:
             maps.append((b, expr))
         elif kind == "semiring":
             ok = _semiring_arg(sink, generic, b, expr, scope, out) and ok
         else:
             ok = _value_arg(sink, generic, b, expr, scope, hypers, out) and ok
     for b, expr in maps if ok else ():
-        ok = _map_arg(sink, generic, b, expr, scope, hypers, kinds, out) and ok
+        if b.kind.name in MONOID_KINDS:
+            ok = _monoid_arg(sink, generic, b, expr, scope, hypers, kinds, out, decls) and ok
+        else:
+            ok = _map_arg(sink, generic, b, expr, scope, hypers, kinds, out) and ok
     return out if ok else None
 
 
@@ -212,6 +227,46 @@ def _map_arg(sink: DiagnosticSink, generic: Signature, b: ast.Binder, expr: ast.
     return True
 
 
+def _monoid_arg(sink: DiagnosticSink, generic: Signature, b: ast.Binder, expr: ast.Expr,
+                scope: Mapping[str, Binding], hypers: dict[str, str], kinds: dict[str, Kind], out: Arguments,
+                decls: Decls) -> bool:
+    """A monoid argument: a use of a monoid declaration, commutative where the binder is, of
+    the elements and carrier the binder declares once the sizes are put in. It becomes a use
+    named by the binder, as a map argument does, so `fold agg over n` folds it."""
+    name, want = generic.key.name, b.kind.name
+    found = _para_of(expr, scope)
+    if found is None or (isinstance(expr, ast.Name) and expr.name in hypers):
+        sink.error(Msg.NOT_A_MONOID_ARGUMENT, expr.span, name=b.name.name, callee=name, kind=want, arg=_describe(expr))
+        return False
+    if found[1].sig.kind not in MONOID_KINDS:
+        sink.error(Msg.MONOID_ARGUMENT_OF_KIND, expr.span, name=b.name.name, callee=name, kind=want,
+                   arg=found[1].sig.key.name, arg_kind=found[1].sig.kind)
+        return False
+    call, g = found
+    if want == "commutative monoid" and g.sig.kind != want:
+        sink.error(Msg.MONOID_ARGUMENT_NOT_COMMUTATIVE, expr.span, name=b.name.name, callee=name,
+                   arg=g.sig.key.name)
+        return False
+    if g.sig.ok:
+        given = arguments.hyper_args(sink, g.sig, call, hypers)
+        if given is None:
+            return False
+        sizes = {h.name: a.poly for h, a in zip(g.sig.hypers, given) if a.poly is not None}
+        decl = decls(g.sig.key)
+        own_hypers, own_sets, _, _ = binder_tables(decl, DiagnosticSink())
+        carrier = None if decl.carrier is None else TypeScope(own_hypers, own_sets, DiagnosticSink()).type(decl.carrier)
+        expected = _binder_type(generic, b, kinds, out)
+        if carrier is not None and expected is not None:
+            arg_type = MapType(substitute_type(g.sig.type.dom, sizes, {}), substitute_type(carrier, sizes, {}))
+            if not _match(expected, arg_type, {}):
+                sink.error(Msg.MONOID_ARGUMENT_TYPE, expr.span, name=b.name.name, callee=name,
+                           elem=str(expected.dom), carrier=str(expected.cod), arg=g.sig.key.name,
+                           found_elem=str(arg_type.dom), found_carrier=str(arg_type.cod))
+                return False
+    out.maps[b.name.name] = (call, g)
+    return True
+
+
 def _binder_type(generic: Signature, b: ast.Binder, kinds: dict[str, Kind], out: Arguments) -> MapType | None:
     """The map type a binder declares, the use's sizes put in (quiet: the binder's own
     mistakes are the generic's, reported with it)."""
@@ -271,9 +326,27 @@ def instance(generic: ast.ParaDecl, args: Arguments, scope_file: str, scope: Map
     for binder, (call, b) in args.maps.items():
         func = ast.Name(call.func.span, fresh(b.sig.key.name, b))
         uses.append(ast.UseDecl(call.span, ast.Ident(call.span, binder), ast.Call(call.span, func, call.args)))
+    # The names the instance's own binders and the arguments read: nothing of the generic's
+    # may take one of them. An index set of the generic's that is one is renamed apart.
+    avoid = {b.name.name for b in binders} | args.names()
+    if dom is None:  # over the generic's own index sets: one that is such a name is renamed apart
+        values = {b.name.name for b in binders if b.kind.name not in builtins.INDEX_KINDS} | args.names()
+        taken = avoid | set(renames.values())
+        for b in binders:
+            n = b.name.name
+            if b.kind.name in builtins.INDEX_KINDS and n in values and n not in renames:
+                new = n + "'"
+                while new in taken:
+                    new += "'"
+                renames[n] = new
+                taken.add(new)
+        binders = tuple(replace(b, name=replace(b.name, name=renames[b.name.name]))
+                        if b.kind.name in builtins.INDEX_KINDS and b.name.name in renames else b for b in binders)
+    keep = (set(scope) | set(overlay) | {p.name.name for p in generic.params} | {u.name.name for u in generic.uses}
+            | set(args.maps) | {b.name for b in prelude.BUILTINS} | set(prelude.CONSTANTS))
 
     def sub(node):
-        return substitute(node, args.values, renames)
+        return substitute(node, args.values, renames, avoid, keep)
 
     decl = ast.ParaDecl(generic.span, name, binders, dom or sub(generic.dom), cod or sub(generic.cod),
                         sub(generic.params), tuple(uses) + sub(generic.uses), sub(generic.body), sub(generic.ties),

@@ -109,13 +109,15 @@ E0806 = ErrorCode("E0806", "repeat count not a Nat")
 E0807 = ErrorCode("E0807", "repeated para changes the type")
 E0808 = ErrorCode("E0808", "random para repeated")
 
-# ---- E09xx: higher-order hyperparameters (maps and semirings given at the use)
+# ---- E09xx: higher-order hyperparameters (maps, semirings and monoids given at the use)
 E0901 = ErrorCode("E0901", "map argument of the wrong signature")
 E0902 = ErrorCode("E0902", "map argument breaks the symmetry")
 E0903 = ErrorCode("E0903", "not a map argument")
 E0904 = ErrorCode("E0904", "map given where a value is expected")
 E0905 = ErrorCode("E0905", "not a semiring argument")
 E0906 = ErrorCode("E0906", "missing map argument")
+E0907 = ErrorCode("E0907", "not a monoid argument")
+E0908 = ErrorCode("E0908", "monoid argument of the wrong type")
 
 
 #: code -> its error code, for the error index and the tests.

@@ -26,6 +26,9 @@ class CliText:
     NO_SUCH_PARA = Text("para: error: no para named {name!r} in {file}")
     NO_SUCH_PARA_LISTED = Text("para: error: no para named {name!r} in {file}; the paras are: {names:comma}")
     NO_SUCH_PARA_CLOSE = Text("para: error: no para named {name!r} in {file}; did you mean {close!r}?")
+    GENERIC_PARA = Text("para: error: {name!r} in {file} is generic, checked only as its instances: a use gives "
+                        "its {binders:comma}; declare an instance, e.g. `para P(...) = {name}(..., {first} = ...)`, "
+                        "and name that")
     MAX_DEGREE_TOO_SMALL = Text("para: error: --max-degree must be at least 1")
     TRIALS_TOO_FEW = Text("para: error: --trials must be at least 1")
     ERROR_COUNT = Text("{errors} error{errors:|s}")

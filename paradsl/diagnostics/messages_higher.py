@@ -1,11 +1,14 @@
-"""Higher-order hyperparameters (E0901-E0906): maps and semirings given at a use."""
+"""Higher-order hyperparameters (E0901-E0908, and E0309 for a monoid argument that is not
+commutative): maps, semirings and monoids given at a use."""
 
 from __future__ import annotations
 
-from .codes import E0901, E0902, E0903, E0904, E0905, E0906
+from .codes import E0309, E0901, E0902, E0903, E0904, E0905, E0906, E0907, E0908
 from .template import Message
 
 _MAP = "map argument {name!r} of {callee!r} "
+_MONOID = "monoid argument {name!r} of {callee!r} "
+_MONOID_HINT = "pass a use of a {kind} declaration, e.g. `{name} = Sum(h)`"
 
 
 class HigherMsg:
@@ -32,4 +35,19 @@ class HigherMsg:
     MISSING_MAP_ARGUMENT = Message(
         E0906, "{callee!r} needs its {kind} argument {name!r}",
         "give it at the use, e.g. `{callee}(..., {name} = ...)`",
+    )
+    NOT_A_MONOID_ARGUMENT = Message(
+        E0907, _MONOID + "must be a {kind}, but the argument is {arg}", _MONOID_HINT,
+    )
+    MONOID_ARGUMENT_OF_KIND = Message(
+        E0907, _MONOID + "must be a {kind}, but {arg!r} is {arg_kind:article}", _MONOID_HINT,
+    )
+    MONOID_ARGUMENT_TYPE = Message(
+        E0908, _MONOID + "must combine {elem} on {carrier}, but {arg!r} combines {found_elem} on {found_carrier}",
+        "pass a monoid of the elements and carrier the binder declares",
+    )
+    MONOID_ARGUMENT_NOT_COMMUTATIVE = Message(
+        E0309, _MONOID + "must be a commutative monoid, but {arg!r} is not: it depends on the order of its elements",
+        "pass a commutative monoid (Sum, Max, Min, LogSumExp, or one commutative by construction), "
+        "or declare the binder `monoid` and fold it over a `list` only",
     )

@@ -324,6 +324,12 @@ class _Declarations(_Nodes):
     def semiring_binder(self, meta, c):
         return ast.Binder(self._span(meta), self._binder(c[0]), ast.Ident(self._span(meta), "semiring"), None)
 
+    def monoid_binder(self, meta, c):
+        # Elements and carrier, the carrier the elements' type unless given after `on`; a kind
+        # other than a monoid's is kept, so that the binder's check names it (E0005).
+        kind = ast.Ident(_tok_span(self.file, c[1]), " ".join(str(c[1]).split()))
+        return ast.Binder(self._span(meta), self._binder(c[0]), kind, None, c[2], c[3] if len(c) > 3 else c[2])
+
     def params_clause(self, meta, c):
         return ("params", list(c))
 
