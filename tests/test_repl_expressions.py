@@ -74,6 +74,19 @@ def test_a_para_applied_to_an_expression_maps_over_its_leading_axes(d):
     assert d("Linear(4, 2)(relu(x))").splitlines()[0] == "f32[5, o=2]"
 
 
+def test_a_para_of_a_tuple_takes_an_expression_for_each_value():
+    d = Driver()
+    d("import attention")
+    for name, shape in (("q", "3, 4"), ("k", "5, 4"), ("v", "5, 2")):
+        d(f"{name} = randn[{shape}]")
+    text = "DotProductAttention(4, 2)(relu(q), k, 2.0 * v)"
+    got = apply(text, d.state)
+    q, k, v = (value(d, n) for n in "qkv")
+    want = softmax(np.maximum(q, 0) @ k.T / np.sqrt(4)) @ (2 * v)
+    np.testing.assert_allclose(got.value.array, want, rtol=1e-5, atol=1e-5)
+    assert d(f":type {text}") == f"{text} : f32[n=3, v=2]"
+
+
 def test_a_use_in_place_inside_an_expression_is_built_with_its_weights(d):
     got = evaluated("relu(Linear(4, 2)(v)) + 1.0", d.state)
     lin = got.module.linear_0
@@ -109,6 +122,7 @@ def located(out: str, col: int, code: str) -> None:
     (":type sum j. x[j]", 14, "E0206"),  # and after :type
     (":type   relu(v) + q", 19, "E0101"),
     ("relu(v) + + 1.0", 11, "E0001"),  # a syntax error
+    ("Linear(4, 2)(sum j. x[j])", 21, "E0206"),  # in the value a para is applied to
     ("Linear(4, 2)(x) + 1.0", 1, "E0201"),  # inside an expression a para takes its own type
     ("relu", 1, "E0201"),  # a map is not a value
     ("x(3)", 1, "E0205"),
