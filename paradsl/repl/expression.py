@@ -1,6 +1,6 @@
 """An expression typed at the prompt, over the values bound there, as an anonymous para.
 
-    relu(x) + 1.0      x @ W      sum i j. x[i, j]      Linear(4, 2)(relu(x))[0]
+    relu(x) + 1.0      x @ W      sum i j. x[i, j]      Linear(4, 2)(v)[0]
 
 The expression is parsed by the language's parser as a body and wrapped as a para with no
 hyperparameters whose input is the values it names, at their types, and whose output is
@@ -15,9 +15,11 @@ in a body, and its mistakes are the checker's diagnostics, located in the line t
 
 A value bound at the prompt is a parameter of the wrapper's lambda, so in an expression it
 hides a para or builtin of the same name, as any lambda's parameter does; binders inside the
-expression (`y => ...`, `let`, `sum j.`) hide the values in turn. The wrapper's own name and,
-for an expression that names no value, its one parameter are chosen off every name in scope
-and in the expression, so they capture nothing.
+expression (`y => ...`, `let`, `sum j.`) hide the values in turn, and a value named like an
+index of the expression is renamed where it is read, since the checker would read a
+parameter in scope before an index of its name. The wrapper's own name and, for an
+expression that names no value, its one parameter are chosen off every name in scope and in
+the expression, so they capture nothing.
 """
 
 from __future__ import annotations
@@ -154,7 +156,7 @@ def _parse(piece: Piece, file: str) -> ast.Expr:
 
 
 def _up(span: Span, low: Span) -> Span:
-    if span.line <= 1:  # the header itself: only the text after it can be wrong, at its end
+    if span.line <= 1:  # the header, which the parser has no reason to blame: the input's start
         return low
     return Span(span.file, span.line - 1, span.col, span.end_line - 1, span.end_col)
 
