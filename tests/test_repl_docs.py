@@ -36,7 +36,7 @@ def test_the_pages_session_prints_what_the_page_shows(monkeypatch):
     out = io.StringIO()
     status = plain.loop(start([])[0], io.StringIO("\n".join(inputs_of(shown)) + "\n"), out, echo=True)
     assert out.getvalue() == shown
-    assert status == 1  # the page shows two mistakes on purpose
+    assert status == 1  # the page shows three mistakes on purpose
 
 
 def test_the_page_is_linked_from_the_readme_and_the_tutorial():

@@ -13,7 +13,7 @@ from dataclasses import replace
 from .. import ir
 from ..diagnostics import Msg
 from ..syntax import ast
-from ..types import IndexSetAxis, Kind
+from ..types import IndexSetAxis, Kind, MapType
 from ..types.sizes import SizeTooLarge
 from . import algebras, builtins, leaves, repeat, scope, ties, two_cells, uses
 from .bindings import Environment, ErrorB, HyperB, IndexSetB
@@ -75,13 +75,14 @@ def _check(ctx: DeclContext) -> ir.ParaDef | None:
     else:
         if not decl.is_reparam:
             scope.check_index_sets_in_dom(sink, decl, sig)
-        body = checker.map_(decl.body, sig.type.dom, sig.type.cod)
+        body = checker.map_(decl.body, sig.type.dom, None if decl.cod is None else sig.type.cod)
         if body is None:
             return None
     if body is not None:
         body = check_body_type(ctx, checker, body)
         if body is None:
             return None
+    ptype = MapType(sig.type.dom, body.type.cod) if decl.cod is None and body is not None else sig.type
     uses.check_call_sites(sink, ctx.u, ctx.call_sites)
     ordered = ties.order_ties(ctx)
     if ordered is None:
@@ -94,14 +95,14 @@ def _check(ctx: DeclContext) -> ir.ParaDef | None:
     if shape is not None:
         shape = zonk(ctx.u, shape)
         cases = tuple(replace(c, body=zonk(ctx.u, c.body)) for c in cases)
-    return ir.ParaDef(ctx.where, ctx.key.file, sig.hypers, sig.index_sets, sig.type, params, pinned, body,
+    return ir.ParaDef(ctx.where, ctx.key.file, sig.hypers, sig.index_sets, ptype, params, pinned, body,
                       stochastic=checker.cx.stochastic, ties=ordered, kind=decl.kind, shape=shape, cases=cases)
 
 
 def check_body_type(ctx: DeclContext, checker: BodyChecker, body: ir.MapTerm) -> ir.MapTerm | None:
     """The body zonked, once its type is the declared one."""
     decl, sig, sink = ctx.decl, ctx.sig, ctx.sink
-    if not ctx.u.unify(body.type.cod, sig.type.cod):
+    if decl.cod is not None and not ctx.u.unify(body.type.cod, sig.type.cod):
         msg = Msg.REPARAM_RESULT_MISMATCH if decl.is_reparam else Msg.BODY_RESULT_MISMATCH
         sink.error(msg, decl.body.span, found=checker.cx.show(body.type.cod), expected=str(sig.type.cod),
                    name=ctx.where, signature=arrow(ctx))

@@ -156,7 +156,8 @@ def binder_tables(decl: ast.ParaDecl, sink: DiagnosticSink) -> tuple[dict[str, s
 def signature(key: DeclKey, decl: ast.ParaDecl, sink: DiagnosticSink) -> Signature:
     hypers, index_sets, hyper_list, ok = binder_tables(decl, sink)
     scope = TypeScope(hypers, index_sets, sink, size_defaults(hyper_list))
-    dom, cod = scope.type(decl.dom), scope.type(decl.cod)
+    # No codomain written (`decl.cod is None`: the REPL's expressions) is one the body gives.
+    dom, cod = scope.type(decl.dom), TupleType(()) if decl.cod is None else scope.type(decl.cod)
     ok = ok and dom is not None and cod is not None
     t = MapType(dom or TupleType(()), cod or TupleType(()))
     generic = ()

@@ -24,6 +24,7 @@ from .evaluate import (
     split_head,
     type_of,
 )
+from .expression import Piece
 from .session import Source, State, check, depends_on, own_paras, read_file
 from .texts import ReplText
 
@@ -47,18 +48,19 @@ def run(state: State, text: str) -> Outcome:
         return Outcome("", state)
     state = state.counted()
     if k is typed.Kind.COMMAND:
-        return command(state, text.strip()[1:])
+        return command(state, text)
     if k is typed.Kind.DECLARATION:
         return declare(state, text)
-    name, value = typed.binding(text) if k is typed.Kind.BINDING else (None, text)  # type: ignore[misc]
-    after = state
+    bound = typed.binding(text) if k is typed.Kind.BINDING else None
+    # The expression keeps its place in the text typed, where its diagnostics point.
+    value = Piece(text, bound[1], len(text)) if bound else Piece.whole(text)
     try:
-        if name is None:
-            return Outcome(describe(value, after), after)
-        v = read_value(value, after)
+        if bound is None:
+            return Outcome(describe(value, state), state)
+        v = read_value(value, state)
     except EvalError as e:
         return Outcome(str(e), state, error=True)
-    return Outcome(ReplText.BOUND.format(name=name, type=v.type), after.bind(name, v))
+    return Outcome(ReplText.BOUND.format(name=bound[0], type=v.type), state.bind(bound[0], v))
 
 
 # ---------------------------------------------------------------------- declarations
@@ -126,10 +128,14 @@ def load(state: State, files: list[str], reload: bool = False) -> Outcome:
 
 @dataclass(frozen=True)
 class Command:
+    """A command; `run` is given what follows its name, as text or, where `located`, as the
+    `Piece` of the input it is, so that the diagnostics about it point into the line typed."""
+
     name: str
     usage: str
     summary: str
-    run: Callable[[State, str], Outcome]
+    run: Callable[[State, str], Outcome] | Callable[[State, Piece], Outcome]
+    located: bool = False
 
 
 def _fail(text: str, state: State) -> Outcome:
@@ -150,11 +156,11 @@ def _reload(state: State, arg: str) -> Outcome:
     return load(state, names, reload=True)
 
 
-def _type(state: State, arg: str) -> Outcome:
-    if not arg:
+def _type(state: State, arg: Piece) -> Outcome:
+    if not arg.text.strip():
         return _fail(ReplText.USAGE.format(usage=COMMANDS["type"].usage), state)
     try:
-        return Outcome(ReplText.TYPE_OF.format(expr=arg, type=type_of(arg, state)), state)
+        return Outcome(ReplText.TYPE_OF.format(expr=arg.text.strip(), type=type_of(arg, state)), state)
     except EvalError as e:
         return _fail(str(e), state)
 
@@ -314,7 +320,7 @@ def _quit(state: State, arg: str) -> Outcome:
 COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("load", ":load FILE ...", "check files and bring their declarations into scope", _load),
     Command("reload", ":reload", "read the loaded files again", _reload),
-    Command("type", ":type EXPR", "the type of a para, a para with hyperparameters, or a value", _type),
+    Command("type", ":type EXPR", "the type of a para, a para with hyperparameters, or an expression", _type, True),
     Command("params", ":params NAME [n=16 ...]", "|P|, |Q| and the leaf table", _params),
     Command("cost", ":cost NAME [n=16 ...]", "parameters, activation memory and FLOPs", _cost),
     Command("laws", ":laws NAME [n=16 ...]", "check 2-cell laws and equivariances numerically", _laws),
@@ -343,11 +349,16 @@ def _lookup(name: str) -> Command | str:
 
 
 def command(state: State, text: str) -> Outcome:
-    name, _, arg = text.strip().partition(" ")
+    """A command typed: `text` is the whole input, `:` and all."""
+    colon = text.index(":") + 1
+    name, _, arg = text[colon:].strip().partition(" ")
     cmd = _lookup(name)
     if isinstance(cmd, str):
         return _fail(cmd, state)
-    return cmd.run(state, arg.strip())
+    if cmd.located:
+        start = colon + len(text[colon:]) - len(text[colon:].lstrip()) + len(name)
+        return cmd.run(state, Piece(text, start, len(text)).stripped())  # type: ignore[arg-type]
+    return cmd.run(state, arg.strip())  # type: ignore[arg-type]
 
 
 def banner() -> str:

@@ -27,7 +27,7 @@ class Kind(enum.Enum):
 
 
 def kind(text: str) -> Kind:
-    stripped = _without_comments(text).strip()
+    stripped = without_comments(text).strip()
     if not stripped:
         return Kind.EMPTY
     if stripped.startswith(":"):
@@ -39,10 +39,10 @@ def kind(text: str) -> Kind:
     return Kind.EXPRESSION
 
 
-def binding(text: str) -> tuple[str, str] | None:
-    """`x = VALUE` as (name, value text)."""
-    m = _BINDING.match(_without_comments(text).strip())
-    return (m.group(1), m.group(2).strip()) if m else None
+def binding(text: str) -> tuple[str, int] | None:
+    """`x = VALUE` as the name and where VALUE starts in `text`."""
+    m = _BINDING.match(without_comments(text))  # a comment goes, and the places before it stay
+    return (m.group(1), m.start(2)) if m else None
 
 
 def is_complete(text: str) -> bool:
@@ -65,7 +65,7 @@ def _ends_too_soon(code: str, message: str) -> bool:
 
 def _balanced(text: str) -> bool:
     depth = 0
-    for ch in _without_comments(text):
+    for ch in without_comments(text):
         if ch in "([{":
             depth += 1
         elif ch in ")]}":
@@ -73,5 +73,6 @@ def _balanced(text: str) -> bool:
     return depth <= 0
 
 
-def _without_comments(text: str) -> str:
+def without_comments(text: str) -> str:
+    """`text` without its `--` comments; what comes before one keeps its place."""
     return re.sub(r"--[^\n]*", "", text)

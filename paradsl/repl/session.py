@@ -138,9 +138,19 @@ class _StdlibCache:
 _STDLIB = _StdlibCache()
 
 
-def check(state: State) -> State:
+@dataclass(frozen=True)
+class Extra:
+    """A declaration checked with the session's program but not kept in it: an expression
+    typed at the prompt, wrapped as an anonymous para (`expression.py`), and the input it was
+    read from, for its diagnostics."""
+
+    decl: ast.ParaDecl
+    source: Source
+
+
+def check(state: State, extra: Extra | None = None) -> State:
     """The state with its program checked: every declaration in scope, the last one read of
-    each name, checked together."""
+    each name, checked together; and `extra`, if given, with them."""
     sink = DiagnosticSink()
     loader = Loader(sink)
     _STDLIB.fill(loader)
@@ -160,6 +170,10 @@ def check(state: State) -> State:
         broken |= unit.broken
     _STDLIB.keep(loader)
     decls = tuple(own.values())
+    if extra is not None:
+        own[extra.decl.name.name] = extra.decl
+        loader.sources[extra.source.name] = extra.source.text
+        decls += (extra.decl,)
     module = ast.Module(Span(SESSION_FILE, 1, 1, 1, 1), decls, ())  # type: ignore[arg-type]
     scope = {**imported, **{n: DeclKey(SESSION_FILE, n) for n in own}}
     unit = Unit(SESSION_FILE, module, dict(own), scope, broken - set(own))  # type: ignore[arg-type]

@@ -38,12 +38,14 @@ class ReplText:
     UNKNOWN_ARGUMENT = Text("para: error: {name} has no hyperparameter {hyper!r}; its hyperparameters are: {names:comma}")
     BAD_SHAPE = Text("para: error: {name} takes {want}, given {given}")
     BAD_VALUE = Text("para: error: cannot read {text!r} as a value: {reason}")
-    NOT_EVALUABLE = Text("para: error: cannot evaluate {text!r}; write NAME(HYPERS)(VALUE), x = randn[5, 4] or a declaration")
+    NOT_EVALUABLE = Text("para: error: cannot evaluate {text!r}; write an expression, x = randn[5, 4] or a declaration")
+    TUPLE_VALUE = Text("para: error: {text!r} gives a tuple of {count} values; bind or pass one at a time")
     BROWSE_FILE = Text("-- {file}")
     BROWSE_PROMPT = Text("-- typed at the prompt")
     BROWSE_VALUES = Text("-- values")
     BROWSE_EMPTY = Text("nothing in scope yet; :load FILE, or type a declaration")
     HELP_ROW = Text("  {usage:<28} {summary}")
     HELP_HEAD = Text("Commands (any unique prefix works: :t for :type):")
-    HELP_TAIL = Text("A declaration (para, reparam, import, ...) is checked and kept; NAME(HYPERS)(VALUE) "
-                     "evaluates; x = randn[5, 4] or x = [[1, 2], [3, 4]] binds a value.")
+    HELP_TAIL = Text("A declaration (para, reparam, import, ...) is checked and kept; an expression "
+                     "(NAME(HYPERS)(VALUE), relu(x @ W), ...) is evaluated over the values bound; "
+                     "x = randn[5, 4], x = [[1, 2], [3, 4]] or x = EXPR binds a value.")
