@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from .template import ErrorCode
 
-
 # ---- E00xx: syntax
 E0001 = ErrorCode("E0001", "unexpected token")
 E0002 = ErrorCode("E0002", "unexpected character")
@@ -116,6 +115,18 @@ E0903 = ErrorCode("E0903", "not a map argument")
 E0904 = ErrorCode("E0904", "map given where a value is expected")
 E0905 = ErrorCode("E0905", "not a semiring argument")
 E0906 = ErrorCode("E0906", "missing map argument")
+
+# ---- E1030-E1039: a task's generator at run time (para run, para eval)
+E1030 = ErrorCode("E1030", "task cannot be imported")
+E1031 = ErrorCode("E1031", "task function not found")
+E1032 = ErrorCode("E1032", "task raised")
+E1033 = ErrorCode("E1033", "task result not a pair")
+E1034 = ErrorCode("E1034", "task result of the wrong structure")
+E1035 = ErrorCode("E1035", "task array of the wrong rank")
+E1036 = ErrorCode("E1036", "task array of the wrong dtype")
+E1037 = ErrorCode("E1037", "task batch of the wrong size")
+E1038 = ErrorCode("E1038", "task axis of the wrong size")
+E1039 = ErrorCode("E1039", "task index set sizes disagree")
 
 
 #: code -> its error code, for the error index and the tests.
