@@ -18,7 +18,7 @@ import paradsl
 from paradsl.train import checkpoint, runner
 
 sys.path.insert(0, str(Path(__file__).parent))
-import run_fixtures as f  # noqa: E402
+import run_fixtures as f
 
 
 def _train(folder: Path, out: Path, *, resume: bool = False, **kw) -> int:
