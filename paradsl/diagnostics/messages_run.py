@@ -13,7 +13,7 @@ _DECLARED = "declare the task with the types its function returns, or change the
 
 class RunMsg:
     TASK_IMPORT = Message(
-        E1030, _TASK + "cannot be imported from {target!r}: {kind}: {error}",
+        E1030, _TASK + "cannot be imported from {target!r}: {reason}",
         "the target is `module:function`; the module is looked for next to the .para file first",
     )
     TASK_NO_FUNCTION = Message(

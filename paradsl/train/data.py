@@ -8,7 +8,6 @@ mistake in the generator is a located diagnostic (E1030-E1039), not an XLA shape
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from ..diagnostics.span import BUILTIN, Span
 from ..diagnostics.template import Message
 from ..ir.experiment import TaskCall
 from ..types.types import FixedAxis, IndexSetAxis, TensorType, TupleType, Type
+from . import tasks
 
 #: The language's dtypes as numpy names them.
 _NUMPY_DTYPES = {"bf16": "bfloat16", "f16": "float16", "f32": "float32", "f64": "float64", "i8": "int8",
@@ -47,30 +47,21 @@ def _fail(msg: Message, span: Span | None, **values: object) -> TaskError:
 
 
 def batch_rng(seed: int, stream: int, step: int) -> np.random.Generator:
-    """The generator of batch `step` of `stream`: `paradsl.train.tasks.batch_rng`'s rule."""
-    return np.random.default_rng([seed, stream, step])
+    """The generator of batch `step` of `stream`."""
+    return tasks.batch_rng(seed, stream, step)
 
 
 def resolve(call: TaskCall, base: Path) -> TaskFn:
     """The Python function `call.target` (`module:function`) names, the .para file's folder
-    first on the import path."""
-    module_name, _, fn_name = call.target.partition(":")
-    folder = str(base)
-    added = folder not in sys.path
-    if added:
-        sys.path.insert(0, folder)
+    first on the import path: E1031 where the module imports but lacks the function, E1030
+    where the module itself cannot be imported."""
     try:
-        module = importlib.import_module(module_name)
-    except Exception as e:  # noqa: BLE001 - whatever the user's module raises, reported at the task
-        raise _fail(Msg.TASK_IMPORT, call.span, task=call.task, target=call.target,
-                    kind=type(e).__name__, error=_first_line(e)) from None
-    finally:
-        if added:
-            sys.path.remove(folder)
-    fn = getattr(module, fn_name, None) if fn_name else None
-    if not callable(fn):
-        raise _fail(Msg.TASK_NO_FUNCTION, call.span, task=call.task, module=module_name, function=fn_name)
-    return fn
+        return tasks.resolve(call.target, base)
+    except tasks.TaskImportError as e:
+        module, _, function = call.target.partition(":")
+        if module in sys.modules:
+            raise _fail(Msg.TASK_NO_FUNCTION, call.span, task=call.task, module=module, function=function) from None
+        raise _fail(Msg.TASK_IMPORT, call.span, task=call.task, target=call.target, reason=str(e)) from None
 
 
 @dataclass(frozen=True)
