@@ -11,8 +11,8 @@ import paradsl
 from paradsl.train import runner
 
 sys.path.insert(0, str(Path(__file__).parent))
-import run_fixtures as f  # noqa: E402
-from conftest import ROOT  # noqa: E402
+import run_fixtures as f
+from conftest import ROOT
 
 PAGE = ROOT / "docs" / "training.md"
 
