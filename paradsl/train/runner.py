@@ -105,9 +105,11 @@ def _train(exp: Experiment, module: Any, options: Options) -> int:
     out = options.out
     folder = rundir.checkpoints(out)
     log = rundir.MetricsLog(out / "metrics.jsonl")
-    if not options.resume and (checkpoint.listed(folder) or log.path.exists()):
+    if not options.resume and checkpoint.listed(folder):
         print(RunText.OUT_EXISTS.format(out=str(out)), file=sys.stderr)
         return 1
+    if not options.resume and log.path.exists():  # a run stopped before its first checkpoint
+        log.path.unlink()
     base = Path(exp.file).parent if exp.file else Path.cwd()
     train_fn = data.resolve(exp.task, base)
     eval_fns = ev.resolve_all(exp, base)
