@@ -112,6 +112,17 @@ def test_cross_entropy_of_a_sure_right_prediction_is_zero_and_its_gradient_pushe
     assert np.allclose(grad, np.array([[1, 1, -2], [-2, 1, 1]]) / 6, atol=1e-6)
 
 
+def test_cross_entropy_trains_through_masked_logits():
+    """A pointer model may give a non-neighbour the logit -inf: the loss and its gradient stay
+    finite while the target's own logit is finite, and the masked logit gets no gradient."""
+    logits = jnp.array([[1.0, -jnp.inf, 2.0], [0.0, 0.0, -jnp.inf]])
+    target = jnp.array([0, 1])
+    assert float(cross_entropy(logits, target)) == pytest.approx(
+        _np_cross_entropy(np.array([[1.0, -1e30, 2.0], [0.0, 0.0, -1e30]]), np.array([0, 1])), rel=1e-6)
+    grad = np.asarray(jax.grad(cross_entropy)(logits, target))
+    assert np.isfinite(grad).all() and grad[0, 1] == 0 and grad[1, 2] == 0
+
+
 # ---------------------------------------------------------------------- mse and distance_error
 
 
