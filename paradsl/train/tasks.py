@@ -105,8 +105,10 @@ def addition(rng: np.random.Generator, batch: int, *, min_digits: int, max_digit
 def multiplication(rng: np.random.Generator, batch: int, *, min_digits: int, max_digits: int) -> Batch:
     """`[t, 2] i32 -> [t] i32`: decimal multiplication, digit by digit.
 
-    As Addition, over t = 2 L positions (both factors zero-padded from position L on),
-    target[b, i] digit i of their product.
+    One digit count L per batch, uniform in [min_digits, max_digits]; two numbers of L uniform
+    digits each (leading zeros allowed), written least significant first over t = 2 L
+    positions (both zero-padded from position L on, room for the product). input[b, i, 0] and
+    input[b, i, 1] are digit i of the two numbers, target[b, i] digit i of their product.
     """
     digits = _size(rng, min_digits, max_digits, ("min_digits", "max_digits"), 1)
     x = _operands(rng, batch, digits, 2 * digits)
@@ -152,16 +154,19 @@ def _dijkstra(w: np.ndarray, source: np.ndarray) -> tuple[np.ndarray, np.ndarray
     dist = np.full((batch, n), np.inf, np.float32)
     dist[rows, source] = 0
     pred = np.tile(np.arange(n, dtype=np.int32), (batch, 1))
-    settled = np.zeros((batch, n), bool)
+    tentative = dist.copy()  # dist of the nodes not yet settled, inf for the settled
     for _ in range(n):
-        u = np.argmin(np.where(settled, np.inf, dist), axis=1)
-        reached = np.isfinite(dist[rows, u]) & ~settled[rows, u]
-        if not reached.any():  # every node left open is unreachable
+        u = np.argmin(tentative, axis=1)
+        nearest = tentative[rows, u]
+        if not np.isfinite(nearest).any():  # every node left open is unreachable
             break
-        settled[rows, u] |= reached
-        through = dist[rows, u][:, None] + w[rows, u]
-        better = (through < dist) & ~settled
+        tentative[rows, u] = np.inf
+        # A settled node is never improved: its distance is at most `nearest`, and the
+        # weights are non-negative (float32 addition is monotone too).
+        through = nearest[:, None] + w[rows, u]
+        better = through < dist
         np.copyto(dist, through, where=better)
+        np.copyto(tentative, through, where=better)
         np.copyto(pred, u[:, None].astype(np.int32), where=better)
     return dist, pred
 
@@ -217,13 +222,15 @@ def copy(rng: np.random.Generator, batch: int, *, vocab: int, min_len: int, max_
 
 
 def reverse(rng: np.random.Generator, batch: int, *, vocab: int, min_len: int, max_len: int) -> Batch:
-    """`[t] i32 -> [t] i32`: as Copy; the target is the sequence reversed."""
+    """`[t] i32 -> [t] i32`: one length per batch, uniform in [min_len, max_len]; tokens
+    uniform in [0, vocab); the target is the sequence reversed."""
     x = _tokens(rng, batch, vocab, min_len, max_len)
     return x, x[:, ::-1].copy()
 
 
 def sort(rng: np.random.Generator, batch: int, *, vocab: int, min_len: int, max_len: int) -> Batch:
-    """`[t] i32 -> [t] i32`: as Copy; the target is the sequence sorted ascending."""
+    """`[t] i32 -> [t] i32`: one length per batch, uniform in [min_len, max_len]; tokens
+    uniform in [0, vocab); the target is the sequence sorted ascending."""
     x = _tokens(rng, batch, vocab, min_len, max_len)
     return x, np.sort(x, axis=1)
 
