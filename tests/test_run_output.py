@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jax
 import numpy as np
+import pytest
 
 import paradsl
 from paradsl.train import checkpoint, loop, runner
@@ -104,3 +105,20 @@ def test_a_model_that_draws_gets_a_key_per_example(tmp_path):
 
 def _quadrant():
     return paradsl.loads(f.MODEL, "quadrant.para").Quadrant(d=4, key=jax.random.key(0))
+
+
+def test_the_default_registries_are_paradsl_trains(tmp_path):
+    """Without registries given, the runner uses paradsl.train's losses and metrics, which
+    agree with the hand-written ones of the fixtures on this experiment."""
+    f.write_project(tmp_path)
+    exp = f.experiment(tmp_path, steps=10, checkpoint_every=10, eval_every=10)
+    mod = paradsl.load(tmp_path / "quadrant.para")
+    assert runner.train(exp, mod, runner.Options(tmp_path / "a", quiet=True)) == 0
+    assert runner.train(exp, mod, runner.Options(tmp_path / "b", quiet=True, losses=f.LOSSES,
+                                                 metrics=f.METRICS)) == 0
+    a, b = f.records(tmp_path / "a"), f.records(tmp_path / "b")
+    assert [sorted(r) for r in a] == [sorted(r) for r in b]
+    for ra, rb in zip(a, b, strict=True):
+        for k in ra:
+            if k != "eval":
+                assert ra[k] == pytest.approx(rb[k], rel=1e-5, abs=1e-6)
