@@ -427,3 +427,20 @@ def test_the_catalogue_is_jax_free_and_complete():
     assert catalogue.OPTIMISERS["sgd"].argument("nesterov").kind is catalogue.ArgKind.BOOL
     for spec in catalogue.OPTIMISERS.values():
         assert spec.names()[:4] == ("lr", "schedule", "warmup", "clip")
+
+
+def test_the_reference_lists_the_catalogue():
+    """The reference's tables of losses, metrics and optimisers name exactly the catalogue's."""
+    import re
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "reference.md").read_text(encoding="utf-8")
+    section = text[text.index("## 11. Experiments and tasks"):text.index("## 12. Coming")]
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)` \| ([^\n]*)$", section, re.MULTILINE)}
+    for name in set(catalogue.LOSSES) | set(catalogue.METRICS):
+        kind = (catalogue.LOSSES.get(name) or catalogue.METRICS[name]).kind.value
+        assert f"| {kind} |" in rows[name], name
+    for name, spec in catalogue.OPTIMISERS.items():
+        own = [n for n in spec.names() if n not in ("lr", "schedule", "warmup", "clip")]
+        assert re.findall(r"`(\w+)`", rows[name]) == own, name
+    for name in catalogue.SCHEDULES:
+        assert f"`{name}`" in section
