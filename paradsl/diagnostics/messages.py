@@ -10,6 +10,7 @@ several messages, one per distinct sentence; each code is documented with an exa
 from __future__ import annotations
 
 from .codes import CODES as CODES
+from .messages_experiments import ExperimentsMsg
 from .messages_higher import HigherMsg
 from .messages_inputs import InputsMsg
 from .messages_iterate import IterateMsg
@@ -27,7 +28,7 @@ from .template import Message, templates_of
 
 
 class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SizesMsg, SymmetryMsg, TiesMsg, SchemesMsg,
-          HigherMsg, IterateMsg, RunMsg):
+          HigherMsg, IterateMsg, ExperimentsMsg, RunMsg):
     """All messages, by name: `sink.error(Msg.UNKNOWN_NAME, span, name=...)`."""
 
 
