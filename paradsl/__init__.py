@@ -26,6 +26,9 @@ if _TYPE_CHECKING:
     from .driver import compile_path as compile_path
     from .driver import load as load
     from .driver import loads as loads
+    from .experiment_api import UsageError as UsageError
+    from .experiment_api import experiment as experiment
+    from .experiment_api import experiments as experiments
 
 #: name -> the module (relative to the package) that defines it, imported on first use.
 _LAZY = {
@@ -38,10 +41,13 @@ _LAZY = {
     "cost": ".analysis.cost",
     "check_laws": ".analysis.laws",
     "params": ".analysis.params",
+    "experiment": ".experiment_api",
+    "experiments": ".experiment_api",
+    "UsageError": ".experiment_api",
 }
 
-__all__ = ["ParaError", "__version__", "check_laws", "check_paths", "check_source", "compile_path", "cost", "load",
-           "loads", "params"]
+__all__ = ["ParaError", "UsageError", "__version__", "check_laws", "check_paths", "check_source", "compile_path", "cost",
+           "experiment", "experiments", "load", "loads", "params"]
 
 
 def __getattr__(name: str) -> object:

@@ -83,6 +83,19 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--seed", type=int, default=0)
     _import_options(w)
 
+    from .train.command import add_arguments
+
+    add_arguments(
+        sub.add_parser("run", help="train and evaluate the model an experiment of the file declares", description=
+                       "Check an experiment, compile its model, train it on its task and evaluate it on its "
+                       "evaluation sets; the run directory holds the configuration, metrics.jsonl, checkpoints "
+                       "and pictures. Exit 1 on an error, 130 when interrupted (a checkpoint is written)."),
+        sub.add_parser("eval", help="evaluate a checkpoint of an experiment on its evaluation sets", description=
+                       "Evaluate the model of a checkpoint written by `para run` on the experiment's evaluation "
+                       "sets (its task where it has none) and print every metric."))
+    for name in ("run", "eval"):
+        _import_options(sub.choices[name])
+
     e = sub.add_parser("repl", help="explore paras interactively", description=
                        "Load files and explore their paras: declarations, :type, :params, :cost, :laws, "
                        ":ties, :compile. Reads a script from standard input when it is not a terminal.")
@@ -113,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         from .repl import main as repl
 
         return repl(args.files, echo=args.echo)
-    commands = {"check": _check, "compile": _compile, "ir": _ir, "params": _params, "laws": _laws, "cost": _cost}
+    commands = {"check": _check, "compile": _compile, "ir": _ir, "params": _params, "laws": _laws, "cost": _cost,
+                "run": _run, "eval": _eval}
     if _bad_search_path(args.search):
         return 2
     with _deep_recursion():  # the analyses recurse once per level of nesting, as checking does
@@ -390,6 +404,18 @@ def _laws(args) -> int:
     failed = [r for r in checked if not r.ok]
     print(CliText.LAWS_CHECKED.format(checked=len(checked), failed=len(failed)))
     return 1 if failed else 0
+
+
+def _run(args) -> int:
+    from .train.command import run
+
+    return _missing([args.file]) or run(args, _policy(args))
+
+
+def _eval(args) -> int:
+    from .train.command import evaluate
+
+    return _missing([args.file]) or evaluate(args, _policy(args))
 
 
 def _first_line(e: Exception) -> str:

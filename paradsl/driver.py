@@ -19,8 +19,10 @@ from pathlib import Path
 
 from . import ir
 from .check import Checker, check_symmetry, mark_stochastic
+from .check.experiments import check_experiments
 from .diagnostics import Diagnostic, DiagnosticSink, Msg, ParaError, Span
-from .resolve import ImportPolicy, Loader
+from .resolve import ImportPolicy, Loader, Unit
+from .syntax import ast
 
 
 @dataclass
@@ -78,12 +80,19 @@ def check_paths(paths: list[str | Path], also: tuple[str, ...] = (),
 PARA_CHECKS = (check_symmetry,)
 
 
-def _checked_program(file: str, defs: list[ir.ParaDef] | None, sink: DiagnosticSink) -> ir.Program | None:
-    """The program of a file from its checked paras (callees first), effects marked; None
-    after any error."""
-    if defs is None or sink.has_errors:
+def _checked_program(checker: Checker, unit: Unit, also: tuple[str, ...], sink: DiagnosticSink) -> ir.Program | None:
+    """The program of a file from its checked paras (callees first), effects marked, and its
+    tasks and experiments; None after any error. Each experiment's model is among the paras,
+    though nothing else in the file uses it."""
+    models = tuple(c.call.name.name for e in (unit.module.decls if unit.module else ())
+                   if isinstance(e, ast.ExperimentDecl) for c in e.clauses if c.kind == "model" and c.call)
+    defs = checker.check_unit(unit, also + models)
+    if defs is None:
         return None
-    return ir.Program(file, mark_stochastic(defs))
+    tasks, experiments = check_experiments(checker, unit, sink)
+    if sink.has_errors:
+        return None
+    return ir.Program(unit.file, mark_stochastic(defs), tasks, experiments)
 
 
 def _check_paths(paths: list[str | Path], also: tuple[str, ...], policy: ImportPolicy) -> CheckResult:
@@ -94,7 +103,7 @@ def _check_paths(paths: list[str | Path], also: tuple[str, ...], policy: ImportP
     for p in paths:
         try:
             unit = loader.load(p)
-            program = _checked_program(unit.file, checker.check_unit(unit, also), sink)
+            program = _checked_program(checker, unit, also, sink)
         except RecursionError:
             _too_deep(sink, loader.display_name(Path(p)))
             continue
@@ -116,7 +125,7 @@ def _check_source(text: str, file: str) -> CheckResult:
     loader = Loader(sink)
     try:
         unit = loader.load_source(text, file)
-        program = _checked_program(unit.file, Checker(loader, sink, PARA_CHECKS).check_unit(unit), sink)
+        program = _checked_program(Checker(loader, sink, PARA_CHECKS), unit, (), sink)
     except RecursionError:
         _too_deep(sink, file)
         return CheckResult(diagnostics=sink.sorted(), sources=loader.sources)

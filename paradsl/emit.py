@@ -41,7 +41,9 @@ def emit(module: LoweredModule) -> str:
     pyast.parse(header)  # the header is ours, but it goes through the same gate
     statements = [*module.classes, _all(module.class_names)]
     body = "\n\n".join(_layout(_unparse(s)) for s in statements)  # two blank lines apart
-    text = f"{header}\n{_imports(module)}\n\n{body}"
+    imports = _imports(module)
+    # A module of no classes (a file of tasks only) imports nothing: no empty block.
+    text = f"{header}\n{imports}\n\n{body}" if imports else f"{header}\n{body}"
     pyast.parse(text)  # raises SyntaxError on a lowering bug, before anything is written
     return text
 

@@ -62,6 +62,11 @@ class Unit:
     scope: dict[str, DeclKey] = field(default_factory=dict)
     #: Declarations it sees, its own or imported, that did not parse: known by name only.
     broken: set[str] = field(default_factory=set)
+    #: Its tasks and experiments, by name (a namespace apart from the paras'), and the tasks
+    #: it sees, its own or imported.
+    tasks: dict[str, ast.TaskDecl] = field(default_factory=dict)
+    experiments: dict[str, ast.ExperimentDecl] = field(default_factory=dict)
+    task_scope: dict[str, DeclKey] = field(default_factory=dict)
 
     def own_keys(self) -> dict[str, DeclKey]:
         return {n: DeclKey(self.file, n) for n in self.own}
@@ -108,6 +113,9 @@ class Loader:
     def decl(self, key: DeclKey) -> ast.ParaDecl:
         return self.units[key.file].own[key.name]
 
+    def task(self, key: DeclKey) -> ast.TaskDecl:
+        return self.units[key.file].tasks[key.name]
+
     def _report(self, problem: SourceProblem, span: Span, file: str) -> None:
         """A problem inside the file (a byte that is not UTF-8) is reported where it is; any
         other at `span`, the import or the file's start."""
@@ -126,12 +134,15 @@ class Loader:
             return unit
         self._loading.append(name)
         imported: dict[str, DeclKey] = {}
+        tasks: dict[str, DeclKey] = {}
         for decl in unit.module.decls:
             if isinstance(decl, (ast.ImportFile, ast.ImportStd)):
                 target = self._import(decl, base, top)
                 if target is not None:
                     for n, key in target.own_keys().items():
                         imported.setdefault(n, key)
+                    for n in target.tasks:
+                        tasks.setdefault(n, DeclKey(target.file, n))
                     unit.broken.update(i.name for i in (target.module.broken if target.module else ()))
             elif isinstance(decl, (ast.ParaDecl, ast.FunctorDecl, ast.SemiringDecl)):
                 first = unit.own.get(decl.name.name)
@@ -140,8 +151,17 @@ class Loader:
                                     first=first.name.span)
                 else:
                     unit.own[decl.name.name] = decl
+            elif isinstance(decl, (ast.TaskDecl, ast.ExperimentDecl)):
+                table: dict = unit.tasks if isinstance(decl, ast.TaskDecl) else unit.experiments
+                first = table.get(decl.name.name)
+                if first is not None:
+                    self.sink.error(Msg.DUPLICATE_DEFINITION, decl.name.span, name=decl.name.name,
+                                    first=first.name.span)
+                else:
+                    table[decl.name.name] = decl
         self._loading.pop()
         unit.scope = {**imported, **unit.own_keys()}
+        unit.task_scope = {**tasks, **{n: DeclKey(unit.file, n) for n in unit.tasks}}
         unit.broken.update(i.name for i in unit.module.broken)
         return unit
 

@@ -48,6 +48,8 @@ GENERATED = {
     "E0008": "needs a 4,301-digit literal; tests/test_review_inputs.py checks one",
     "E0009": "needs a folder, a device or a link loop where a file is imported; tests/test_review_inputs.py makes them",
     "E0110": "needs a confined command-line run; tests/test_review_inputs.py makes one",
+    **{f"E{n}": "needs a task's Python function run by para run; tests/test_run_tasks.py runs one"
+       for n in range(1030, 1040)},
 }
 
 #: Codes no source program can trigger, with the reason.

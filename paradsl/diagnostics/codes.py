@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from .template import ErrorCode
 
-
 # ---- E00xx: syntax
 E0001 = ErrorCode("E0001", "unexpected token")
 E0002 = ErrorCode("E0002", "unexpected character")
@@ -118,6 +117,47 @@ E0905 = ErrorCode("E0905", "not a semiring argument")
 E0906 = ErrorCode("E0906", "missing map argument")
 E0907 = ErrorCode("E0907", "not a monoid argument")
 E0908 = ErrorCode("E0908", "monoid argument of the wrong type")
+
+# ---- E10xx: tasks and experiments
+E1001 = ErrorCode("E1001", "clause outside an experiment")
+E1002 = ErrorCode("E1002", "duplicate clause")
+E1003 = ErrorCode("E1003", "missing clause")
+E1004 = ErrorCode("E1004", "unknown task")
+E1005 = ErrorCode("E1005", "model not a para")
+E1006 = ErrorCode("E1006", "unknown loss")
+E1007 = ErrorCode("E1007", "unknown metric")
+E1008 = ErrorCode("E1008", "unknown optimiser")
+E1009 = ErrorCode("E1009", "unknown schedule")
+E1010 = ErrorCode("E1010", "unknown argument")
+E1011 = ErrorCode("E1011", "missing argument")
+E1012 = ErrorCode("E1012", "argument of the wrong kind")
+E1013 = ErrorCode("E1013", "value out of range")
+E1014 = ErrorCode("E1014", "model does not take the task's input")
+E1015 = ErrorCode("E1015", "index set of another kind")
+E1016 = ErrorCode("E1016", "prediction does not fit the target")
+E1017 = ErrorCode("E1017", "dtype not fit for the loss or metric")
+E1018 = ErrorCode("E1018", "pointer into what is not a node")
+E1019 = ErrorCode("E1019", "component of a single target")
+E1020 = ErrorCode("E1020", "component out of range")
+E1021 = ErrorCode("E1021", "tuple target without a component")
+E1022 = ErrorCode("E1022", "duplicate evaluation set")
+E1023 = ErrorCode("E1023", "evaluation set of other types")
+E1024 = ErrorCode("E1024", "task target not module:function")
+E1025 = ErrorCode("E1025", "argument given twice")
+E1026 = ErrorCode("E1026", "task argument of a kind a task cannot take")
+E1027 = ErrorCode("E1027", "too many arguments")
+
+# ---- E1030-E1039: a task's generator at run time (para run, para eval)
+E1030 = ErrorCode("E1030", "task cannot be imported")
+E1031 = ErrorCode("E1031", "task function not found")
+E1032 = ErrorCode("E1032", "task raised")
+E1033 = ErrorCode("E1033", "task result not a pair")
+E1034 = ErrorCode("E1034", "task result of the wrong structure")
+E1035 = ErrorCode("E1035", "task array of the wrong rank")
+E1036 = ErrorCode("E1036", "task array of the wrong dtype")
+E1037 = ErrorCode("E1037", "task batch of the wrong size")
+E1038 = ErrorCode("E1038", "task axis of the wrong size")
+E1039 = ErrorCode("E1039", "task index set sizes disagree")
 
 
 #: code -> its error code, for the error index and the tests.

@@ -10,11 +10,13 @@ several messages, one per distinct sentence; each code is documented with an exa
 from __future__ import annotations
 
 from .codes import CODES as CODES
+from .messages_experiments import ExperimentsMsg
 from .messages_higher import HigherMsg
 from .messages_inputs import InputsMsg
 from .messages_iterate import IterateMsg
 from .messages_limits import LimitsMsg
 from .messages_names import NamesMsg
+from .messages_run import RunMsg
 from .messages_schemes import SchemesMsg
 from .messages_sizes import SizesMsg
 from .messages_symmetry import SymmetryMsg
@@ -26,7 +28,7 @@ from .template import Message, templates_of
 
 
 class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SizesMsg, SymmetryMsg, TiesMsg, SchemesMsg,
-          HigherMsg, IterateMsg):
+          HigherMsg, IterateMsg, ExperimentsMsg, RunMsg):
     """All messages, by name: `sink.error(Msg.UNKNOWN_NAME, span, name=...)`."""
 
 

@@ -29,6 +29,15 @@ class CliText:
     GENERIC_PARA = Text("para: error: {name!r} in {file} is generic, checked only as its instances: a use gives "
                         "its {binders:comma}; declare an instance, e.g. `para P(...) = {name}(..., {first} = ...)`, "
                         "and name that")
+    NO_EXPERIMENT = Text("para: error: no experiment in {file}")
+    NO_SUCH_EXPERIMENT = Text("para: error: no experiment named {name!r} in {file}; the experiments are: {names:comma}")
+    NO_SUCH_EXPERIMENT_CLOSE = Text("para: error: no experiment named {name!r} in {file}; did you mean {close!r}?")
+    WHICH_EXPERIMENT = Text("para: error: {file} has {n} experiments; name one: {names:comma}")
+    SET_BAD_ITEM = Text("para: error: --set takes KEY=VALUE, got {item!r}")
+    SET_UNKNOWN_KEY = Text("para: error: --set {key}: the experiment has no such setting; the settings are: "
+                           "{known:comma}")
+    SET_UNKNOWN_KEY_CLOSE = Text("para: error: --set {key}: the experiment has no such setting; did you mean "
+                                 "{close!r}?")
     MAX_DEGREE_TOO_SMALL = Text("para: error: --max-degree must be at least 1")
     TRIALS_TOO_FEW = Text("para: error: --trials must be at least 1")
     ERROR_COUNT = Text("{errors} error{errors:|s}")

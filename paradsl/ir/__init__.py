@@ -4,6 +4,10 @@ and a walk over a para's tree of uses (`walk`). `from paradsl import ir; ir.Fold
 The functions `ir.nodes` (every node of a term) and `ir.walk` (the paras below a para) take
 the names of their modules; `from paradsl.ir.nodes import ...` still reaches the module."""
 
+from . import experiment as experiment
+from .experiment import Experiment as Experiment
+from .experiment import Task as Task
+from .experiment import TaskCall as TaskCall
 from .nodes import AlgebraShape as AlgebraShape
 from .nodes import Apply as Apply
 from .nodes import Builtin as Builtin

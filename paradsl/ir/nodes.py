@@ -51,6 +51,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 
 from ..diagnostics.span import Span
 from ..types import Axis, Kind, MapType, Poly, TensorType, Type
+from .experiment import Experiment, Task
 
 Labels = tuple[tuple[str, Axis], ...]
 
@@ -540,10 +541,13 @@ class ParaDef:
 
 @dataclass(frozen=True)
 class Program:
-    """The checked paras of a file and everything they use, callees first."""
+    """The checked paras of a file and everything they use, callees first; and the file's
+    own tasks and experiments (an experiment's model is among the paras)."""
 
     file: str
     paras: tuple[ParaDef, ...]
+    tasks: tuple[Task, ...] = ()
+    experiments: tuple[Experiment, ...] = ()
 
     def get(self, name: str) -> ParaDef:
         """The para the file sees under `name`: its own, before an imported one of that name."""

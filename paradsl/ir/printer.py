@@ -59,6 +59,8 @@ from .nodes import (
     Var,
 )
 
+from .printer_experiments import format_experiment, format_task
+
 INDENT = "  "
 
 #: Binary elementwise primitives written infix: op -> (symbol, precedence).
@@ -74,8 +76,12 @@ _COMPOSE, _FANOUT, _PARALLEL = 1, 2, 3
 
 
 def format_program(program: Program) -> str:
-    """Every para of the program, callees first, separated by blank lines."""
-    return "\n\n".join(format_para(p) for p in program.paras) + "\n"
+    """Every para of the program, callees first, then the file's tasks and experiments,
+    separated by blank lines."""
+    parts = [format_para(p) for p in program.paras]
+    parts += [format_task(t, short_type) for t in program.tasks]
+    parts += [format_experiment(e, short_type) for e in program.experiments]
+    return "\n\n".join(parts) + "\n"
 
 
 def format_para(para: ParaDef) -> str:

@@ -2,6 +2,8 @@
 
     module    ::= decl*
     decl      ::= ImportFile | ImportStd | ParaDecl      (`para` and `reparam`)
+                | TaskDecl | ExperimentDecl(clause*)
+    clause    ::= Clause(kind, call? | number? | losses | metrics | eval sets)
     type      ::= TensorTypeExpr(size*, dtype?) | TupleTypeExpr(type*)
     size      ::= SizeName | SizeInt | SizeOp(+|-|*, size, size)
     expr      ::= Name | Number | String | BoolLit | Unit | TupleExpr | Lambda | Let | If
@@ -360,7 +362,97 @@ class ImportStd(Node):
     module: tuple[str, ...]
 
 
-Decl = ParaDecl | FunctorDecl | SemiringDecl | ImportFile | ImportStd
+# ------------------------------------------------------------------ tasks and experiments
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDecl(Node):
+    """`task Addition(min_digits: Nat = 1) (t : list) : [t, 2] i32 -> [t] i32 = "mod:fn"`:
+    a typed generator of batches, bound to the Python function `target` names."""
+
+    name: Ident
+    binders: tuple[Binder, ...]
+    dom: TypeExpr
+    cod: TypeExpr
+    target: String
+    kind: str = "task"
+
+
+@dataclass(frozen=True, slots=True)
+class ArgValue(Node):
+    """A value written in an experiment: a number, `true`/`false`, a string, or a bare name
+    (`schedule = cosine`); `text` is how it was written, for messages."""
+
+    value: int | float | bool | str
+    text: str
+    bare: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExpArg(Node):
+    """An argument in an experiment's call, by name or (name None) by position."""
+
+    name: Ident | None
+    value: ArgValue
+
+
+@dataclass(frozen=True, slots=True)
+class ExpCall(Node):
+    """`Adder(d = 32)`, `adam(lr = 1e-3)`, `Addition`: a name and its arguments."""
+
+    name: Ident
+    args: tuple[ExpArg, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LossTermExpr(Node):
+    """`0.1 * mse[0]`: a loss, the component of a tuple target it reads, its weight."""
+
+    name: Ident
+    component: ArgValue | None = None
+    weight: ArgValue | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MetricExpr(Node):
+    name: Ident
+    component: ArgValue | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvalSetExpr(Node):
+    """`long = Addition(min_digits = 100) samples 200`."""
+
+    name: Ident
+    task: ExpCall
+    samples: ArgValue | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Clause(Node):
+    """One clause of an experiment. `word` is its keyword as written; which fields it fills
+    depends on `kind`: `call` (model, task, optimiser), `number` (steps, batch, seed, the
+    `every` of eval and checkpoint), `samples` (eval), `losses`, `metrics`, `sets` (eval)."""
+
+    kind: str
+    word: Ident
+    call: ExpCall | None = None
+    number: ArgValue | None = None
+    samples: ArgValue | None = None
+    losses: tuple[LossTermExpr, ...] = ()
+    metrics: tuple[MetricExpr, ...] = ()
+    sets: tuple[EvalSetExpr, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExperimentDecl(Node):
+    """`experiment Name` and its clauses, in the order written."""
+
+    name: Ident
+    clauses: tuple[Clause, ...] = ()
+
+
+Decl = ParaDecl | FunctorDecl | SemiringDecl | ImportFile | ImportStd | TaskDecl | ExperimentDecl
 
 
 @dataclass(frozen=True, slots=True)

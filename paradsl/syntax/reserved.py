@@ -9,6 +9,12 @@ from functools import cache
 from lark import Lark
 
 
+#: An experiment's clause words: keywords only where a clause may start, so they stay names
+#: everywhere else (programs name parameters `batch` and `steps`).
+CLAUSE_WORDS = frozenset({"model", "task", "loss", "metrics", "optimiser", "steps", "batch", "seed", "eval", "every",
+                          "samples", "checkpoint"})
+
+
 @cache
 def reserved_words(lark: Lark) -> frozenset[str]:
     """The words the grammar reserves: its keywords, and the words its keyword-like terminals
@@ -20,7 +26,7 @@ def reserved_words(lark: Lark) -> frozenset[str]:
             words.add(t.pattern.value)
         elif t.name in ("REDUCER", "ALGEBRA_KIND"):
             words.update(re.findall(r"[A-Za-z]+", re.sub(r"\\.", " ", t.pattern.value.split("(?!")[0])))
-    return frozenset(words)
+    return frozenset(words - CLAUSE_WORDS)
 
 
 #: What may follow a complete expression: a `=` seen there is most likely a comparison.
