@@ -361,6 +361,24 @@ def test_the_docs_list_every_builtin_task():
         assert f"## {title}" in text and f'"paradsl.train.tasks:{name}"' in text
 
 
+DECLARATION = re.compile(r'^task (\w+)\(([^)]*)\).*?= "([\w.]+:\w+)"', re.DOTALL | re.MULTILINE)
+
+
+def test_each_documented_declaration_names_its_functions_arguments_in_order():
+    """The declarations docs/tasks.md shows (those of stdlib/tasks.para) bind functions whose
+    keyword-only parameters are the declared arguments, in order."""
+    import inspect
+
+    found = DECLARATION.findall(DOCS.read_text(encoding="utf-8"))
+    assert {target for _, _, target in found} >= {f"paradsl.train.tasks:{n}" for n in tasks.BUILTINS}
+    for name, arguments, target in found:
+        declared = [a.split(":")[0].strip() for a in arguments.split(",")]
+        fn = resolve(target, PARITY.parent)
+        params = [p.name for p in inspect.signature(fn).parameters.values() if p.kind is p.KEYWORD_ONLY]
+        assert params == declared, name
+    sys.modules.pop("parity", None)
+
+
 # ---------------------------------------------------------------------- cost
 
 
