@@ -148,3 +148,22 @@ def test_the_generator_covers_the_language():
     assert wanted <= seen, sorted(wanted - seen)
     for scheme in ("fold", "map"):
         assert any(f.startswith(scheme) for f in seen), (scheme, sorted(seen))
+
+
+def test_an_index_only_shifted_takes_its_range_from_the_tensor_it_shifts():
+    """`for a. y[a - 1]` in a lambda whose input type only the composite around it gives: `a`
+    ranges over `y`'s axis, and the shift reads zero before the start."""
+    import jax
+    import jax.numpy as jnp
+
+    text = ("para Main(d: Nat) : [d] -> [d] = (y => for a. y[a - 1]) >> (z => z)\n"
+            "para Sum(d: Nat) : [d] -> [] = (y => sum a. y[a + 1] * y[a + 1]) >> (z => z)\n")
+    result = driver.check_source(text, FILE)
+    assert result.ok, [d.message for d in result.diagnostics]
+    module = api.load_program(result.programs[FILE])
+    x = jnp.arange(1.0, 5.0)
+    assert jnp.array_equal(module.Main(4, key=jax.random.key(0))(x), jnp.array([0.0, 1.0, 2.0, 3.0]))
+    assert module.Sum(4, key=jax.random.key(0))(x) == 4.0 + 9.0 + 16.0
+    # With no tensor to take it from, the range is still unknown.
+    refused = driver.check_source("para P(d: Nat) : [d] -> [] = (y => sum a. (a - 1) * 1) >> (z => z)\n", FILE)
+    assert [(d.code, d.span.col) for d in refused.diagnostics] == [("E0207", 40)]

@@ -174,6 +174,7 @@ def _built(path: Path):
 class Measured:
     dot: int  # the report's contraction FLOPs outside semirings: what lowers to dots
     semiring: int  # the report's contraction FLOPs in semirings: broadcast and reduced
+    elementwise: int  # the report's elementwise and reduction FLOPs
     xla: float  # the FLOPs of XLA's cost analysis of the compiled module
     xla_dots: int  # the FLOPs of the dots in it
     tree: bool
@@ -218,7 +219,8 @@ def _measure(path: Path, name: str) -> Measured:
     counted |= {n: 1 for n in loop_axes}
     report = paradsl.analysis.cost.report(program, name)
     semiring = sum(c.flops.evaluate(counted) for c in report.contractions if " in " in c.what)
-    return Measured(report.flops.evaluate(counted) - semiring, semiring, xla, xla_dots, tree)
+    return Measured(report.flops.evaluate(counted) - semiring, semiring, report.elementwise_flops.evaluate(counted),
+                    xla, xla_dots, tree)
 
 
 #: The stdlib's iterations, each with the map it iterates and its count.
@@ -235,17 +237,29 @@ def test_an_iterated_stdlib_para_costs_its_count_times_its_step(path, name):
     assert total == poly(count) * one - one
 
 
+#: Paras whose count is not yet XLA's within 10%, and why; each is held to at most XLA's
+#: count and a quarter (what the report counts does run).
+GAPS = {
+    "attention.CausalSoftmax": "the mask's iotas, broadcasts and the -inf test XLA adds around the select",
+    "nn.CircConv": "the weight its 2-cell builds on every call (a reparam's body) is not walked",
+    "nn.DeepSetLayer": "the weight its 2-cell builds on every call (a reparam's body) is not walked",
+    "reparam.Circulant": "XLA simplifies part of the index arithmetic (i - j) mod c",
+}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("path", "name"), list(_stdlib_paras()))
-def test_stdlib_contraction_flops_are_xlas(path, name):
+def test_stdlib_flops_are_xlas(path, name):
     m = _measure(path, name)
     # The contractions counted are the dots XLA runs ...
     assert m.dot == pytest.approx(m.xla_dots, rel=0.1), m
-    # ... and where they and the semiring contractions are most of its work, as at these
-    # sizes they are but where a para is mostly elementwise, the count is XLA's within 10%.
-    # A tree fold's node runs one of its cases and XLA counts the costliest; the report
+    # ... and with the elementwise and reduction work, the total is XLA's within 10%. A
+    # tree fold's node runs one of its cases and XLA counts the costliest; the report
     # counts them all, an upper bound.
-    ours = m.dot + m.semiring
-    if m.xla > 0 and m.xla_dots + m.semiring >= 0.9 * m.xla and not m.tree:
-        assert ours == pytest.approx(m.xla, rel=0.1), m
-    assert ours >= 0.9 * m.xla or m.xla_dots + m.semiring < 0.9 * m.xla, m
+    ours = m.dot + m.semiring + m.elementwise
+    if f"{path.stem}.{name}" in GAPS:
+        assert ours <= 1.25 * m.xla, m
+    elif m.tree:
+        assert ours >= 0.9 * m.xla, m
+    else:
+        assert ours == pytest.approx(m.xla, rel=0.1, abs=64), m

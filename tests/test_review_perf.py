@@ -194,3 +194,48 @@ def test_the_analyses_follow_a_thousand_nested_lets(capsys):
 def test_a_thousand_nested_lets_compile():
     source = api.compile_program(_check_in_time(REVIEW / "E1_nested_lets_1000.para"))
     assert source.count("v999") >= 1
+
+
+def _report_calls(n: int, analysis) -> int:
+    """The Python calls made by `para params`/`para cost`'s report and table of `Pn` in a
+    doubling chain, after checking."""
+    program = next(iter(check_source(_doubling_chain(n)).programs.values()))
+    count = 0
+
+    def profile(frame, event, arg):
+        nonlocal count
+        if event == "call":
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        text = analysis.report(program, f"P{n}").format({"d": 4})
+    finally:
+        sys.setprofile(None)
+    assert f"{2 ** n - 64:,} more" in text  # the table lists 64 of the 2^n leaves
+    return count
+
+
+@pytest.mark.parametrize("module", ["params", "cost"])
+def test_the_reports_of_a_doubling_chain_take_linear_work(module):
+    """A para used twice at the same sizes is walked once: the work grows with the depth of
+    the chain, not with its 2^n leaves (65,536 rows at depth 16 took 20 s and 48 s)."""
+    import importlib
+
+    analysis = importlib.import_module(f"paradsl.analysis.{module}")
+    small, large = _report_calls(7, analysis), _report_calls(14, analysis)
+    assert large < LINEAR_RATIO * small, (small, large)
+
+
+def test_the_reports_of_a_chain_of_sixteen_are_quick():
+    from paradsl.analysis import cost, params
+
+    program = _check_in_time(REVIEW / "E3_para_doubling_chain_16.para")
+    start = time.perf_counter()
+    q = params.report(program, "P16")
+    r = cost.report(program, "P16")
+    text = q.format({"d": 4}) + r.format({"d": 4})
+    assert time.perf_counter() - start < 1.0
+    assert q.Q == Poly.const(65536) * Poly.var("d") * Poly.var("d") and q.leaves == 65536
+    assert r.flops == Poly.const(131072) * Poly.var("d") * Poly.var("d") and r.memory == Poly.const(65536) * Poly.var("d")
+    assert text.count("65,472 more") == 3  # leaves, activations, contractions

@@ -24,11 +24,14 @@ A tensor whose size grows with a runtime index set to a degree at or above a thr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 
 from .. import api, ir
 from ..ir import contraction
+from . import elementwise
 from ..types import Poly, TensorType, TupleType, Type
 from ..types.sizes import poly_sum
 
@@ -67,6 +70,54 @@ class Contraction:
     flops: Poly
 
 
+@dataclass(frozen=True)
+class Elementwise:
+    """The elementwise and reduction work of one `let` (or result): `what` lists its
+    operations."""
+
+    path: str
+    what: str
+    flops: Poly
+
+
+@dataclass(eq=False)
+class _Part:
+    """What one para costs at one place of the tree of uses: its entries, paths relative to
+    it, and the parts of the uses it enters, after the use's name. A para entered at the
+    same sizes and in the same context shares its part, so the report is a DAG as large as
+    the distinct paras, not the tree of their uses (2^n for a para that doubles n times)."""
+
+    items: list[Activation | Contraction | Elementwise | tuple[str, "_Part"]] = field(default_factory=list)
+
+    def expand(self, kind: type, prefix: str = "", memo: dict | None = None) -> Iterator:
+        """The entries of `kind` below, with their paths; a part with none is not entered."""
+        memo = {} if memo is None else memo
+        for item in self.items:
+            if isinstance(item, tuple):
+                if item[1].total(kind, memo)[1]:
+                    yield from item[1].expand(kind, prefix + item[0], memo)
+            elif isinstance(item, kind):
+                yield replace(item, path=prefix + item.path) if prefix else item
+
+    def total(self, kind: type, memo: dict[int, tuple[Poly, int]]) -> tuple[Poly, int]:
+        """The sum of the entries of `kind` below, and how many there are."""
+        got = memo.get(id(self))
+        if got is None:
+            size, count = Poly.const(0), 0
+            for item in self.items:
+                if isinstance(item, tuple):
+                    s, c = item[1].total(kind, memo)
+                    size, count = size + s, count + c
+                elif isinstance(item, kind):
+                    size, count = size + (item.elements if kind is Activation else item.flops), count + 1
+            memo[id(self)] = got = (size, count)
+        return got
+
+
+#: The most activations or contractions the report lists; past them it says how many more.
+MAX_ROWS = 64
+
+
 @dataclass
 class CostReport:
     para: str
@@ -74,23 +125,45 @@ class CostReport:
     params_free: Poly
     params_total: Poly
     runtime: set[str]  # the index sets, whose sizes are only known when the model runs
-    activations: list[Activation] = field(default_factory=list)
-    contractions: list[Contraction] = field(default_factory=list)
+    tree: _Part = field(default_factory=_Part)
+
+    @property
+    def activations(self) -> list[Activation]:
+        """Every activation, with its path: one per place, as many as the tree of uses has."""
+        return list(self.tree.expand(Activation))
+
+    @property
+    def contractions(self) -> list[Contraction]:
+        return list(self.tree.expand(Contraction))
 
     @property
     def memory(self) -> Poly:
-        return poly_sum(a.elements for a in self.activations)
+        return self.tree.total(Activation, {})[0]
+
+    @property
+    def elementwise(self) -> list[Elementwise]:
+        return list(self.tree.expand(Elementwise))
 
     @property
     def flops(self) -> Poly:
-        return poly_sum(c.flops for c in self.contractions)
+        """The FLOPs of contractions (dots and semiring contractions)."""
+        return self.tree.total(Contraction, {})[0]
+
+    @property
+    def elementwise_flops(self) -> Poly:
+        """The FLOPs of elementwise and reduction work, as XLA counts them (`elementwise`)."""
+        return self.tree.total(Elementwise, {})[0]
+
+    @property
+    def total_flops(self) -> Poly:
+        return self.flops + self.elementwise_flops
 
     def activation(self, path: str) -> Activation:
-        return next(a for a in self.activations if a.path == path)
+        return next(a for a in self.tree.expand(Activation) if a.path == path)
 
     def warnings(self, max_degree: int = 2) -> list[str]:
         out = []
-        for a in self.activations:
+        for a in _grown(self.tree, self.runtime, max_degree, {}):
             for v in sorted(self.runtime):
                 degree = max((k for m, _ in a.elements.terms for name, k in m if name == v), default=0)
                 if degree >= max_degree:
@@ -112,18 +185,34 @@ class CostReport:
         if self.params_total != self.params_free:
             lines.append(f"                  {pretty(self.params_total)}{at(self.params_total)}  (before ties)")
         lines.append("  activations (elements)")
-        width = max((len(a.path) for a in self.activations), default=4)
-        for a in self.activations:
+        shown = list(islice(self.tree.expand(Activation), MAX_ROWS))
+        width = max((len(a.path) for a in shown), default=4)
+        for a in shown:
             mem = ""
             if a.elements.variables() <= set(sizes):
                 mem = f"  ({a.elements.evaluate(sizes) * a.bytes_per:,} bytes)"
             lines.append(f"    {a.path.ljust(width)}  {a.type:14s} {pretty(a.elements)}{at(a.elements)}{mem}")
+        if (more := self.tree.total(Activation, {})[1] - len(shown)) > 0:
+            lines.append(f"    ... {more:,} more")
         lines.append(f"    {'total'.ljust(width)}  {'':14s} {pretty(self.memory)}{at(self.memory)}")
         lines.append("  contraction FLOPs")
-        width = max((len(c.path) for c in self.contractions), default=4)
-        for c in self.contractions:
+        shown = list(islice(self.tree.expand(Contraction), MAX_ROWS))
+        width = max((len(c.path) for c in shown), default=4)
+        for c in shown:
             lines.append(f"    {c.path.ljust(width)}  {pretty(c.flops)}{at(c.flops)}   {c.what}")
+        if (more := self.tree.total(Contraction, {})[1] - len(shown)) > 0:
+            lines.append(f"    ... {more:,} more")
         lines.append(f"    {'total'.ljust(width)}  {pretty(self.flops)}{at(self.flops)}")
+        lines.append("  elementwise FLOPs (arithmetic, comparisons, reductions; exp, log, tanh, sqrt not counted)")
+        shown = list(islice(self.tree.expand(Elementwise), MAX_ROWS))
+        width = max((len(c.path) for c in shown), default=4)
+        for c in shown:
+            lines.append(f"    {c.path.ljust(width)}  {pretty(c.flops)}{at(c.flops)}   {c.what}")
+        if (more := self.tree.total(Elementwise, {})[1] - len(shown)) > 0:
+            lines.append(f"    ... {more:,} more")
+        total, ew = self.total_flops, self.elementwise_flops
+        lines.append(f"    {'total'.ljust(width)}  {pretty(ew)}{at(ew)}")
+        lines.append(f"  FLOPs           {pretty(total)}{at(total)}  (contraction + elementwise)")
         for w in self.warnings(max_degree):
             lines.append(f"  warning: {w}")
         missing = sorted((self.memory.variables() | self.flops.variables() | self.params_free.variables()) - set(sizes))
@@ -138,8 +227,8 @@ def report(program: ir.Program, name: str) -> CostReport:
     root = program.get(name)
     pr = params_report(program, name)
     r = CostReport(name, root.signature(), pr.Q, pr.P, {n for n, _ in root.index_sets})
-    walker = _Walker(program, r)
-    walker.para(_Here(walker.tree.root(name)))
+    walker = _Walker(program)
+    walker.para(_Here(walker.tree.root(name), r.tree))
     return r
 
 
@@ -154,11 +243,27 @@ class _Here:
     which names the FLOPs found there. A callee inherits the name of the term that uses it."""
 
     at: ir.Reached
+    part: _Part  # where what is found here goes: the part of the para `at`
     naming: str | None = None
+    # Loops around here: contractions run `c_scale` times (`c_note` says why), activations
+    # are `a_scale` tensors (`a_note` before their type says so).
+    c_scale: Poly = Poly.const(1)
+    c_note: str = ""
+    a_scale: Poly = Poly.const(1)
+    a_note: str = ""
 
-    @property
-    def prefix(self) -> str:
-        return "".join(n + "." for n in self.at.path)
+    def around(self, steps: Poly, note: str, activations: bool = False) -> "_Here":
+        """Here, inside a loop of `steps` steps; an inner loop's note comes first."""
+        if not activations:
+            return replace(self, c_scale=self.c_scale * steps, c_note=note + self.c_note)
+        return replace(self, c_scale=self.c_scale * steps, c_note=note + self.c_note,
+                       a_scale=self.a_scale * steps, a_note=self.a_note + f"{pretty(steps)} x ")
+
+    def context(self) -> tuple:
+        """What a para's part depends on besides the para: its sizes, its name and loops."""
+        at = self.at
+        return (at.para.file, at.para.name, tuple(sorted(at.sizes.items())), tuple(sorted(at.index_sets.items())),
+                self.naming, self.c_scale, self.c_note, self.a_scale, self.a_note)
 
     def axis(self, a) -> Poly:
         return self.at.size(a)
@@ -169,9 +274,9 @@ class _Walker:
     reference, scaled by the steps of a fold or `map` around it). Where it is travels down
     as a `_Here`; only the report it fills is kept on the walker."""
 
-    def __init__(self, program: ir.Program, out: CostReport):
+    def __init__(self, program: ir.Program):
         self.tree = ir.UseTree(program)
-        self.out = out
+        self.parts: dict[tuple, _Part] = {}
 
     def para(self, here: _Here) -> None:
         d = here.at.para
@@ -207,11 +312,35 @@ class _Walker:
         if not isinstance(t, (TensorType, TupleType)):
             return
         dtype = t.dtype if isinstance(t, TensorType) else "f32"
-        self.out.activations.append(Activation(here.prefix + name, self.shown(here, t, labels),
-                                               self.elements(here, t, labels), BYTES.get(dtype, 4)))
+        here.part.items.append(Activation(name, here.a_note + self.shown(here, t, labels),
+                                          self.elements(here, t, labels) * here.a_scale, BYTES.get(dtype, 4)))
 
     def flops(self, here: _Here, what: str, f: Poly) -> None:
-        self.out.contractions.append(Contraction(here.prefix + (here.naming or "(result)"), what, f))
+        here.part.items.append(Contraction(here.naming or "(result)", what + here.c_note, f * here.c_scale))
+
+    def work(self, here: _Here, what: str, f: Poly) -> None:
+        """Elementwise or reduction work, gathered by the `let` (or result) it computes."""
+        if f == Poly.const(0):
+            return
+        path, f = here.naming or "(result)", f * here.c_scale
+        for i in range(len(here.part.items) - 1, -1, -1):
+            item = here.part.items[i]
+            if isinstance(item, Elementwise) and item.path == path and item.what.endswith(here.c_note):
+                ops = item.what[:len(item.what) - len(here.c_note)] if here.c_note else item.what
+                if what not in ops.split(", "):
+                    ops += ", " + what
+                here.part.items[i] = Elementwise(path, ops + here.c_note, item.flops + f)
+                return
+        here.part.items.append(Elementwise(path, what + here.c_note, f))
+
+    def operation(self, here: _Here, t: ir.Term) -> tuple[str, Poly]:
+        what, per_in, per_out = _operation_flops(t)
+        flops = Poly.const(0)
+        if per_in and t.args:
+            flops = Poly.const(per_in) * self.elements(here, t.args[0].type, t.args[0].labels)
+        if per_out:
+            flops = flops + Poly.const(per_out) * self.elements(here, t.type, t.labels)
+        return what, flops
 
     # ------------------------------------------------------------------ maps
     def map_(self, here: _Here, m: ir.MapTerm) -> None:
@@ -229,45 +358,36 @@ class _Walker:
             self.fold(here, m)
         elif isinstance(m, ir.Iterate):
             self.iterate(here, m)
+        elif isinstance(m, ir.PrimMap):
+            self.work(here, m.op, Poly.const(elementwise.UNARY.get(m.op, 0)) * self.elements(here, m.type.dom))
         elif isinstance(m, ir.MapOver):
             steps = here.axis(m.axis)
-            before_c, before_a = len(self.out.contractions), len(self.out.activations)
-            self.map_(here, m.fn)
-            for i in range(before_c, len(self.out.contractions)):
-                c = self.out.contractions[i]
-                self.out.contractions[i] = Contraction(c.path, c.what + f", x {pretty(steps)} elements", c.flops * steps)
-            for i in range(before_a, len(self.out.activations)):
-                a = self.out.activations[i]
-                self.out.activations[i] = Activation(a.path, f"{pretty(steps)} x {a.type}", a.elements * steps, a.bytes_per)
+            self.map_(here.around(steps, f", x {pretty(steps)} elements", activations=True), m.fn)
 
     def use(self, here: _Here, name: str, index_sets) -> None:
+        """Enter a use: its part is made once per para, sizes and context, and shared."""
         callee = self.tree.enter(here.at, name, index_sets)
         if callee is None:
             return
-        before = len(self.out.contractions)
-        self.para(replace(here, at=callee))
+        inside = replace(here, at=callee)
         if callee.use is not None and callee.use.repeat is not None:  # n copies in sequence
             n = callee.use.repeat.substitute(here.at.sizes)
-            for i in range(before, len(self.out.contractions)):
-                c = self.out.contractions[i]
-                self.out.contractions[i] = Contraction(c.path, c.what + f", x {pretty(n)} copies", c.flops * n)
+            inside = inside.around(n, f", x {pretty(n)} copies")
+        key = inside.context()
+        part = self.parts.get(key)
+        if part is None:
+            part = self.parts[key] = _Part()
+            self.para(replace(inside, part=part))
+        here.part.items.append((callee.path[-1] + ".", part))
 
     def fold(self, here: _Here, m: ir.Fold) -> None:
         steps = here.axis(m.axis)
-        before = len(self.out.contractions)
-        self.use(here, m.use, m.index_sets)
-        for i in range(before, len(self.out.contractions)):
-            c = self.out.contractions[i]
-            self.out.contractions[i] = Contraction(c.path, c.what + f", x {pretty(steps)} steps", c.flops * steps)
+        self.use(here.around(steps, f", x {pretty(steps)} steps"), m.use, m.index_sets)
 
     def iterate(self, here: _Here, m: ir.Iterate) -> None:
         """An iteration's body, once for each step: `until` counts its most steps."""
         steps = m.count.substitute({**here.at.sizes, **{n: here.axis(a) for n, a in m.index_sets}})
-        before = len(self.out.contractions)
-        self.map_(here, m.fn)
-        for i in range(before, len(self.out.contractions)):
-            c = self.out.contractions[i]
-            self.out.contractions[i] = Contraction(c.path, c.what + f", x {pretty(steps)} steps", c.flops * steps)
+        self.map_(here.around(steps, f", x {pretty(steps)} steps"), m.fn)
 
     # ------------------------------------------------------------------ contractions
     def contraction(self, here: _Here, t: ir.Reduce, factors: list[ir.Term]) -> None:
@@ -313,10 +433,15 @@ class _Walker:
             return
         if isinstance(t, ir.Reduce):
             factors = ir.factors(t.body)
-            for f in factors:
-                self.term(here, f)
             if t.op == "sum" and (len(factors) > 1 or t.semiring is not None):
+                for f in factors:
+                    self.term(here, f)
                 self.contraction(here, t, factors)
+            else:  # a reduction of one term, as `jnp.sum` (or max, mean ...) runs it
+                self.term(here, t.body)
+                per_in, per_out = elementwise.REDUCTION[str(t.op)]
+                self.work(here, str(t.op), Poly.const(per_in) * self.elements(here, t.body.type, t.body.labels)
+                          + Poly.const(per_out) * self.elements(here, t.type, t.labels))
             if name is not None:
                 self.record(here, name, t.type, t.labels)
             return
@@ -352,8 +477,46 @@ class _Walker:
             return
         for child in _children(t):
             self.term(here, child)
+        self.work(here, *self.operation(here, t))
         if name is not None and not isinstance(t, (ir.Var, ir.ParamRef, ir.LeafRef, ir.Lit, ir.HyperRef, ir.SizeOf)):
             self.record(here, name, t.type, t.labels)
+
+
+def _operation_flops(t: ir.Term) -> tuple[str, int, int]:
+    """A term's operation, and its FLOPs per element read (of its first argument) and per
+    element given (see `elementwise`)."""
+    if isinstance(t, ir.Prim):
+        if t.op == "pow" and isinstance(t.args[1], ir.Lit) and isinstance(t.args[1].value, int) \
+                and not isinstance(t.args[1].value, bool) and t.args[1].value >= 0:
+            return "pow", 0, elementwise.integer_power(t.args[1].value)
+        if t.op == "mod" and isinstance(t.type, TensorType) and t.type.dtype[0] in "iu":
+            return "mod", 0, elementwise.INT_MOD
+        per = elementwise.BINARY.get(t.op) if len(t.args) > 1 else elementwise.UNARY.get(t.op)
+        return t.op, 0, per if per is not None else elementwise.UNARY.get(t.op, 0)
+    if isinstance(t, ir.Builtin):
+        if t.name in elementwise.REDUCTION:
+            per_in, per_out = elementwise.REDUCTION[t.name]
+            beta = len(t.args) > 1 and t.name in ("softmax", "log_softmax", "sample", "logsumexp")
+            return t.name, per_in + (elementwise.TEMPER if beta else 0), per_out
+        if t.name == "where":
+            return t.name, 0, 1
+    return "", 0, 0
+
+
+def _grown(part: _Part, runtime: set[str], max_degree: int, memo: dict[int, list[Activation]]) -> list[Activation]:
+    """The activations below `part` whose elements grow with an index set to `max_degree`
+    or more, with their paths; a shared part is searched once."""
+    got = memo.get(id(part))
+    if got is None:
+        got = []
+        for item in part.items:
+            if isinstance(item, tuple):
+                got.extend(replace(a, path=item[0] + a.path) for a in _grown(item[1], runtime, max_degree, memo))
+            elif isinstance(item, Activation) and any(
+                    k >= max_degree for m, _ in item.elements.terms for name, k in m if name in runtime):
+                got.append(item)
+        memo[id(part)] = got
+    return got
 
 
 def _gathers(t: ir.Term) -> bool:

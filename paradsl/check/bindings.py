@@ -11,7 +11,7 @@ from .. import ir
 from ..diagnostics import Span
 from ..resolve import DeclKey
 from ..syntax import ast
-from ..types import IndexSetAxis, Kind, MetaAxis, TensorType, Type
+from ..types import Axis, IndexSetAxis, Kind, MetaAxis, TensorType, Type
 from .signatures import Signature
 
 
@@ -133,6 +133,9 @@ class IndexInfo:
     span: Span
     implicit: bool
     subscripted: bool = False
+    #: The axes of the tensors it subscripts through arithmetic (`y[a - 1]`), the range it
+    #: takes when nothing else gives one.
+    shifted_along: list[Axis] = field(default_factory=list)
 
 
 @dataclass

@@ -101,7 +101,17 @@ class IndexChecker:
         if not (isinstance(t.type, TensorType) and t.type.rank == 0 and is_int(t.type.dtype)):
             sink.error(Msg.INDEX_NOT_INTEGER, ix.span, found=self.cx.show(t.type))
             return None
+        for unique, _ in t.labels:
+            if (info := self.cx.indices.get(unique)) is not None:
+                info.shifted_along.append(axis)
         return t
+
+    def range_from_shift(self, info: IndexInfo) -> bool:
+        """Give an index whose range is still unknown the axis of a tensor it subscripts
+        through arithmetic (`for a. y[a - 1]` under a lambda whose input type is solved
+        only by the composite around it); False when it subscripts none."""
+        along = [a for a in info.shifted_along if not isinstance(self.cx.u.resolve(a), MetaAxis)]
+        return bool(along) and self.cx.u.unify_axis(info.axis, along[0])
 
     def bind_indices(self, idents: tuple[ast.Ident, ...]) -> list[IndexInfo]:
         infos = []
@@ -180,7 +190,8 @@ class IndexChecker:
             if info.unique not in present:
                 self.cx.sink.error(Msg.UNUSED_REDUCTION_INDEX, ident.span, op=op, index=info.source)
                 return None
-            if not info.implicit and not info.subscripted and isinstance(self.cx.u.resolve(info.axis), MetaAxis):
+            if (not info.implicit and not info.subscripted and isinstance(self.cx.u.resolve(info.axis), MetaAxis)
+                    and not self.range_from_shift(info)):
                 self.cx.sink.error(Msg.INDEX_RANGE_UNKNOWN, ident.span, index=info.source)
                 return None
         if not (isinstance(body.type, TensorType) and body.type.rank == 0):
@@ -204,7 +215,8 @@ class IndexChecker:
         for info, ident in zip(infos, e.indices):
             # A subscript ties the index to its tensor's axis, which a polymorphic use before
             # it may leave to be solved later (by the declared type), as for a reduction.
-            if not info.subscripted and isinstance(self.cx.u.resolve(info.axis), MetaAxis):
+            if (not info.subscripted and isinstance(self.cx.u.resolve(info.axis), MetaAxis)
+                    and not self.range_from_shift(info)):
                 self.cx.sink.error(Msg.INDEX_RANGE_UNKNOWN, ident.span, index=info.source)
                 return None
         if not isinstance(body.type, TensorType):
