@@ -182,6 +182,25 @@ class CausalAttention(eqx.Module):
         return jnp.einsum('igc,gce->ie', heads, self.Wo)
 
 
+class TalkingHeads(eqx.Module):
+    """TalkingHeads(h: Nat) (m : set) : [h, m, m] -> [h, m, m]"""
+
+    Pl: Float[Array, 'h h']
+    Pw: Float[Array, 'h h']
+    h: int = eqx.field(static=True)
+
+    def __init__(self, h: int, *, key: PRNGKeyArray):
+        self.h = h
+        keys = jax.random.split(key, 2)
+        self.Pl = initialise('glorot', keys[0], (h, h), jnp.float32)
+        self.Pw = initialise('glorot', keys[1], (h, h), jnp.float32)
+
+    def __call__(self, logits: Float[Array, 'h m m']) -> Float[Array, 'h m m']:
+        mixed = jnp.einsum('fij,fg->gij', logits, self.Pl)
+        weights = softmax(mixed, axis=-1)
+        return jnp.einsum('fij,fg->gij', weights, self.Pw)
+
+
 class TalkingHeadsAttention(eqx.Module):
     """TalkingHeadsAttention(d: Nat, h: Nat, k: Nat) (n : set) : [n, d] -> [n, d]"""
 
@@ -189,8 +208,7 @@ class TalkingHeadsAttention(eqx.Module):
     Wk: Float[Array, 'd h k']
     Wv: Float[Array, 'd h k']
     Wo: Float[Array, 'h k d']
-    Pl: Float[Array, 'h h']
-    Pw: Float[Array, 'h h']
+    select: TalkingHeads
     d: int = eqx.field(static=True)
     h: int = eqx.field(static=True)
     k: int = eqx.field(static=True)
@@ -199,23 +217,20 @@ class TalkingHeadsAttention(eqx.Module):
         self.d = d
         self.h = h
         self.k = k
-        keys = jax.random.split(key, 6)
+        keys = jax.random.split(key, 5)
         self.Wq = initialise('glorot', keys[0], (d, h, k), jnp.float32)
         self.Wk = initialise('glorot', keys[1], (d, h, k), jnp.float32)
         self.Wv = initialise('glorot', keys[2], (d, h, k), jnp.float32)
         self.Wo = initialise('glorot', keys[3], (h, k, d), jnp.float32)
-        self.Pl = initialise('glorot', keys[4], (h, h), jnp.float32)
-        self.Pw = initialise('glorot', keys[5], (h, h), jnp.float32)
+        self.select = TalkingHeads(h, key=keys[4])
 
     def __call__(self, x: Float[Array, 'n d']) -> Float[Array, 'n d']:
         q = jnp.einsum('ia,agc->igc', x, self.Wq)
         ks = jnp.einsum('ja,agc->jgc', x, self.Wk)
         vs = jnp.einsum('ja,agc->jgc', x, self.Wv)
         logits = jnp.einsum('igc,jgc->gij', q, ks) / jnp.sqrt(self.k)
-        mixed = jnp.einsum('fij,fg->gij', logits, self.Pl)
-        weights = softmax(mixed, axis=-1)
-        remixed = jnp.einsum('fij,fg->gij', weights, self.Pw)
-        heads = jnp.einsum('gij,jgc->igc', remixed, vs)
+        weights = self.select(logits)
+        heads = jnp.einsum('gij,jgc->igc', weights, vs)
         return jnp.einsum('igc,gce->ie', heads, self.Wo)
 
 
@@ -379,6 +394,7 @@ __all__ = [
     'CausalSoftmax',
     'MultiHeadAttention',
     'CausalAttention',
+    'TalkingHeads',
     'TalkingHeadsAttention',
     'TokenLayerNorm',
     'TokenFeedForward',

@@ -72,8 +72,8 @@ def test_talking_heads_by_hand(attention, key):
     x = jax.random.normal(jax.random.fold_in(key, 2), (n, d))
     q, ks, vs = (jnp.einsum("ia,agc->igc", x, w) for w in (m.Wq, m.Wk, m.Wv))
     logits = jnp.einsum("igc,jgc->gij", q, ks) / jnp.sqrt(k)
-    weights = jax.nn.softmax(jnp.einsum("fij,fg->gij", logits, m.Pl), axis=-1)
-    heads = jnp.einsum("gij,jgc->igc", jnp.einsum("fij,fg->gij", weights, m.Pw), vs)
+    weights = jax.nn.softmax(jnp.einsum("fij,fg->gij", logits, m.select.Pl), axis=-1)
+    heads = jnp.einsum("gij,jgc->igc", jnp.einsum("fij,fg->gij", weights, m.select.Pw), vs)
     np.testing.assert_allclose(m(x), jnp.einsum("igc,gce->ie", heads, m.Wo), **TOL)
 
 
