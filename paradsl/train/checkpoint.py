@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import struct
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import equinox as eqx
 import jax.numpy as jnp
+
+from .rundir import write_bytes
 
 MAGIC = b"PARACKPT"
 _TRAILER = struct.Struct(f"<{len(MAGIC)}sQ32s")
@@ -55,18 +55,7 @@ def save(folder: Path, step: int, model: Any, opt_state: Any) -> Path:
     body = buf.getvalue()
     data = body + _TRAILER.pack(MAGIC, len(body), hashlib.sha256(body).digest())
     path = folder / name_of(step)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    _fsync_folder(folder)
+    write_bytes(path, data)
     return path
 
 
@@ -74,17 +63,6 @@ def _x64() -> bool:
     import jax
 
     return bool(jax.config.read("jax_enable_x64"))
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - folders that cannot be opened (some platforms)
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def verify(path: Path) -> bytes:
