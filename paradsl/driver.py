@@ -19,7 +19,6 @@ from pathlib import Path
 
 from . import ir
 from .check import Checker, check_symmetry, mark_stochastic
-from .check.experiments import check_experiments
 from .diagnostics import Diagnostic, DiagnosticSink, Msg, ParaError, Span
 from .resolve import ImportPolicy, Loader, Unit
 from .syntax import ast
@@ -89,10 +88,21 @@ def _checked_program(checker: Checker, unit: Unit, also: tuple[str, ...], sink: 
     defs = checker.check_unit(unit, also + models)
     if defs is None:
         return None
-    tasks, experiments = check_experiments(checker, unit, sink)
+    tasks, experiments = _tasks_and_experiments(checker, unit, sink)
     if sink.has_errors:
         return None
     return ir.Program(unit.file, mark_stochastic(defs), tasks, experiments)
+
+
+def _tasks_and_experiments(checker: Checker, unit: Unit, sink: DiagnosticSink) -> tuple[tuple, tuple]:
+    """The file's tasks and experiments, checked. The experiment checker (and the tables of
+    losses, metrics and optimisers) is imported only by a file that declares one, so the REPL's
+    first prompt and the check of a file of models do without it."""
+    if not unit.tasks and not unit.experiments:
+        return (), ()
+    from .check.experiments import check_experiments
+
+    return check_experiments(checker, unit, sink)
 
 
 def _check_paths(paths: list[str | Path], also: tuple[str, ...], policy: ImportPolicy) -> CheckResult:

@@ -69,6 +69,15 @@ def test_check_paths_imports_no_jax():
     assert not _heavy(loaded)
 
 
+def test_checking_a_file_of_models_does_not_import_the_experiment_checker():
+    """The checker of tasks and experiments and its tables are for files that declare one;
+    the REPL's first prompt and `para check` of a file of paras go without them."""
+    experiments = {"paradsl.check.experiments", "paradsl.check.tasks", "paradsl.catalogue"}
+    assert not experiments & _loaded_after(f"import paradsl\nassert paradsl.check_paths([{MLP!r}]).ok\n")
+    addition = str(EXAMPLES / "addition.para")
+    assert experiments <= _loaded_after(f"import paradsl\nassert paradsl.check_paths([{addition!r}]).ok\n")
+
+
 def test_loading_a_program_imports_what_it_runs_on():
     """The counterpart of the tests above: the names that compile and build do import jax,
     so a heavy import that moved into the check path would show there."""
