@@ -81,6 +81,17 @@ def fold_balanced(combine: Callable[[PyTree, PyTree], PyTree], unit: PyTree, ms:
     return jax.tree.map(lambda m: m[0], ms)
 
 
+def unit_where_masked(ms: PyTree, mask: Array, unit: PyTree) -> PyTree:
+    """The lifted elements stacked along axis 0 of `ms`, each one `mask` leaves out replaced
+    by `unit`: what a masked fold folds, so that the left-out elements change nothing."""
+
+    def one(m: Array, u: Array) -> Array:
+        keep = mask.reshape(mask.shape + (1,) * (m.ndim - 1))
+        return jnp.where(keep, m, jnp.broadcast_to(u, m.shape[1:]))
+
+    return jax.tree.map(one, ms, unit)
+
+
 def iterate_until(step: Callable[[PyTree], PyTree], state: PyTree, max_steps: int, tol: float) -> PyTree:
     """`step` applied to `state` until a step moves no entry by more than `tol` (entries equal
     before and after, infinities included, have not moved; a NaN stops the loop), and at most

@@ -10,7 +10,8 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Bool, Float, PRNGKeyArray
 
-from paradsl.runtime import initialise, semiring_contract, softmax
+from paradsl.runtime import fold_balanced, initialise, semiring_contract, softmax, unit_where_masked
+from paradsl.stdlib.rnn import Sum
 
 
 class BellmanFordStep(eqx.Module):
@@ -35,6 +36,24 @@ class MinPlusProduct(eqx.Module):
         return semiring_contract('min', 'add', jnp.inf, 'ik,kj->ij', a, b)
 
 
+class MaxMessage(eqx.Module):
+    """commutative monoid MaxMessage(h: Nat) : [h] on [h]"""
+
+    h: int = eqx.field(static=True)
+
+    def __init__(self, h: int, *, key: PRNGKeyArray | None = None):
+        self.h = h
+
+    def unit(self) -> Float[Array, 'h']:
+        return jnp.broadcast_to(0.0, (self.h,))
+
+    def lift(self, x: Float[Array, 'h']) -> Float[Array, 'h']:
+        return jax.nn.relu(x)
+
+    def combine(self, a: Float[Array, 'h'], b: Float[Array, 'h']) -> Float[Array, 'h']:
+        return jnp.maximum(a, b)
+
+
 class MPNNMax(eqx.Module):
     """MPNNMax(d: Nat, e: Nat, h: Nat) (n : set) : ([n, d], [n, n, e], [n, n] bool) -> [n, h]"""
 
@@ -45,6 +64,7 @@ class MPNNMax(eqx.Module):
     U: Float[Array, 'd h']
     V: Float[Array, 'h h']
     c: Float[Array, 'h']
+    agg: MaxMessage
     d: int = eqx.field(static=True)
     e: int = eqx.field(static=True)
     h: int = eqx.field(static=True)
@@ -61,22 +81,27 @@ class MPNNMax(eqx.Module):
         self.U = initialise('glorot', keys[3], (d, h), jnp.float32)
         self.V = initialise('glorot', keys[4], (h, h), jnp.float32)
         self.c = jnp.zeros((h,), jnp.float32)
+        self.agg = MaxMessage(h)
 
     def __call__(
         self, x: tuple[Float[Array, 'n d'], Float[Array, 'n n e'], Bool[Array, 'n n']]
     ) -> Float[Array, 'n h']:
         x1, ef, adj = x
-        msg = jax.nn.relu(
-            jnp.einsum('ua,ak->uk', x1, self.Ws)[:, None]
-            + jnp.einsum('va,ak->vk', x1, self.Wt)
-            + jnp.einsum('uvf,fk->uvk', ef, self.We)
+        incoming = jax.nn.relu(
+            jnp.einsum('ua,ak->uk', x1, self.Ws)
+            + jnp.einsum('va,ak->vk', x1, self.Wt)[:, None]
+            + jnp.einsum('uvf,fk->vuk', ef, self.We)
             + self.b
         )
-        agg = semiring_contract(
-            'max', 'add', -jnp.inf, 'uvk->vk', jnp.where(adj[:, :, None], msg, 0.0)
-        )
+
+        def per_element(v):
+            ms = unit_where_masked(jax.vmap(self.agg.lift)(v[0]), v[1], self.agg.unit())
+            h = fold_balanced(self.agg.combine, self.agg.unit(), ms)
+            return h
+
+        m = jax.vmap(per_element)((incoming, jnp.transpose(adj, (1, 0))))
         return jax.nn.relu(
-            jnp.einsum('va,ak->vk', x1, self.U) + jnp.einsum('vj,jk->vk', agg, self.V) + self.c
+            jnp.einsum('va,ak->vk', x1, self.U) + jnp.einsum('vj,jk->vk', m, self.V) + self.c
         )
 
 
@@ -90,6 +115,7 @@ class MPNNSum(eqx.Module):
     U: Float[Array, 'd h']
     V: Float[Array, 'h h']
     c: Float[Array, 'h']
+    agg: Sum
     d: int = eqx.field(static=True)
     e: int = eqx.field(static=True)
     h: int = eqx.field(static=True)
@@ -106,20 +132,27 @@ class MPNNSum(eqx.Module):
         self.U = initialise('glorot', keys[3], (d, h), jnp.float32)
         self.V = initialise('glorot', keys[4], (h, h), jnp.float32)
         self.c = jnp.zeros((h,), jnp.float32)
+        self.agg = Sum(h)
 
     def __call__(
         self, x: tuple[Float[Array, 'n d'], Float[Array, 'n n e'], Bool[Array, 'n n']]
     ) -> Float[Array, 'n h']:
         x1, ef, adj = x
-        msg = jax.nn.relu(
-            jnp.einsum('ua,ak->uk', x1, self.Ws)[:, None]
-            + jnp.einsum('va,ak->vk', x1, self.Wt)
-            + jnp.einsum('uvf,fk->uvk', ef, self.We)
+        incoming = jax.nn.relu(
+            jnp.einsum('ua,ak->uk', x1, self.Ws)
+            + jnp.einsum('va,ak->vk', x1, self.Wt)[:, None]
+            + jnp.einsum('uvf,fk->vuk', ef, self.We)
             + self.b
         )
-        agg = jnp.sum(jnp.where(adj[:, :, None], msg, 0.0), axis=0)
+
+        def per_element(v):
+            ms = unit_where_masked(jax.vmap(self.agg.lift)(v[0]), v[1], self.agg.unit())
+            h = fold_balanced(self.agg.combine, self.agg.unit(), ms)
+            return h
+
+        m = jax.vmap(per_element)((incoming, jnp.transpose(adj, (1, 0))))
         return jax.nn.relu(
-            jnp.einsum('va,ak->vk', x1, self.U) + jnp.einsum('vj,jk->vk', agg, self.V) + self.c
+            jnp.einsum('va,ak->vk', x1, self.U) + jnp.einsum('vj,jk->vk', m, self.V) + self.c
         )
 
 
@@ -159,4 +192,4 @@ class GATLayer(eqx.Module):
         return jnp.einsum('vu,uk->vk', att, z)
 
 
-__all__ = ['BellmanFordStep', 'MinPlusProduct', 'MPNNMax', 'MPNNSum', 'GATLayer']
+__all__ = ['BellmanFordStep', 'MinPlusProduct', 'MaxMessage', 'MPNNMax', 'MPNNSum', 'GATLayer']

@@ -159,6 +159,9 @@ def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = 
         else:
             mode = "balanced" if guarded else "assoc"
             t = MapType(along(elem, axis), carrier)
+            if _masked(ctx, dom, axis):  # the elements and a mask: left out, an element is the unit
+                t = MapType(TupleType((along(elem, axis), TensorType((axis,), "bool"))), carrier)
+                return ir.Fold(e.scheme, b.use.name, mode, axis, tuple(index_sets), type=t, masked=True)
     else:
         ctors = shape.constructors
         if _is_list_functor(ctors):
@@ -229,6 +232,16 @@ def fold_axis(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr) -> Axis | None
         return None
     sink.error(Msg.NOT_AN_INDEX_SET, over.span, scheme=e.scheme, name=over.name)
     return None
+
+
+def _masked(ctx: DeclContext, dom: Type | None, axis: Axis) -> bool:
+    """Whether a monoid's fold is applied to a pair, its elements and a `bool` mask along
+    the axis it folds: `(fold agg over n)(x, keep)` folds the elements `keep` holds."""
+    if not (isinstance(dom, TupleType) and len(dom.items) == 2):
+        return False
+    mask = dom.items[1]
+    return (isinstance(mask, TensorType) and mask.dtype == "bool" and len(mask.axes) == 1
+            and ctx.u.unify_axis(mask.axes[0], axis))
 
 
 def _stacked(t: Type, axis: Axis) -> Type:

@@ -342,16 +342,40 @@ def instance(generic: ast.ParaDecl, args: Arguments, scope_file: str, scope: Map
                 taken.add(new)
         binders = tuple(replace(b, name=replace(b.name, name=renames[b.name.name]))
                         if b.kind.name in builtins.INDEX_KINDS and b.name.name in renames else b for b in binders)
-    keep = (set(scope) | set(overlay) | {p.name.name for p in generic.params} | {u.name.name for u in generic.uses}
-            | set(args.maps) | {b.name for b in prelude.BUILTINS} | set(prelude.CONSTANTS))
+    own = [p.name.name for p in generic.params] + [u.name.name for u in generic.uses] + list(args.maps)
+    members = _apart(own, avoid, renames, generic)
+    renames |= members
+    keep = (set(scope) | set(overlay) | set(own) | set(members.values()) | {b.name for b in prelude.BUILTINS}
+            | set(prelude.CONSTANTS))
 
     def sub(node):
         return substitute(node, args.values, renames, avoid, keep)
 
+    def named(i: ast.Ident) -> ast.Ident:
+        return replace(i, name=members[i.name]) if i.name in members else i
+
+    params = tuple(replace(p, name=named(p.name)) for p in sub(generic.params))
+    used = tuple(replace(u, name=named(u.name)) for u in tuple(uses) + sub(generic.uses))
+    ties = tuple(replace(t, path=(named(t.path[0]),) + t.path[1:]) for t in sub(generic.ties))
     decl = ast.ParaDecl(generic.span, name, binders, dom or sub(generic.dom), cod or sub(generic.cod),
-                        sub(generic.params), tuple(uses) + sub(generic.uses), sub(generic.body), sub(generic.ties),
-                        generic.inits, generic.kind)
+                        params, used, sub(generic.body), ties, generic.inits, generic.kind)
     return Instance(decl, scope_file, overlay)
+
+
+def _apart(own: list[str], avoid: set[str], renames: Mapping[str, str], generic: ast.ParaDecl) -> dict[str, str]:
+    """New names for the generic's parameters, uses and map and monoid binders that are
+    names the instance's binders or the arguments read (`W'` for a caller's `W`): the
+    instance has one namespace, so each of the two would otherwise name the other."""
+    taken = set(own) | avoid | set(renames) | set(renames.values()) | free_names(generic.body)
+    out: dict[str, str] = {}
+    for n in own:
+        if n in avoid and n not in out:
+            new = n + "'"
+            while new in taken:
+                new += "'"
+            out[n] = new
+            taken.add(new)
+    return out
 
 
 def alias_call(decl: ast.ParaDecl, scope: Mapping[str, Binding]) -> tuple[ast.Call, Signature] | None:

@@ -339,6 +339,9 @@ class Fold(MapTerm):
         unfold    a stream coalgebra, for `length` steps
         mealy     a Mealy machine: an output per step and the final state
         moore     a Moore machine: likewise
+
+    `masked`: a monoid's fold of a pair, its elements and a `bool` mask along the axis, in
+    which an element the mask leaves out counts as the unit (`assoc` and `balanced` only).
     """
 
     scheme: Scheme
@@ -346,6 +349,7 @@ class Fold(MapTerm):
     mode: FoldMode
     axis: Axis
     index_sets: tuple[tuple[str, Axis], ...] = ()
+    masked: bool = False
 
     def __post_init__(self) -> None:
         _coerce(self, "scheme", Scheme)

@@ -363,6 +363,8 @@ def _parallel(m: Parallel, indent: str) -> tuple[str, int]:
 def _fold(m: Fold, indent: str) -> tuple[str, int]:
     # The mode says how it runs, where the scheme as written does not (`fold[balanced]`).
     mode = "" if m.mode == m.scheme else f"[{m.mode}]"
+    if m.masked:
+        mode = f"[{m.mode}, masked]"
     return f"{m.scheme}{mode} {m.use}{_sets(m.index_sets)} over {_axis(m.axis)}", _OPEN
 
 

@@ -48,6 +48,23 @@ def fold(b: Body, m: ir.Fold, arg: LV) -> LV:
             OUT, _ = jax.lax.scan(STEP, NIL(), XS)
             """, STEP=py.name(step), CONS=method(cons.name), NIL=method(nil.name), XS=xs, OUT=py.name(out)))
         return LV(py.name(out))
+    if m.masked:  # the elements the mask leaves out are the unit once lifted
+        b.facts.runtime.add("unit_where_masked")
+        lifted = b.fresh("ms")
+        b.state.stmts.extend(template("MS = unit_where_masked(jax.vmap(LIFT)(XS[0]), XS[1], UNIT())",
+                                      MS=py.name(lifted), LIFT=method("lift"), UNIT=method("unit"), XS=xs))
+        if m.mode == "balanced":
+            b.facts.runtime.add("fold_balanced")
+            b.state.stmts.extend(template("OUT = fold_balanced(COMBINE, UNIT(), MS)", COMBINE=method("combine"),
+                                          UNIT=method("unit"), MS=py.name(lifted), OUT=py.name(out)))
+        else:
+            b.state.stmts.extend(template("""
+                if MS.shape[0] == 0:
+                    OUT = UNIT()
+                else:
+                    OUT = jax.tree.map(lambda m: m[-1], jax.lax.associative_scan(jax.vmap(COMBINE), MS))
+                """, COMBINE=method("combine"), UNIT=method("unit"), MS=py.name(lifted), OUT=py.name(out)))
+        return LV(py.name(out))
     if m.mode in ("assoc", "prefix"):
         if m.mode == "assoc":  # the product of all the elements; the unit for none
             b.state.stmts.extend(template("""
