@@ -1,8 +1,9 @@
 """Repetition: `uses layers : repeat n Block(d)` and `repeat n shared Block(d)`.
 
 The use is n copies of `Block(d)` composed in sequence, so the block goes from a type to
-itself, and n is a number or a `Nat` hyperparameter: a count known when the module is
-built, since the copies' parameters are stacked on a leading axis of n. The body refers to
+itself, and n is a size of numbers and `Nat` hyperparameters (`depth`, `(2 * depth)`,
+`(depth - 1)`): a count known when the module is built, since the copies' parameters are
+stacked on a leading axis of n. The body refers to
 the use by its name, a map of the block's type; its symmetry is the block's, checked once.
 """
 
@@ -13,9 +14,12 @@ from dataclasses import replace
 from ..diagnostics import Msg
 from ..syntax import ast
 from ..types import Poly
+from ..types.sizes import SizeTooLarge
 from . import uses
 from .bindings import HyperB, UseB
 from .context import DeclContext
+from .ranges import size_defaults, size_in_range
+from .signatures import SIZE_ARITHMETIC, size_too_large
 
 
 def make_repeat(ctx: DeclContext, ud: ast.UseDecl, rep: ast.Repeat) -> UseB | None:
@@ -41,19 +45,28 @@ def make_repeat(ctx: DeclContext, ud: ast.UseDecl, rep: ast.Repeat) -> UseB | No
 
 
 def _count(ctx: DeclContext, s: ast.SizeExpr, callee: str) -> Poly | None:
+    """The number of copies as a size, or None (reported): one that the hyperparameters'
+    defaults or the size itself show to be negative is E0704, as a written axis would be."""
+    count = _size(ctx, s, callee)
+    if count is None or not size_in_range(ctx.sink, count, s.span, ctx.hypers, size_defaults(ctx.sig.hypers)):
+        return None
+    return count
+
+
+def _size(ctx: DeclContext, s: ast.SizeExpr, callee: str) -> Poly | None:
     if isinstance(s, ast.SizeInt):
         return Poly.const(s.value)
     if isinstance(s, ast.SizeName):
         v = ctx.env.get(s.name)
         if isinstance(v, HyperB) and v.kind == "Nat":
             return Poly.var(s.name)
-    ctx.sink.error(Msg.REPEAT_COUNT, s.span, name=_text(s), callee=callee)
-    return None
-
-
-def _text(s: ast.SizeExpr) -> str:
-    if isinstance(s, ast.SizeName):
-        return s.name
-    if isinstance(s, ast.SizeInt):
-        return str(s.value)
-    return f"{_text(s.left)} {s.op} {_text(s.right)}"
+        ctx.sink.error(Msg.REPEAT_COUNT, s.span, name=s.name, callee=callee)
+        return None
+    left, right = _size(ctx, s.left, callee), _size(ctx, s.right, callee)
+    if left is None or right is None:
+        return None
+    try:
+        return SIZE_ARITHMETIC[s.op](left, right)
+    except SizeTooLarge as err:
+        size_too_large(ctx.sink, err, s.span)
+        return None

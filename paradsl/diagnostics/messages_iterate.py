@@ -37,7 +37,8 @@ class IterateMsg:
     REPEAT_COUNT = Message(
         E0806, "`repeat` makes a number of copies known when the module is built, and {name!r} is not a `Nat` "
         "hyperparameter",
-        "repeat a number of times given by a number or a `Nat` hyperparameter: `repeat depth {callee}(...)`",
+        "repeat a number of times given by numbers and `Nat` hyperparameters: `repeat depth {callee}(...)`, "
+        "`repeat (2 * depth) {callee}(...)`",
     )
     REPEAT_CHANGES_TYPE = Message(
         E0807, "repeated copies are composed in sequence, so {callee!r} must go from a type to itself, and it is "
