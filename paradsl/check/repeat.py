@@ -3,7 +3,8 @@
 The use is n copies of `Block(d)` composed in sequence, so the block goes from a type to
 itself, and n is a size of numbers and `Nat` hyperparameters (`depth`, `(2 * depth)`,
 `(depth - 1)`): a count known when the module is built, since the copies' parameters are
-stacked on a leading axis of n. The body refers to
+stacked on a leading axis of n. A block may draw random numbers: the lowering gives each
+copy, or each application of a shared one, a key of its own. The body refers to
 the use by its name, a map of the block's type; its symmetry is the block's, checked once.
 """
 
@@ -34,9 +35,6 @@ def make_repeat(ctx: DeclContext, ud: ast.UseDecl, rep: ast.Repeat) -> UseB | No
     if not ctx.u.unify(t.dom, t.cod):
         ctx.sink.error(Msg.REPEAT_CHANGES_TYPE, rep.target.span, callee=b.sig.key.name, dom=str(ctx.u.zonk(t.dom)),
                        cod=str(ctx.u.zonk(t.cod)))
-        return None
-    if uses.is_stochastic(ctx, b.use.name):
-        ctx.sink.error(Msg.RANDOM_REPEAT, rep.target.span, callee=b.sig.key.name)
         return None
     use = replace(b.use, repeat=count, shared=rep.shared)
     ctx.uses[ctx.uses.index(b.use)] = use

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .codes import E0801, E0802, E0803, E0804, E0805, E0806, E0807, E0808
+from .codes import E0801, E0802, E0803, E0804, E0805, E0806, E0807
 from .template import Message
 
 _COUNT = "`iterate` runs a number of times known when the model is traced, and {name!r} is "
@@ -33,7 +33,7 @@ class IterateMsg:
         "iterate a state of floats, or iterate a fixed number of times: `iterate f for k`",
     )
 
-    # ---- E0806-E0808: `uses layers : repeat n Block(...)`
+    # ---- E0806-E0807: `uses layers : repeat n Block(...)`
     REPEAT_COUNT = Message(
         E0806, "`repeat` makes a number of copies known when the module is built, and {name!r} is not a `Nat` "
         "hyperparameter",
@@ -44,8 +44,4 @@ class IterateMsg:
         E0807, "repeated copies are composed in sequence, so {callee!r} must go from a type to itself, and it is "
         "{dom} -> {cod}",
         "repeat a para whose result has the type of its input",
-    )
-    RANDOM_REPEAT = Message(
-        E0808, "a repeated para is deterministic, and {callee!r} draws random numbers (dropout or sample)",
-        "apply the random map outside the repetition",
     )
