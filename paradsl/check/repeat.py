@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..diagnostics import Msg
+from ..diagnostics import Msg, Span
 from ..syntax import ast
 from ..types import Poly
 from ..types.sizes import SizeTooLarge
@@ -68,3 +68,40 @@ def _size(ctx: DeclContext, s: ast.SizeExpr, callee: str) -> Poly | None:
     except SizeTooLarge as err:
         size_too_large(ctx.sink, err, s.span)
         return None
+
+
+def tie_fits(ctx: DeclContext, target: str, source: str, span: Span) -> bool:
+    """Whether `tie target = source`, of two whole uses, pairs copies that exist: one use
+    to one copy, a shared repeat's one copy to one, or a stack to a stack of as many copies.
+    Reported (E0809) otherwise, before the leaves' types are compared: that a stack's leaf
+    has a leading axis the other lacks says less than which copy is meant."""
+    mine, theirs = ctx.use_bindings.get(target), ctx.use_bindings.get(source)
+    if mine is None or theirs is None:
+        return True
+    a, b = _stack(mine.use), _stack(theirs.use)
+    if a == b:
+        return True
+    callee = theirs.sig.key.name if b is not None else mine.sig.key.name
+    if a is None:
+        ctx.sink.error(Msg.TIE_USE_TO_REPEAT, span, target=target, source=source, count=str(b), callee=callee)
+    elif b is None:
+        ctx.sink.error(Msg.TIE_REPEAT_TO_USE, span, target=target, source=source, count=str(a), callee=callee)
+    else:
+        ctx.sink.error(Msg.TIE_REPEAT_COUNTS, span, target=target, source=source, count=str(a), other=str(b))
+    return False
+
+
+def tie_reads_itself(ctx: DeclContext, target: tuple[str, ...], reads: set[tuple[str, ...]], span: Span) -> bool:
+    """Whether a tie of the leaf `target` of a stack reads that leaf, one copy given by
+    another (reported, E0810): the ties would form a cycle through the one stacked array."""
+    b = ctx.use_bindings.get(target[0])
+    count = None if b is None else _stack(b.use)
+    if count is None or target not in reads:
+        return False
+    ctx.sink.error(Msg.TIE_COPY_TO_COPY, span, target=".".join(target), count=str(count), use=target[0])
+    return True
+
+
+def _stack(use) -> Poly | None:
+    """The number of stacked copies of a use: None for one copy (a use, or a shared repeat)."""
+    return None if use.repeat is None or use.shared else use.repeat

@@ -106,6 +106,8 @@ E0804 = ErrorCode("E0804", "random map iterated")
 E0805 = ErrorCode("E0805", "convergence of a state that is not of floats")
 E0806 = ErrorCode("E0806", "repeat count not a Nat")
 E0807 = ErrorCode("E0807", "repeated para changes the type")
+E0809 = ErrorCode("E0809", "tie of uses repeated differently")
+E0810 = ErrorCode("E0810", "copy of a repeat tied to another copy")
 
 # ---- E09xx: higher-order hyperparameters (maps, semirings and monoids given at the use)
 E0901 = ErrorCode("E0901", "map argument of the wrong signature")
