@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .. import ir
 from ..diagnostics import Msg, Span
 from ..syntax import ast
 from ..types import Poly
@@ -102,6 +103,6 @@ def tie_reads_itself(ctx: DeclContext, target: tuple[str, ...], reads: set[tuple
     return True
 
 
-def _stack(use) -> Poly | None:
+def _stack(use: ir.Use) -> Poly | None:
     """The number of stacked copies of a use: None for one copy (a use, or a shared repeat)."""
     return None if use.repeat is None or use.shared else use.repeat
