@@ -216,7 +216,7 @@ class _Builder:
             if stacked:
                 t = replace(t, axes=tuple(FixedAxis(n) for n in stacked) + t.axes)
             rows.append(_Row(p.name, t, _count(t), status, tie, p.via is not None))
-            if shared is not None and status in ("free", "via"):
+            if shared is not None:  # every leaf of P is there once per application
                 up, n = shared
                 rows.append(_Row(p.name + "[1:]", t, _count(t) * (n - Poly.const(1)), "tied",
                                  _Tie(up, str(n), copy=True), p.via is not None))
@@ -232,8 +232,8 @@ class _Builder:
             stack, share = stacked, None if shared is None else (shared[0] + 1, shared[1])
             if u.repeat is not None:
                 n = u.repeat.substitute(at.sizes)
-                if u.shared:
-                    share = share or (0, n)
+                if u.shared:  # inside another shared repeat, each of its applications applies this n times
+                    share = (0, n if share is None else share[1] * n)
                 else:
                     stack = stack + (n,)
             into = tuple(sorted((t[1:], tie.above()) for t, tie in below.items() if t[0] == u.name))

@@ -54,7 +54,9 @@ def _check(ctx: DeclContext) -> ir.ParaDef | None:
             scope.bind(ctx, ud.name, repeat.make_repeat(ctx, ud, ud.expr) or ErrorB())
             continue
         base, reparams = two_cells.via_chain(ud.expr)
-        b = uses.make_use(ctx, ud.name.name, base, False, ud.span)
+        # `repeat n B(...) via R`: R gives the stack's leaves, as `= layers via R` in a body.
+        b = repeat.make_repeat(ctx, ud, base) if isinstance(base, ast.Repeat) else uses.make_use(
+            ctx, ud.name.name, base, False, ud.span)
         scope.bind(ctx, ud.name, b if b is not None else ErrorB())
         if b is not None and reparams:
             two_cells.apply_via(ctx, b, reparams, ud.expr.span)

@@ -57,10 +57,15 @@ def use_leaves(ctx: DeclContext, b: UseB, *, open_only: bool = False) -> list[Le
         return None
     sizes = uses.use_sizes(callee, b.use)
     metas = uses.pin(ctx, b)
-    # The copies of a repeat are stacked on a leading axis; a shared one is stored once.
-    stack = () if b.use.repeat is None or b.use.shared else (FixedAxis(b.use.repeat),)
+    stack = _stack(b.use)
     return [replace(leaf, path=(b.use.name, *leaf.path), type=_stacked(substitute_type(leaf.type, sizes, metas), stack),
                     tied=leaf.tied, inside=callee.name if leaf.tied else False) for leaf in inner]
+
+
+def _stack(use: ir.Use) -> tuple[FixedAxis, ...]:
+    """The leading axis a use's leaves gain: the copies of a repeat are stacked on one; a
+    shared one is stored once, and a use that is not repeated gains none."""
+    return () if use.repeat is None or use.shared else (FixedAxis(use.repeat),)
 
 
 def _stacked(t: TensorType, stack: tuple[FixedAxis, ...]) -> TensorType:
@@ -187,11 +192,12 @@ def leaves_of(d: ir.ParaDef, use_keys: Mapping[str, DeclKey], callees: Callees, 
             continue
         sizes = uses.use_sizes(callee, use)
         index_sets = dict(use.index_sets)
+        stack = _stack(use)
         for leaf in inner:
             path = (use.name, *leaf.path)
             if open_only and path in tied:
                 continue
-            t = substitute_type(leaf.type, sizes, index_sets)
+            t = _stacked(substitute_type(leaf.type, sizes, index_sets), stack)
             out.append(Leaf(path, t, leaf.abstract, leaf.tied or path in tied, inside=leaf.tied and callee.name,
                             via=leaf.via))
     return out
@@ -208,5 +214,5 @@ def leaf_types_of(d: ir.ParaDef, use_keys: Mapping[str, DeclKey], callees: Calle
         if callee is None or inner is None or callee.is_reparam:
             continue
         sizes, index_sets = uses.use_sizes(callee, use), dict(use.index_sets)
-        out.update(substitute_type(t, sizes, index_sets) for t in inner)
+        out.update(_stacked(substitute_type(t, sizes, index_sets), _stack(use)) for t in inner)
     return frozenset(out)

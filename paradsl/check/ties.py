@@ -15,7 +15,7 @@ from ..diagnostics import Msg, Part, Span
 from ..diagnostics.lines import split_lines
 from ..syntax import ast
 from ..types import TensorType
-from . import host, leaves, values
+from . import host, leaves, repeat, values
 from .bindings import Environment, Frame, InputB
 from .body import BodyChecker
 from .context import BodyContext, DeclContext
@@ -49,6 +49,8 @@ def tie(ctx: DeclContext, td: ast.TieDecl) -> None:
             return
         found_b, other_leaves = other
         prefix = tuple(i.name for i in vpath)
+        if len(td.path) == 1 and len(prefix) == 1 and not repeat.tie_fits(ctx, target_text, prefix[0], td.value.span):
+            return
         mine = {leaf.path[len(td.path):]: leaf for leaf in subtree if not leaf.tied}
         theirs = {leaf.path[len(prefix):]: leaf for leaf in (other_leaves or []) if not leaf.tied}
         if other_leaves is None or set(mine) != set(theirs):
@@ -88,6 +90,8 @@ def tie(ctx: DeclContext, td: ast.TieDecl) -> None:
             and ctx.u.unify(value.type, found.type)):
         sink.error(Msg.TIE_LEAF_TYPE, td.value.span, target=target_text, found=bc.cx.show(value.type),
                    expected=bc.cx.show(found.type))
+        return
+    if repeat.tie_reads_itself(ctx, found.path, _reads(value), td.value.span):
         return
     add_tie(ctx, [found.path], value, source, td.span)
 

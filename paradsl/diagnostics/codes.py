@@ -106,7 +106,8 @@ E0804 = ErrorCode("E0804", "random map iterated")
 E0805 = ErrorCode("E0805", "convergence of a state that is not of floats")
 E0806 = ErrorCode("E0806", "repeat count not a Nat")
 E0807 = ErrorCode("E0807", "repeated para changes the type")
-E0808 = ErrorCode("E0808", "random para repeated")
+E0809 = ErrorCode("E0809", "tie of uses repeated differently")
+E0810 = ErrorCode("E0810", "copy of a repeat tied to another copy")
 
 # ---- E09xx: higher-order hyperparameters (maps, semirings and monoids given at the use)
 E0901 = ErrorCode("E0901", "map argument of the wrong signature")
@@ -159,6 +160,12 @@ E1037 = ErrorCode("E1037", "task batch of the wrong size")
 E1038 = ErrorCode("E1038", "task axis of the wrong size")
 E1039 = ErrorCode("E1039", "task index set sizes disagree")
 
+
+#: Codes no longer given, with why: a number once documented is never given to another
+#: mistake, so that what was written about it elsewhere cannot come to mean something else.
+RETIRED: dict[str, str] = {
+    "E0808": "random para repeated: a repeated block is given a key of its own per copy",
+}
 
 #: code -> its error code, for the error index and the tests.
 CODES: dict[str, ErrorCode] = {c.code: c for c in list(globals().values()) if isinstance(c, ErrorCode)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .codes import E0801, E0802, E0803, E0804, E0805, E0806, E0807, E0808
+from .codes import E0801, E0802, E0803, E0804, E0805, E0806, E0807, E0809, E0810
 from .template import Message
 
 _COUNT = "`iterate` runs a number of times known when the model is traced, and {name!r} is "
@@ -33,18 +33,40 @@ class IterateMsg:
         "iterate a state of floats, or iterate a fixed number of times: `iterate f for k`",
     )
 
-    # ---- E0806-E0808: `uses layers : repeat n Block(...)`
+    # ---- E0806-E0807: `uses layers : repeat n Block(...)`
     REPEAT_COUNT = Message(
         E0806, "`repeat` makes a number of copies known when the module is built, and {name!r} is not a `Nat` "
         "hyperparameter",
-        "repeat a number of times given by a number or a `Nat` hyperparameter: `repeat depth {callee}(...)`",
+        "repeat a number of times given by numbers and `Nat` hyperparameters: `repeat depth {callee}(...)`, "
+        "`repeat (2 * depth) {callee}(...)`",
     )
     REPEAT_CHANGES_TYPE = Message(
         E0807, "repeated copies are composed in sequence, so {callee!r} must go from a type to itself, and it is "
         "{dom} -> {cod}",
         "repeat a para whose result has the type of its input",
     )
-    RANDOM_REPEAT = Message(
-        E0808, "a repeated para is deterministic, and {callee!r} draws random numbers (dropout or sample)",
-        "apply the random map outside the repetition",
+
+    # ---- E0809: `tie a = b` where a and b are repeated differently
+    TIE_USE_TO_REPEAT = Message(
+        E0809, "tying the use {target!r} to {source!r} cannot say which copy it would be: {source!r} is {count} "
+        "copies of {callee!r}, each with its own parameters",
+        "tie {target!r} to a use of one copy, or share one copy among all: `repeat {count} shared {callee}(...)`",
+    )
+    TIE_REPEAT_TO_USE = Message(
+        E0809, "tying the {count} copies {target!r} to {source!r} would make every copy the one {source!r}, and "
+        "copies with one set of parameters are a shared repeat",
+        "share one copy and tie it: `{target} : repeat {count} shared {callee}(...)`, `tie {target} = {source}`",
+    )
+    TIE_REPEAT_COUNTS = Message(
+        E0809, "a tie of one repeat to another pairs their copies one to one, and {target!r} has {count} copies but "
+        "{source!r} has {other}",
+        "repeat the two the same number of times",
+    )
+
+    # ---- E0810: a tie of a stacked leaf that reads the stack it gives
+    TIE_COPY_TO_COPY = Message(
+        E0810, "the tie of {target!r} reads {target!r}: the {count} copies of {use!r} are one stacked leaf, so a "
+        "copy cannot be computed from another",
+        "share one copy's parameters among all, `repeat {count} shared ...`, or compute the leaf copy by copy "
+        "from another leaf of the stack",
     )

@@ -69,7 +69,7 @@ class Body:
         if isinstance(m, ir.UseRef):
             use = self.use(m.name)
             if use.repeat is not None:
-                return repeat.apply(self, use, arg)
+                return repeat.apply(self, use, arg, self.next_key() if self.facts.stochastic(self.p, use) else None)
             kw = {"key": self.next_key()} if self.facts.stochastic(self.p, use) else {}
             if self.facts.is_reparam(self.p, use):  # a reparam is told the sizes of its index sets
                 kw.update({py.ident(n): self.size(a) for n, a in m.index_sets})
@@ -132,6 +132,9 @@ class Body:
             return py.self_attr(py.ident(m.name))
         if isinstance(m, ir.PrimMap) and m.op in UNARY_FN:
             return py.attr(UNARY_FN[m.op])
+        if isinstance(m, ir.UseRef) and self.use(m.name).repeat is not None \
+                and self.facts.stochastic(self.p, self.use(m.name)):
+            return self._keyed_repeat(self.use(m.name), base)
         name = self.fresh(base)
         param = self.fresh("v")
         with self.state.block() as stmts:
@@ -139,6 +142,18 @@ class Body:
             body = stmts + [py.ret(out.expr)]
         self.emit(pyast.FunctionDef(name=name, args=_arguments(param), body=body, decorator_list=[], returns=None,
                                     type_params=[]))
+        return py.name(name)
+
+    def _keyed_repeat(self, use: ir.Use, base: str) -> pyast.expr:
+        """A random repeated use as a local `def f(v, key=None)`, called as a random use's
+        module is (`map ... over` gives each element its own key)."""
+        name, param = self.fresh(base), self.fresh("v")
+        with self.state.block() as stmts:
+            out = repeat.apply(self, use, LV(py.name(param)), py.name("key"))
+            body = stmts + [py.ret(out.expr)]
+        args = pyast.arguments(posonlyargs=[], args=[pyast.arg(arg=param), pyast.arg(arg="key")], vararg=None,
+                               kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[py.const(None)])
+        self.emit(pyast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None, type_params=[]))
         return py.name(name)
 
     @staticmethod

@@ -166,11 +166,15 @@ class ParaLowering:
         return out
 
     def size_checks(self) -> list[pyast.stmt]:
-        """`check_size(...)` for each size of a stored parameter that the hyperparameters given
-        at construction may make negative, so the constructor names it instead of JAX."""
+        """`check_size(...)` for each size of a stored parameter, and each repeat's count, that
+        the hyperparameters given at construction may make negative, so the constructor names
+        it instead of JAX (or a loop that silently runs no times)."""
         naturals = [h.name for h in self.p.hypers if h.kind == "Nat"]
         sizes = dict.fromkeys(a.size for prm in self.p.params if self.stored(prm) for a in prm.type.axes
                               if isinstance(a, FixedAxis) and may_be_negative(a.size, naturals))
+        # A repeat's count is a size too: the number of copies, or of applications of one.
+        sizes.update(dict.fromkeys(u.repeat for u in self.p.uses
+                                   if u.repeat is not None and may_be_negative(u.repeat, naturals)))
         out: list[pyast.stmt] = []
         for size in sizes:
             self.facts.runtime.add("check_size")
