@@ -159,6 +159,14 @@ E1037 = ErrorCode("E1037", "task batch of the wrong size")
 E1038 = ErrorCode("E1038", "task axis of the wrong size")
 E1039 = ErrorCode("E1039", "task index set sizes disagree")
 
+# ---- E1040-E1049: streamed evaluation and the extracted machine
+E1040 = ErrorCode("E1040", "chunked evaluation of a model that cannot be streamed")
+E1041 = ErrorCode("E1041", "chunked evaluation of a measure with no streaming rule")
+E1042 = ErrorCode("E1042", "unknown verification")
+E1043 = ErrorCode("E1043", "machine verification of a model with no machine")
+E1044 = ErrorCode("E1044", "machine state not a vector of classes")
+E1045 = ErrorCode("E1045", "task with no reference machine")
+
 
 #: code -> its error code, for the error index and the tests.
 CODES: dict[str, ErrorCode] = {c.code: c for c in list(globals().values()) if isinstance(c, ErrorCode)}
