@@ -31,10 +31,10 @@ _MONOTONE = {
     "broadcast_in_dim", "reshape", "squeeze", "expand_dims", "convert_element_type", "reduce_sum",
     "reduce_max", "reduce_min", "slice", "dynamic_slice", "gather", "concatenate", "transpose", "copy",
     "copy_p", "stop_gradient", "cumsum", "cummax", "pad", "rev", "select_n", "dynamic_update_slice",
-    "reduce_precision", "squeeze",
+    "reduce_precision", "and", "or", "reduce_and", "reduce_or", "split",
 }
-#: Their arguments that must be exact (indices, predicates).
-_EXACT_ARGS = {"select_n": (0,), "dynamic_slice": None, "gather": (1,), "dynamic_update_slice": None}
+#: Their arguments that must be exact (indices).
+_EXACT_ARGS = {"dynamic_slice": None, "gather": (1,), "dynamic_update_slice": None}
 
 
 def _exact(b: Box) -> bool:
@@ -81,11 +81,17 @@ def _eval(jaxpr: core.Jaxpr, consts: list[Box], args: list[Box], flags: list) ->
         env[v] = b
     for v, b in zip(jaxpr.invars, args):
         env[v] = b
+    made: dict[Any, Any] = {}
     for eqn in jaxpr.eqns:
         ins = [read(v) for v in eqn.invars]
-        outs = _apply(eqn, ins, flags)
+        soft = _softmax_of(eqn, made)
+        if soft is not None and not _exact(read(soft[0])):
+            outs = [_softmax_box(read(soft[0]), soft[1])]
+        else:
+            outs = _apply(eqn, ins, flags)
         for v, b in zip(eqn.outvars, outs):
             env[v] = b
+            made[v] = eqn
     return [read(v) for v in jaxpr.outvars]
 
 
@@ -101,6 +107,8 @@ def _apply(eqn, ins: list[Box], flags: list) -> list[Box]:
     sub = _SUBJAXPR.get(name)
     if sub is not None:
         return sub(eqn, ins, flags)
+    if name == "select_n" and not _exact(ins[0]):
+        return [_select_hull(ins)]
     if name in _MONOTONE:
         exact = _EXACT_ARGS.get(name, ())
         for i, b in enumerate(ins):
@@ -113,6 +121,51 @@ def _apply(eqn, ins: list[Box], flags: list) -> list[Box]:
     if rule is None:
         raise Unsupported(name)
     return [rule(flags, eqn, *ins)]
+
+
+def _constant_along(v, axis: int, made: dict) -> bool:
+    """Whether `v` is a broadcast that is constant along `axis` (through stop_gradient)."""
+    e = made.get(v)
+    while e is not None and e.primitive.name == "stop_gradient":
+        e = made.get(e.invars[0])
+    return e is not None and e.primitive.name == "broadcast_in_dim" and axis not in e.params["broadcast_dimensions"]
+
+
+def _softmax_of(eqn, made: dict) -> tuple[Any, int] | None:
+    """(x, axis) where `eqn` is the division that ends softmax(x) along one axis:
+    exp(x - c) / broadcast(sum_axis exp(x - c)), c constant along the axis. The division of
+    two bounds apart would lose that the numerator is a term of the denominator; the bounds
+    of softmax itself are tight."""
+    if eqn.primitive.name != "div" or any(isinstance(v, core.Literal) for v in eqn.invars):
+        return None
+    num, den = eqn.invars
+    e_exp, e_den = made.get(num), made.get(den)
+    if e_exp is None or e_exp.primitive.name != "exp" or e_den is None or e_den.primitive.name != "broadcast_in_dim":
+        return None
+    e_sum = made.get(e_den.invars[0])
+    if e_sum is None or e_sum.primitive.name != "reduce_sum" or e_sum.invars[0] is not num:
+        return None
+    axes = e_sum.params["axes"]
+    e_sub = made.get(e_exp.invars[0])
+    if len(axes) != 1 or axes[0] in e_den.params["broadcast_dimensions"] or e_sub is None:
+        return None
+    if e_sub.primitive.name != "sub" or not _constant_along(e_sub.invars[1], axes[0], made):
+        return None
+    return e_sub.invars[0], axes[0]
+
+
+def _softmax_box(x: Box, axis: int) -> Box:
+    """Bounds of softmax along `axis` over the box x: p_i is least where x_i is lowest and
+    every other highest, 1 / (1 + sum_{j != i} exp(hi_j - lo_i)), and most the other way."""
+    lo, hi = jnp.moveaxis(x[0], axis, -1), jnp.moveaxis(x[1], axis, -1)
+    n = lo.shape[-1]
+    off = ~jnp.eye(n, dtype=bool)
+
+    def bound(mine, theirs):
+        diff = jnp.where(off, theirs[..., None, :] - mine[..., :, None], -jnp.inf)
+        return 1.0 / (1.0 + jnp.exp(jax.nn.logsumexp(diff, axis=-1))) if n > 1 else jnp.ones_like(mine)
+
+    return jnp.moveaxis(bound(lo, hi), -1, axis), jnp.moveaxis(bound(hi, lo), -1, axis)
 
 
 def _sub(flags, eqn, a: Box, b: Box) -> Box:
@@ -153,13 +206,14 @@ def _dot(flags, eqn, a: Box, b: Box) -> Box:
 
 def _integer_pow(flags, eqn, a: Box) -> Box:
     y = eqn.params["y"]
-    lo, hi = a[0] ** y, a[1] ** y
-    if y % 2:
-        return (lo, hi) if y > 0 else _div(flags, eqn, (1.0, 1.0), (a[0] ** -y, a[1] ** -y))
-    if y < 0:
-        raise Unsupported("integer_pow (a negative even power)")
-    low = jnp.where((a[0] <= 0) & (a[1] >= 0), 0.0, jnp.minimum(lo, hi))
-    return (low, jnp.maximum(lo, hi))
+    n = abs(y)
+    lo, hi = a[0] ** n, a[1] ** n
+    if n % 2 == 0:  # even: least at 0 where the box holds it
+        lo, hi = jnp.where((a[0] <= 0) & (a[1] >= 0), 0.0, jnp.minimum(lo, hi)), jnp.maximum(lo, hi)
+    if y > 0:
+        return (lo, hi)
+    flags.append(("integer_pow (a negative power of a box that holds 0)", jnp.all(lo > 0) | jnp.all(hi < 0)))
+    return (1.0 / hi, 1.0 / lo)
 
 
 def _abs(flags, eqn, a: Box) -> Box:
@@ -174,17 +228,30 @@ def _is_finite(flags, eqn, a: Box) -> Box:
 
 
 def _compare(test: Callable, rev: Callable) -> Callable[..., Box]:
-    """A comparison whose answer the bounds decide everywhere: True where `test` holds of
-    the bounds, False where `rev` does; exact."""
+    """A comparison: certainly True where `test` holds of the bounds, certainly False where
+    `rev` does, else either (a box of booleans, False below True)."""
     def rule(flags, eqn, a: Box, b: Box) -> Box:
         yes, no = test(a, b), rev(a, b)
-        flags.append((f"{eqn.primitive.name} (bounds that overlap)", jnp.all(yes | no)))
-        return (yes, yes)
+        return (yes, ~no)
 
     return rule
 
 
+def _select_hull(ins: list[Box]) -> Box:
+    """`select_n` on a predicate not known everywhere: where it is, that case; elsewhere the
+    hull of the cases it may pick."""
+    (plo, phi), cases = ins[0], ins[1:]
+    if len(cases) != 2:
+        raise Unsupported("select_n (of more than two cases on an inexact predicate)")
+    (alo, ahi), (blo, bhi) = cases  # case 0 where the predicate is False, case 1 where True
+    plo, phi = jnp.asarray(plo, bool), jnp.asarray(phi, bool)
+    lo = jnp.where(plo, blo, jnp.where(phi, jnp.minimum(alo, blo), alo))
+    hi = jnp.where(plo, bhi, jnp.where(phi, jnp.maximum(ahi, bhi), ahi))
+    return (lo, hi)
+
+
 _RULES: dict[str, Callable[..., Box]] = {
+    "not": lambda flags, eqn, a: (~a[1], ~a[0]),
     "is_finite": _is_finite,
     "eq": _compare(lambda a, b: (a[0] == a[1]) & (b[0] == b[1]) & (a[0] == b[0]),
                    lambda a, b: (a[1] < b[0]) | (a[0] > b[1])),

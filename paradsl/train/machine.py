@@ -39,8 +39,8 @@ from .texts import MachineText
 
 #: The file of the run directory the result is recorded in.
 FILE = "machine.json"
-#: The margins tried, largest first.
-EPSILONS = (0.25, 0.1, 0.03, 0.01, 0.003, 0.001, 0.0003, 0.0001)
+#: The most rounds the boxes of soft states are grown before the margin is given up.
+ROUNDS = 64
 
 
 @dataclass(frozen=True)
@@ -129,47 +129,91 @@ def _with_margin(v: Verdict, model: Any, symbols: jax.Array, k: int) -> Verdict:
 
     from .intervals import Unsupported, interval_fn
 
-    def fn(s):
-        return _step_all(model, symbols, s)
-
-    s0 = np.asarray(model.stream_start())
+    s0 = np.asarray(model.stream_start(), np.float32)
     try:
-        bounds = interval_fn(jax.make_jaxpr(fn)(jnp.zeros((symbols.shape[0], k), jnp.float32)))
-        for eps in EPSILONS:
-            if np.max(np.abs(s0 - np.eye(k)[v.start])) > eps:
-                continue
-            gap = _certify(bounds, v, k, eps)
-            if gap is not None:
-                return replace(v, margin=eps, logit_gap=gap)
+        found = _invariant(_bounds(model, symbols, k, interval_fn), v, s0)
     except Unsupported as e:
         return replace(v, margin_note=MachineText.UNSUPPORTED.format(primitive=str(e)))
-    return replace(v, margin_note=MachineText.NO_MARGIN.format(smallest=EPSILONS[-1]))
+    if found is None:
+        return replace(v, margin_note=MachineText.NO_MARGIN.format(rounds=ROUNDS))
+    boxes, gap = found
+    far = max(max(float(1.0 - lo[q]), float(np.max(np.delete(hi, q)))) for q, (lo, hi) in boxes.items())
+    return replace(v, margin=far, logit_gap=gap,
+                   extra={"boxes": {str(q): [lo.tolist(), hi.tolist()] for q, (lo, hi) in boxes.items()}})
 
 
-def _certify(bounds, v: Verdict, k: int, eps: float) -> float | None:
-    """The least logit gap over the boxes of radius eps, or None where a box is not proved."""
-    least = np.inf
+def _bounds(model: Any, symbols: jax.Array, k: int, interval_fn) -> Any:
+    """`bounds((lo, hi))`: bounds on the prediction and the next state of every symbol from
+    any state in the box, each the tighter of two sound ones: interval arithmetic over the
+    step, and the mean-value form f(c) + J(box) (s - c), c the box's centre and J(box) the
+    interval bounds of the step's Jacobian over the box (near a saturated softmax the
+    Jacobian is small, which the first alone does not see)."""
+    zeros = jnp.zeros((symbols.shape[0], k), jnp.float32)
+
+    def step(s):
+        return _step_all(model, symbols, s)
+
+    def row(x, s):
+        ys, nxt = model.stream(x[None], s)
+        return ys[0], nxt
+
+    def jac(s):
+        return jax.vmap(jax.jacfwd(row, argnums=1))(symbols, s)
+
+    plain = interval_fn(jax.make_jaxpr(step)(zeros))
+    slope = interval_fn(jax.make_jaxpr(jac)(zeros))
+    exact = jax.jit(step)
+
+    def bounds(box):
+        lo, hi = box
+        (ylo, yhi), (slo, shi) = (tuple(np.asarray(a, np.float64) for a in b) for b in plain(box))
+        (jylo, jyhi), (jslo, jshi) = (tuple(np.asarray(a, np.float64) for a in b) for b in slope(box))
+        centre, radius = (lo + hi) / 2, (hi.astype(np.float64) - lo) / 2
+        fy, fs = (np.asarray(a, np.float64) for a in exact(jnp.asarray(centre, jnp.float32)))
+        wy = np.einsum("nok,nk->no", np.maximum(np.abs(jylo), np.abs(jyhi)), radius)
+        ws = np.einsum("njk,nk->nj", np.maximum(np.abs(jslo), np.abs(jshi)), radius)
+        return ((np.maximum(ylo, fy - wy), np.minimum(yhi, fy + wy)),
+                (np.maximum(slo, fs - ws), np.minimum(shi, fs + ws)))
+
+    return bounds
+
+
+def _invariant(bounds, v: Verdict, s0: np.ndarray) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], float] | None:
+    """Boxes B_q of soft states, one per reachable class, closed under the model's step: the
+    start state in B_start, and for every q and symbol, the interval image of B_q inside
+    B_q' for the table's next class q', its argmax certainly q' and the output's logit
+    certainly the table's. Grown from the start state by hulls of the images until they
+    close (at most ROUNDS rounds); with the least logit gap. None where they do not close."""
     n = len(v.symbols)
-    for q in v.states:
-        lo = np.full((n, k), 0.0, np.float32)
-        hi = np.full((n, k), eps, np.float32)
-        lo[:, q], hi[:, q] = 1.0 - eps, 1.0
-        (ylo, yhi), (slo, shi) = bounds((lo, hi))
-        ylo, yhi, slo, shi = (np.asarray(a, np.float64) for a in (ylo, yhi, slo, shi))
-        out = np.array([o for o, _ in v.table[q]])
-        to = np.array([t for _, t in v.table[q]])
-        rows = np.arange(n)
-        others = yhi.copy()
-        others[rows, out] = -np.inf
-        gap = ylo[rows, out] - others.max(axis=1)
-        if (gap <= 0).any():
-            return None
-        mask = np.ones((n, k), bool)
-        mask[rows, to] = False
-        if (slo[rows, to] < 1.0 - eps).any() or (shi[mask] > eps).any():
-            return None
-        least = min(least, float(gap.min()))
-    return least
+    rows = np.arange(n)
+    boxes = {v.start: (s0.copy(), s0.copy())}
+    for _ in range(ROUNDS):
+        grown = {q: (lo.copy(), hi.copy()) for q, (lo, hi) in boxes.items()}
+        least = np.inf
+        for q, (lo, hi) in boxes.items():
+            (ylo, yhi), (slo, shi) = bounds((np.broadcast_to(lo, (n, lo.size)).copy(),
+                                             np.broadcast_to(hi, (n, hi.size)).copy()))
+            ylo, yhi, slo, shi = (np.asarray(a, np.float64) for a in (ylo, yhi, slo, shi))
+            out = np.array([o for o, _ in v.table[q]])
+            to = np.array([t for _, t in v.table[q]])
+            others = yhi.copy()
+            others[rows, out] = -np.inf
+            gap = ylo[rows, out] - others.max(axis=1)
+            rival = shi.copy()
+            rival[rows, to] = -np.inf
+            if (gap <= 0).any() or (slo[rows, to] <= rival.max(axis=1)).any():
+                return None
+            least = min(least, float(gap.min()))
+            for t in set(to.tolist()):
+                pick = to == t
+                lo2, hi2 = slo[pick].min(axis=0), shi[pick].max(axis=0)
+                old = grown.get(t, (lo2, hi2))
+                grown[t] = (np.minimum(old[0], lo2).astype(np.float32), np.maximum(old[1], hi2).astype(np.float32))
+        if all(q in boxes and (grown[q][0] >= boxes[q][0]).all() and (grown[q][1] <= boxes[q][1]).all()
+               for q in grown):
+            return boxes, least
+        boxes = grown
+    return None
 
 
 def record(out: Path, v: Verdict) -> None:
@@ -182,9 +226,9 @@ def describe(v: Verdict, path: str) -> str:
     """The lines `para run` prints about the verification."""
     lines = [MachineText.HEAD.format(states=len(v.states), symbols=len(v.symbols), pairs=len(v.pairs))]
     if v.verified:
-        lines.append(MachineText.VERIFIED)
+        lines.append(MachineText.VERIFIED.format())
         if v.margin is not None:
-            lines.append(MachineText.MARGIN.format(eps=v.margin, gap=v.logit_gap, dist=v.one_hot_distance))
+            lines.append(MachineText.MARGIN.format(eps=v.margin, gap=v.logit_gap))
         else:
             lines.append(v.margin_note)
     else:

@@ -30,9 +30,9 @@ class MachineText:
 
     HEAD = Text("machine: {states} reachable states x {symbols} symbols; {pairs} reachable pairs with the reference")
     VERIFIED = Text("machine: verified: every reachable state and symbol gives the reference's output")
-    MARGIN = Text("machine: margin {eps:g}: every state within {eps:g} of one-hot steps within it again, "
-                  "outputs certain by a logit gap of {gap:.3g} (soft states at most {dist:.2g} from one-hot)")
-    NO_MARGIN = Text("machine: no margin down to {smallest:g} is proved: the soft model is not shown to follow "
+    MARGIN = Text("machine: margin: every soft state the model reaches is within {eps:.3g} of one-hot of its "
+                  "class, its output certain by a logit gap of {gap:.3g}: it follows the machine at any length")
+    NO_MARGIN = Text("machine: no margin is proved in {rounds} rounds: the soft model is not shown to follow "
                      "the quantised one")
     UNSUPPORTED = Text("machine: the margin is not computed: interval bounds of {primitive} are not known")
     REFUSED = Text("machine: refused: after inputs {inputs} (state {state}) the output is {output}, "
