@@ -146,3 +146,19 @@ NAME_VALUES: Mapping[str, tuple[str, ...]] = MappingProxyType({"schedule": tuple
 
 #: The optimiser an experiment without an `optimiser` clause uses.
 DEFAULT_OPTIMISER = "adam"
+
+#: How a chunked evaluation (an evaluation set's `chunk`) combines a measure's value on each
+#: chunk of one example into its value on the whole: "mean" weights each chunk by its number
+#: of positions (a mean over positions), "all" takes the least (1 only where every chunk is 1).
+STREAMED: Mapping[str, str] = MappingProxyType({
+    "cross_entropy": "mean",
+    "accuracy": "mean",
+    "exact_match": "all",
+})
+
+#: What `verify <name>` may name.
+VERIFICATIONS: tuple[str, ...] = ("machine",)
+
+#: The tasks (by their target) that declare a reference machine, the algorithm a learned
+#: finite machine is checked against (`paradsl.train.machine.REFERENCES`).
+REFERENCE_MACHINES: frozenset[str] = frozenset({"paradsl.train.tasks:addition"})

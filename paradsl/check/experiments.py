@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import catalogue
+from .. import catalogue, ir
 from ..diagnostics import DiagnosticSink, Message, Msg, Span
 from ..ir.experiment import EvalSet, Experiment, LossTerm, MetricRef, Optimiser, Task, TaskCall
 from ..resolve import DeclKey, Unit
 from ..syntax import ast
 from ..types import IndexSetAxis, TensorType, TupleType, Type, is_float, is_int
 from .program import Checker
+from .streaming import check_chunks, check_verify
 from .suggest import closest
 from .tasks import KindClash, bind, call_task, check_task, match, sizes_of, substitute, value_of
 
@@ -27,7 +28,7 @@ REQUIRED = ("model", "task", "loss")
 #: Defaults of the clauses left out.
 DEFAULT_STEPS, DEFAULT_BATCH, DEFAULT_SEED, DEFAULT_SAMPLES = 1000, 32, 0, 1000
 #: The least value of each numeric clause.
-LEAST = {"steps": 1, "batch": 1, "seed": 0, "eval every": 1, "samples": 1, "checkpoint every": 1}
+LEAST = {"steps": 1, "batch": 1, "seed": 0, "eval every": 1, "samples": 1, "checkpoint every": 1, "chunk": 1}
 
 
 @dataclass
@@ -60,6 +61,7 @@ class _Model:
     hypers: tuple
     dom: Type
     cod: Type
+    para: ir.ParaDef | None = None
 
 
 def check_experiment(checker: Checker, table: TaskTable, unit: Unit, decl: ast.ExperimentDecl,
@@ -79,6 +81,11 @@ def check_experiment(checker: Checker, table: TaskTable, unit: Unit, decl: ast.E
     losses = tuple(_loss(t, sink) for t in clauses["loss"].losses) if "loss" in clauses else ()
     metrics = tuple(_metric(m, sink) for m in clauses["metrics"].metrics) if "metrics" in clauses else ()
     sets = _eval_sets(table, unit, decl, ev, samples, sink)
+    verify: tuple[str, ...] = ()
+    if model is not None and model.para is not None:
+        check_chunks(model.para, sets, ev.sets if ev is not None else (), losses, metrics, sink)
+        if task is not None:
+            verify = check_verify(checker, model.para, task, clauses.get("verify"), sink)
     if model is not None and task is not None and _fits(model, task, clauses["model"].call.name.span, sink):
         renames = match(model.dom, task.input)
         assert isinstance(renames, dict)
@@ -99,7 +106,7 @@ def check_experiment(checker: Checker, table: TaskTable, unit: Unit, decl: ast.E
         return None
     return Experiment(decl.name.name, unit.file, model.name, model.hypers, task, losses, metrics,  # type: ignore[arg-type]
                       optimiser, steps, batch, seed, eval_every, tuple(sets), checkpoint_every,  # type: ignore[arg-type]
-                      decl.span)
+                      decl.span, verify=verify)
 
 
 def _clauses(decl: ast.ExperimentDecl, sink: DiagnosticSink) -> dict[str, ast.Clause]:
@@ -164,7 +171,7 @@ def _model(checker: Checker, unit: Unit, clause: ast.Clause | None, sink: Diagno
     if hypers is None or pdef is None:
         return None
     env = sizes_of(params, hypers)
-    return _Model(pdef.name, hypers, substitute(pdef.type.dom, env), substitute(pdef.type.cod, env))
+    return _Model(pdef.name, hypers, substitute(pdef.type.dom, env), substitute(pdef.type.cod, env), pdef)
 
 
 def _task_call(table: TaskTable, unit: Unit, clause: ast.Clause | ast.EvalSetExpr | None,
@@ -271,7 +278,10 @@ def _eval_sets(table: TaskTable, unit: Unit, decl: ast.ExperimentDecl, clause: a
         if s.samples is not None:
             n = _number(ast.Clause(s.span, "eval", s.name, samples=s.samples), "samples", samples, sink,
                         field="samples")
-        out.append(EvalSet(s.name.name, call, n, s.span) if call is not None else None)
+        chunk = None
+        if s.chunk is not None:
+            chunk = _number(ast.Clause(s.span, "eval", s.name, number=s.chunk), "chunk", 0, sink) or None
+        out.append(EvalSet(s.name.name, call, n, s.span, chunk) if call is not None else None)
     return out
 
 

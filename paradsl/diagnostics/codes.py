@@ -160,6 +160,14 @@ E1037 = ErrorCode("E1037", "task batch of the wrong size")
 E1038 = ErrorCode("E1038", "task axis of the wrong size")
 E1039 = ErrorCode("E1039", "task index set sizes disagree")
 
+# ---- E1040-E1049: streamed evaluation and the extracted machine
+E1040 = ErrorCode("E1040", "chunked evaluation of a model that cannot be streamed")
+E1041 = ErrorCode("E1041", "chunked evaluation of a measure with no streaming rule")
+E1042 = ErrorCode("E1042", "unknown verification")
+E1043 = ErrorCode("E1043", "machine verification of a model with no machine")
+E1044 = ErrorCode("E1044", "machine state not a vector of classes")
+E1045 = ErrorCode("E1045", "task with no reference machine")
+
 
 #: Codes no longer given, with why: a number once documented is never given to another
 #: mistake, so that what was written about it elsewhere cannot come to mean something else.

@@ -19,6 +19,7 @@ from .messages_names import NamesMsg
 from .messages_run import RunMsg
 from .messages_schemes import SchemesMsg
 from .messages_sizes import SizesMsg
+from .messages_streaming import StreamingMsg
 from .messages_symmetry import SymmetryMsg
 from .messages_syntax import SyntaxMsg
 from .messages_ties import TiesMsg
@@ -28,7 +29,7 @@ from .template import Message, templates_of
 
 
 class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SizesMsg, SymmetryMsg, TiesMsg, SchemesMsg,
-          HigherMsg, IterateMsg, ExperimentsMsg, RunMsg):
+          HigherMsg, IterateMsg, ExperimentsMsg, RunMsg, StreamingMsg):
     """All messages, by name: `sink.error(Msg.UNKNOWN_NAME, span, name=...)`."""
 
 

@@ -8,9 +8,9 @@ declaration, and all the runner (`paradsl.train`) reads.
     LossTerm    ::= name component? weight              `cross_entropy`, `0.1 * mse[0]`
     MetricRef   ::= name component? label               `accuracy`, `distance_error[0]`
     Optimiser   ::= name (name, value)*                  `adam(lr = 1e-3, clip = 1.0)`
-    EvalSet     ::= name TaskCall samples
+    EvalSet     ::= name TaskCall samples chunk?
     Experiment  ::= name file model (name, value)* TaskCall LossTerm* MetricRef* Optimiser
-                    steps batch seed eval_every EvalSet* checkpoint_every
+                    steps batch seed eval_every EvalSet* checkpoint_every verify*
 
 A task's `input` is the model's domain and its `output` the type of its targets, in the
 language's own types, index sets included: the digits of an addition are a `list`, the
@@ -103,6 +103,9 @@ class EvalSet:
     #: Examples drawn for each evaluation of this set.
     samples: int
     span: Span | None = field(default=None, compare=False)
+    #: Where set, the list is cut into chunks of this many positions, the model's state
+    #: carried from one to the next (the model is streamable: `paradsl.ir.streaming`).
+    chunk: int | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,8 @@ class Experiment:
     eval_sets: tuple[EvalSet, ...]
     checkpoint_every: int
     span: Span | None = field(default=None, compare=False)
+    #: The verifications the run makes after training: `machine` (the extracted machine).
+    verify: tuple[str, ...] = ()
 
     def model_kwargs(self) -> dict[str, Value]:
         return dict(self.hypers)

@@ -35,8 +35,10 @@ def format_experiment(exp: Experiment, short_type: Callable[[Type], str]) -> str
         lines.append("metrics " + ", ".join(m.label or m.name for m in exp.metrics))
     lines += [f"optimiser {exp.optimiser.name}{_args(exp.optimiser.args)}",
               f"steps {exp.steps}", f"batch {exp.batch}", f"seed {exp.seed}", f"eval every {exp.eval_every}"]
-    lines += [f"{INDENT}{s.name} = {_call(s.task, short_type)} samples {s.samples}" for s in exp.eval_sets]
+    lines += [f"{INDENT}{s.name} = {_call(s.task, short_type)} samples {s.samples}"
+              + ("" if s.chunk is None else f" chunk {s.chunk}") for s in exp.eval_sets]
     lines.append(f"checkpoint every {exp.checkpoint_every}")
+    lines += [f"verify {v}" for v in exp.verify]
     return "\n".join([lines[0]] + [INDENT + line for line in lines[1:]])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast as pyast
 
 from .. import ir
+from ..ir.streaming import stream_plan
 from ..names import beside
 from ..types import FixedAxis
 from ..types.sizes import may_be_negative
@@ -15,6 +16,7 @@ from .context import ProgramFacts, callee_key, para_key
 from .methods import tree_at
 from .prims import DETERMINISTIC_INIT, DTYPE
 from .shapes import annotation, poly_expr
+from .stream import stream_defs
 
 _HYPER_TYPE = {"Nat": "int", "Int": "int", "Float": "float", "Bool": "bool"}
 
@@ -56,6 +58,9 @@ class ParaLowering:
             body.append(methods.call_def(self, "forward"))
         else:
             body.append(methods.call_def(self))
+            plan = stream_plan(p)
+            if plan is not None:
+                body.extend(stream_defs(self, plan))
         return pyast.ClassDef(name=self.cls, bases=[py.attr("eqx.Module")], keywords=[], body=body,
                               decorator_list=[], type_params=[])
 

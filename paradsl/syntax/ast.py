@@ -426,13 +426,16 @@ class EvalSetExpr(Node):
     name: Ident
     task: ExpCall
     samples: ArgValue | None = None
+    #: `chunk 10000`: the list cut into chunks of this length, the model's state streamed.
+    chunk: ArgValue | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Clause(Node):
     """One clause of an experiment. `word` is its keyword as written; which fields it fills
     depends on `kind`: `call` (model, task, optimiser), `number` (steps, batch, seed, the
-    `every` of eval and checkpoint), `samples` (eval), `losses`, `metrics`, `sets` (eval)."""
+    `every` of eval and checkpoint), `samples` (eval), `losses`, `metrics`, `sets` (eval),
+    `what` (verify: the word after it, `machine`)."""
 
     kind: str
     word: Ident
@@ -442,6 +445,7 @@ class Clause(Node):
     losses: tuple[LossTermExpr, ...] = ()
     metrics: tuple[MetricExpr, ...] = ()
     sets: tuple[EvalSetExpr, ...] = ()
+    what: Ident | None = None
 
 
 @dataclass(frozen=True, slots=True)

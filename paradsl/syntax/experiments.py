@@ -116,8 +116,15 @@ class ExperimentParts(Transformer):
         return ("samples", c[0])
 
     def eval_set(self, meta, c):
-        samples = c[2][1] if len(c) > 2 else None
-        return ast.EvalSetExpr(self._span(meta), self._binder(c[0]), c[1], samples)
+        samples = next((x[1] for x in c[2:] if isinstance(x, tuple) and x[0] == "samples"), None)
+        chunk = next((x[1] for x in c[2:] if isinstance(x, tuple) and x[0] == "chunk"), None)
+        return ast.EvalSetExpr(self._span(meta), self._binder(c[0]), c[1], samples, chunk)
+
+    def eval_chunk(self, meta, c):
+        return ("chunk", c[0])
+
+    def verify_clause(self, meta, c):
+        return self._clause(meta, "verify", what=self._ident(c[0]))
 
     def exp_call(self, meta, c):
         args = tuple(a if isinstance(a, ast.ExpArg) else ast.ExpArg(a.span, None, a) for a in c[1:])

@@ -12,7 +12,7 @@ from lark import Lark
 #: An experiment's clause words: keywords only where a clause may start, so they stay names
 #: everywhere else (programs name parameters `batch` and `steps`).
 CLAUSE_WORDS = frozenset({"model", "task", "loss", "metrics", "optimiser", "steps", "batch", "seed", "eval", "every",
-                          "samples", "checkpoint"})
+                          "samples", "checkpoint", "chunk", "verify"})
 
 
 @cache

@@ -73,6 +73,7 @@ class _Run:
     module: Any
     step_fn: Callable = field(init=False)
     measure: Callable = field(init=False)
+    streamed: Callable = field(init=False)
 
     def __post_init__(self) -> None:
         losses, metrics = _registries(self.options)
@@ -82,6 +83,7 @@ class _Run:
         self.stochastic = loop.is_stochastic(self.model)
         self.step_fn = loop.make_step(loss, self.optimiser, self.stochastic)
         self.measure = loop.make_measure(loss, loop.metrics_of(self.exp.metrics, metrics))
+        self.streamed = ev.make_streamed(loss, loop.metrics_of(self.exp.metrics, metrics), self.exp)
         self.opt_state = loop.init_state(self.model, self.optimiser)
 
 
@@ -139,7 +141,7 @@ def _train(exp: Experiment, module: Any, options: Options) -> int:
             log.append({"step": step, "loss": value})
             progress.step(step, value)
             if exp.eval_sets and (step % exp.eval_every == 0 or step == exp.steps):
-                results = ev.evaluate_all(run.measure, run.model, eval_fns, exp)
+                results = ev.evaluate_all(run.measure, run.model, eval_fns, exp, run.streamed)
                 for name, values in results.items():
                     log.append({"step": step, "eval": name, **values})
                     progress.evaluation(step, name, values)
@@ -154,6 +156,14 @@ def _train(exp: Experiment, module: Any, options: Options) -> int:
     rundir.draw_pictures(out, log.records(), [es.name for es in exp.eval_sets])
     if not options.quiet:
         final_table(results or _last_results(log))
+    if "machine" in exp.verify:
+        from . import machine
+
+        found = machine.verify(run.model, machine.reference_of(exp.task))
+        machine.record(out, found)
+        if not options.quiet:
+            print(machine.describe(found, str(out / machine.FILE)))
+    if not options.quiet:
         print(RunText.DONE.format(steps=exp.steps, out=str(out)))
     return 0
 
@@ -204,7 +214,7 @@ def evaluate(exp: Experiment, module: Any, path: Path, options: Options) -> int:
             from ..ir.experiment import EvalSet
 
             exp = _with_sets(exp, (EvalSet("train", exp.task, 1000),))
-        results = ev.evaluate_all(run.measure, model, ev.resolve_all(exp, base), exp)
+        results = ev.evaluate_all(run.measure, model, ev.resolve_all(exp, base), exp, run.streamed)
     except data.TaskError as e:
         return _print_task_error(e, options.sources)
     except checkpoint.CheckpointError as e:

@@ -23,3 +23,18 @@ class RunText:
     NO_CHECKPOINT = Text("para: error: --resume: no checkpoint in {folder}")
     ALREADY_DONE = Text("the run in {out} has already trained {steps} steps")
     OUT_EXISTS = Text("para: error: {out} already holds a run; give --resume to continue it, or another --out")
+
+
+class MachineText:
+    """The lines of `verify machine` (`paradsl.train.machine`)."""
+
+    HEAD = Text("machine: {states} reachable states x {symbols} symbols; {pairs} reachable pairs with the reference")
+    VERIFIED = Text("machine: verified: every reachable state and symbol gives the reference's output")
+    MARGIN = Text("machine: margin: every soft state the model reaches is within {eps:.3g} of one-hot of its "
+                  "class, its output certain by a logit gap of {gap:.3g}: it follows the machine at any length")
+    NO_MARGIN = Text("machine: no margin is proved in {rounds} rounds: the soft model is not shown to follow "
+                     "the quantised one")
+    UNSUPPORTED = Text("machine: the margin is not computed: interval bounds of {primitive} are not known")
+    REFUSED = Text("machine: refused: after inputs {inputs} (state {state}) the output is {output}, "
+                   "the reference gives {expected}")
+    RECORDED = Text("machine: recorded in {path}")
