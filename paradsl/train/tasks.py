@@ -252,6 +252,11 @@ def sort(rng: np.random.Generator, batch: int, *, vocab: int, min_len: int, max_
     return x, np.sort(x, axis=1)
 
 
+#: SecondMinimumList: the same generator, its multisets read as a list in the order drawn,
+#: which is uniformly random (the elements are independent), for a model that reads a list.
+second_minimum_list = second_minimum
+
+
 #: The built-in tasks by function name, as `stdlib/tasks.para` binds them.
 BUILTINS: dict[str, TaskFunction] = {
     "addition": addition,
@@ -261,6 +266,7 @@ BUILTINS: dict[str, TaskFunction] = {
     "copy": copy,
     "reverse": reverse,
     "sort": sort,
+    "second_minimum_list": second_minimum_list,
 }
 
 
