@@ -72,8 +72,8 @@ def test_classical_bellman_ford_gives_dijkstras_targets(demo, key, n):
 
 
 def _mlp(m, x):
-    """A scalar MLP of the demo's encoders, applied to finite x."""
-    return jnp.sum(jax.nn.relu(m.A * x[..., None] + m.b) * m.V, axis=-1) + m.c[0]
+    """A scalar MLP of the demo's encoders (hidden units and a linear skip), applied to finite x."""
+    return jnp.sum(jax.nn.relu(m.A * x[..., None] + m.b) * m.V, axis=-1) + m.L[0] * x + m.c[0]
 
 
 def _encode(m, x):
@@ -106,10 +106,11 @@ def test_learned_floyd_warshall_is_the_declared_iteration(demo, key):
     w = jnp.asarray(w)
     eye = jnp.eye(7, dtype=bool)
     for b in range(2):
+        e = _encode(model.edge, w[b])
         d = jnp.where(eye, 0.0, w[b])
         for _ in range(6):
-            d = jnp.minimum(d, jnp.min(_encode(model.a, d)[:, :, None] + _encode(model.b, d)[None, :, :], axis=1))
-        scores = -2.0 * (_encode(model.a, d)[:, None, :] + _encode(model.b, w[b]).T[None, :, :])
+            d = jnp.minimum(d, jnp.min(_encode(model.a, d)[:, :, None] + e[None, :, :], axis=1))
+        scores = -2.0 * (_encode(model.a, d)[:, None, :] + e.T[None, :, :])
         own = jnp.where(eye, 0.0, -10000.0)
         want = jnp.where(eye[None, :, :], own[:, :, None], scores)
         got_d, got_logits = model(w[b])
