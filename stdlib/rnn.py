@@ -305,6 +305,23 @@ class Seq2Seq(eqx.Module):
         ys1, h1 = h
         return ys1
 
+    def stream_start(self) -> Float[Array, 'd_h']:
+        """The state `stream` starts the list from."""
+        return self.elman_mealy_0.start()
+
+    def stream(
+        self, x: Float[Array, 't d_in'], state: Float[Array, 'd_h']
+    ) -> tuple[Float[Array, 't d_out'], Float[Array, 'd_h']]:
+        """The run over one chunk of the list from `state`: the chunk's outputs and the state
+        after its last position, which the next chunk starts from."""
+
+        def step(s, x):
+            o, s = self.elman_mealy_0.step(x, s)
+            return (s, o)
+
+        state, ys = jax.lax.scan(step, state, x)
+        return (ys, state)
+
 
 class TreeCell(eqx.Module):
     """algebra TreeCell(d: Nat, h: Nat) : TreeF([d]) on [h]"""

@@ -191,7 +191,7 @@ def test_the_stdlib_tasks_are_those_of_the_design():
     program = api.check_file(STDLIB / "tasks.para")
     tasks = {t.name: t for t in program.tasks}
     assert list(tasks) == ["Addition", "Multiplication", "ShortestPaths", "SecondMinimum", "Copy", "Reverse", "Sort",
-                           "SecondMinimumList"]
+                           "SecondMinimumList", "AllPairsShortestPaths"]
     assert all(t.target == f"paradsl.train.tasks:{_snake(t.name)}" for t in tasks.values())
     assert tasks["Addition"].arguments == (("min_digits", "Nat", 1), ("max_digits", "Nat", 8))
     assert tasks["Multiplication"].arguments == (("min_digits", "Nat", 1), ("max_digits", "Nat", 6))

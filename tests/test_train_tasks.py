@@ -36,6 +36,9 @@ TABLE = {
     "copy": (dict(vocab=7, min_len=1, max_len=6), ("int32", "int32"), lambda b, s: ((b, s), (b, s))),
     "reverse": (dict(vocab=7, min_len=1, max_len=6), ("int32", "int32"), lambda b, s: ((b, s), (b, s))),
     "sort": (dict(vocab=7, min_len=1, max_len=6), ("int32", "int32"), lambda b, s: ((b, s), (b, s))),
+    "all_pairs_shortest_paths": (dict(min_nodes=2, max_nodes=7, p_min=0.2, p_max=0.8),
+                                 ("float32", ("float32", "int32")),
+                                 lambda b, s: ((b, s, s), ((b, s, s), (b, s, s)))),
 }
 
 
@@ -205,6 +208,35 @@ def test_shortest_paths_are_networkxs(seed: int, low: int, extra: int, p: float,
             if v != s and np.isfinite(dist[b, v]):
                 u = pred[b, v]
                 assert u != v and dist[b, u] + w[b, u, v] == dist[b, v]  # exactly, in float32
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), low=st.integers(1, 12), extra=st.integers(0, 12),
+       p=st.floats(0.0, 1.0), width=st.floats(0.0, 1.0))
+def test_all_pairs_shortest_paths_are_scipys(seed: int, low: int, extra: int, p: float, width: float):
+    """Distances and predecessors against scipy's Dijkstra from every node (its -9999, "no
+    predecessor", is i on the diagonal and j where j is unreachable); every pointer is the last
+    edge of a shortest path, exactly in float32."""
+    from scipy.sparse.csgraph import shortest_path
+
+    w, (dist, pred) = tasks.all_pairs_shortest_paths(np.random.default_rng(seed), 3, min_nodes=low,
+                                                     max_nodes=low + extra, p_min=p, p_max=min(1.0, p + width))
+    n = w.shape[1]
+    for b in range(3):
+        assert np.array_equal(w[b], w[b].T) and np.isinf(np.diag(w[b])).all()
+        dense = np.where(np.isfinite(w[b]), w[b], 0.0).astype(np.float64)  # 0: no edge, for scipy
+        reference, previous = shortest_path(dense, method="D", directed=True, return_predecessors=True)
+        np.testing.assert_allclose(dist[b], reference, rtol=1e-5, atol=1e-6)
+        assert np.array_equal(np.isinf(dist[b]), np.isinf(reference))
+        own = np.where(np.isinf(reference), np.arange(n)[None, :], np.arange(n)[:, None])
+        unique = np.where(previous < 0, own, previous)
+        for i in range(n):
+            for j in range(n):
+                u = pred[b, i, j]
+                if i == j or np.isinf(dist[b, i, j]):
+                    assert u == unique[i, j]
+                else:
+                    assert u != j and dist[b, i, u] + w[b, u, j] == dist[b, i, j]
 
 
 def test_each_graph_draws_its_own_edge_probability():

@@ -211,6 +211,25 @@ def shortest_paths(rng: np.random.Generator, batch: int, *, min_nodes: int, max_
     return (d0, w), _dijkstra(w, source)
 
 
+def all_pairs_shortest_paths(rng: np.random.Generator, batch: int, *, min_nodes: int, max_nodes: int,
+                             p_min: float, p_max: float) -> Batch:
+    """`[n, n] -> ([n, n], [n, n] i32)`: all-pairs shortest paths.
+
+    The graphs of `shortest_paths` (one n per batch, p per graph, symmetric weights in [0, 1),
+    `inf` where there is no edge and on the diagonal), the weights the only input. Targets:
+    dist[i, j], the length of a shortest path from i to j (0 on the diagonal, `inf` where j
+    is unreachable from i), and pred[i, j], the node before j on it, i on the diagonal and j
+    itself where j is unreachable: row i is `shortest_paths`'s target for the source i.
+    """
+    n = _size(rng, min_nodes, max_nodes, ("min_nodes", "max_nodes"), 1)
+    if not 0.0 <= p_min <= p_max <= 1.0:
+        raise TaskArgumentError(f"p_min = {p_min} and p_max = {p_max}; they must be 0 <= p_min <= p_max <= 1")
+    w = _graphs(rng, n, rng.uniform(p_min, p_max, size=batch))
+    # Every node a source: the batch's graphs n times over, one Dijkstra for all of them.
+    dist, pred = _dijkstra(np.repeat(w, n, axis=0), np.tile(np.arange(n), batch))
+    return w, (dist.reshape(batch, n, n), pred.reshape(batch, n, n))
+
+
 # ---------------------------------------------------------------------- sequences
 
 
@@ -267,6 +286,7 @@ BUILTINS: dict[str, TaskFunction] = {
     "reverse": reverse,
     "sort": sort,
     "second_minimum_list": second_minimum_list,
+    "all_pairs_shortest_paths": all_pairs_shortest_paths,
 }
 
 
