@@ -13,12 +13,11 @@ from .. import ir
 from ..diagnostics import Msg
 from ..syntax import ast
 from ..types import Axis, MapType, Poly, TensorType, TupleType, Type
-from ..types.sizes import SizeTooLarge
 from ..types.types import is_float
 from .bindings import HyperB, IndexSetB
 from .body import BodyChecker
 from .context import DeclContext
-from .signatures import SIZE_ARITHMETIC, size_too_large
+from .signatures import size_arithmetic
 from .suggest import unknown_name
 
 
@@ -64,14 +63,7 @@ def _count(ctx: DeclContext, bc: BodyChecker, s: ast.SizeExpr, sets: dict[str, A
             candidates = [n for n, x in ctx.env.items() if isinstance(x, (HyperB, IndexSetB))]
             unknown_name(ctx.sink, s.span, s.name, candidates)
         return None
-    left, right = _count(ctx, bc, s.left, sets), _count(ctx, bc, s.right, sets)
-    if left is None or right is None:
-        return None
-    try:
-        return SIZE_ARITHMETIC[s.op](left, right)
-    except SizeTooLarge as err:
-        size_too_large(ctx.sink, err, s.span)
-        return None
+    return size_arithmetic(ctx.sink, s, _count(ctx, bc, s.left, sets), _count(ctx, bc, s.right, sets))
 
 
 def _floats(t: Type) -> bool:

@@ -16,12 +16,11 @@ from .. import ir
 from ..diagnostics import Msg, Span
 from ..syntax import ast
 from ..types import Poly
-from ..types.sizes import SizeTooLarge
 from . import uses
 from .bindings import HyperB, UseB
 from .context import DeclContext
 from .ranges import size_defaults, size_in_range
-from .signatures import SIZE_ARITHMETIC, size_too_large
+from .signatures import size_arithmetic
 
 
 def make_repeat(ctx: DeclContext, ud: ast.UseDecl, rep: ast.Repeat) -> UseB | None:
@@ -61,14 +60,7 @@ def _size(ctx: DeclContext, s: ast.SizeExpr, callee: str) -> Poly | None:
             return Poly.var(s.name)
         ctx.sink.error(Msg.REPEAT_COUNT, s.span, name=s.name, callee=callee)
         return None
-    left, right = _size(ctx, s.left, callee), _size(ctx, s.right, callee)
-    if left is None or right is None:
-        return None
-    try:
-        return SIZE_ARITHMETIC[s.op](left, right)
-    except SizeTooLarge as err:
-        size_too_large(ctx.sink, err, s.span)
-        return None
+    return size_arithmetic(ctx.sink, s, _size(ctx, s.left, callee), _size(ctx, s.right, callee))
 
 
 def tie_fits(ctx: DeclContext, target: str, source: str, span: Span) -> bool:

@@ -82,18 +82,23 @@ class TypeScope:
                 else:
                     self.sink.error(Msg.UNKNOWN_SIZE_NAME, s.span, name=s.name)
             return None
-        left, right = self.size(s.left), self.size(s.right)
-        if left is None or right is None:
-            return None
-        try:
-            return SIZE_ARITHMETIC[s.op](left, right)
-        except SizeTooLarge as e:
-            size_too_large(self.sink, e, s.span)
-            return None
+        return size_arithmetic(self.sink, s, self.size(s.left), self.size(s.right))
 
 
 #: The size operators, each computed only when written.
 SIZE_ARITHMETIC = {"+": Poly.__add__, "-": Poly.__sub__, "*": Poly.__mul__}
+
+
+def size_arithmetic(sink: DiagnosticSink, s: ast.SizeExpr, left: Poly | None, right: Poly | None) -> Poly | None:
+    """`left op right` for the written size `s`, or None: a side that is None was reported
+    already, and a result past the limits of a size is reported here."""
+    if left is None or right is None:
+        return None
+    try:
+        return SIZE_ARITHMETIC[s.op](left, right)
+    except SizeTooLarge as e:
+        size_too_large(sink, e, s.span)
+        return None
 
 
 #: The message for a size past a limit, by where the size comes from and which limit it passes.
