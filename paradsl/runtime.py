@@ -82,12 +82,13 @@ def fold_balanced(combine: Callable[[PyTree, PyTree], PyTree], unit: PyTree, ms:
 
 
 def unit_where_masked(ms: PyTree, mask: Array, unit: PyTree) -> PyTree:
-    """The lifted elements stacked along axis 0 of `ms`, each one `mask` leaves out replaced
-    by `unit`: what a masked fold folds, so that the left-out elements change nothing."""
+    """The lifted elements stacked along the leading axes of `ms` (those of `mask`: one for a
+    fold, two for a fold mapped over another axis), each one `mask` leaves out replaced by
+    `unit`: what a masked fold folds, so that the left-out elements change nothing."""
 
     def one(m: Array, u: Array) -> Array:
-        keep = mask.reshape(mask.shape + (1,) * (m.ndim - 1))
-        return jnp.where(keep, m, jnp.broadcast_to(u, m.shape[1:]))
+        keep = mask.reshape(mask.shape + (1,) * (m.ndim - mask.ndim))
+        return jnp.where(keep, m, jnp.broadcast_to(u, m.shape[mask.ndim:]))
 
     return jax.tree.map(one, ms, unit)
 

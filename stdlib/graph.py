@@ -10,30 +10,65 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Bool, Float, PRNGKeyArray
 
-from paradsl.runtime import fold_balanced, initialise, semiring_contract, softmax, unit_where_masked
-from paradsl.stdlib.rnn import Sum
+from paradsl.runtime import initialise, semiring_contract, softmax, unit_where_masked
+from paradsl.stdlib.rnn import Min, Sum
 
 
-class BellmanFordStep(eqx.Module):
-    """BellmanFordStep() (n : set) : ([n], [n, n]) -> [n]"""
+class EdgeMessage(eqx.Module):
+    """EdgeMessage(d: Nat, e: Nat, h: Nat) (n : set) : ([n, d], [n, n, e]) -> [n, n, h]"""
 
-    def __init__(self, *, key: PRNGKeyArray | None = None):
-        pass
+    Ws: Float[Array, 'd h']
+    Wt: Float[Array, 'd h']
+    We: Float[Array, 'e h']
+    b: Float[Array, 'h']
+    d: int = eqx.field(static=True)
+    e: int = eqx.field(static=True)
+    h: int = eqx.field(static=True)
 
-    def __call__(self, x: tuple[Float[Array, 'n'], Float[Array, 'n n']]) -> Float[Array, 'n']:
-        d, w = x
-        return jnp.minimum(d, semiring_contract('min', 'add', jnp.inf, 'u,uv->v', d, w))
+    def __init__(self, d: int, e: int, h: int, *, key: PRNGKeyArray):
+        self.d = d
+        self.e = e
+        self.h = h
+        keys = jax.random.split(key, 3)
+        self.Ws = initialise('glorot', keys[0], (d, h), jnp.float32)
+        self.Wt = initialise('glorot', keys[1], (d, h), jnp.float32)
+        self.We = initialise('glorot', keys[2], (e, h), jnp.float32)
+        self.b = jnp.zeros((h,), jnp.float32)
+
+    def __call__(
+        self, x: tuple[Float[Array, 'n d'], Float[Array, 'n n e']]
+    ) -> Float[Array, 'n n h']:
+        x1, ef = x
+        return jax.nn.relu(
+            jnp.einsum('ua,ak->uk', x1, self.Ws)[:, None]
+            + jnp.einsum('va,ak->vk', x1, self.Wt)
+            + jnp.einsum('uvf,fk->uvk', ef, self.We)
+            + self.b
+        )
 
 
-class MinPlusProduct(eqx.Module):
-    """MinPlusProduct() (n : set) : ([n, n], [n, n]) -> [n, n]"""
+class NodeUpdate(eqx.Module):
+    """NodeUpdate(d: Nat, h: Nat) (n : set) : ([n, d], [n, h]) -> [n, h]"""
 
-    def __init__(self, *, key: PRNGKeyArray | None = None):
-        pass
+    U: Float[Array, 'd h']
+    V: Float[Array, 'h h']
+    c: Float[Array, 'h']
+    d: int = eqx.field(static=True)
+    h: int = eqx.field(static=True)
 
-    def __call__(self, x: tuple[Float[Array, 'n n'], Float[Array, 'n n']]) -> Float[Array, 'n n']:
-        a, b = x
-        return semiring_contract('min', 'add', jnp.inf, 'ik,kj->ij', a, b)
+    def __init__(self, d: int, h: int, *, key: PRNGKeyArray):
+        self.d = d
+        self.h = h
+        keys = jax.random.split(key, 2)
+        self.U = initialise('glorot', keys[0], (d, h), jnp.float32)
+        self.V = initialise('glorot', keys[1], (h, h), jnp.float32)
+        self.c = jnp.zeros((h,), jnp.float32)
+
+    def __call__(self, x: tuple[Float[Array, 'n d'], Float[Array, 'n h']]) -> Float[Array, 'n h']:
+        x1, m = x
+        return jax.nn.relu(
+            jnp.einsum('va,ak->vk', x1, self.U) + jnp.einsum('vj,jk->vk', m, self.V) + self.c
+        )
 
 
 class MaxMessage(eqx.Module):
@@ -57,14 +92,9 @@ class MaxMessage(eqx.Module):
 class MPNNMax(eqx.Module):
     """MPNNMax(d: Nat, e: Nat, h: Nat) (n : set) : ([n, d], [n, n, e], [n, n] bool) -> [n, h]"""
 
-    Ws: Float[Array, 'd h']
-    Wt: Float[Array, 'd h']
-    We: Float[Array, 'e h']
-    b: Float[Array, 'h']
-    U: Float[Array, 'd h']
-    V: Float[Array, 'h h']
-    c: Float[Array, 'h']
+    msg: EdgeMessage
     agg: MaxMessage
+    upd: NodeUpdate
     d: int = eqx.field(static=True)
     e: int = eqx.field(static=True)
     h: int = eqx.field(static=True)
@@ -73,49 +103,31 @@ class MPNNMax(eqx.Module):
         self.d = d
         self.e = e
         self.h = h
-        keys = jax.random.split(key, 5)
-        self.Ws = initialise('glorot', keys[0], (d, h), jnp.float32)
-        self.Wt = initialise('glorot', keys[1], (d, h), jnp.float32)
-        self.We = initialise('glorot', keys[2], (e, h), jnp.float32)
-        self.b = jnp.zeros((h,), jnp.float32)
-        self.U = initialise('glorot', keys[3], (d, h), jnp.float32)
-        self.V = initialise('glorot', keys[4], (h, h), jnp.float32)
-        self.c = jnp.zeros((h,), jnp.float32)
+        keys = jax.random.split(key, 2)
+        self.msg = EdgeMessage(d, e, h, key=keys[0])
         self.agg = MaxMessage(h)
+        self.upd = NodeUpdate(d, h, key=keys[1])
 
     def __call__(
         self, x: tuple[Float[Array, 'n d'], Float[Array, 'n n e'], Bool[Array, 'n n']]
     ) -> Float[Array, 'n h']:
         x1, ef, adj = x
-        incoming = jax.nn.relu(
-            jnp.einsum('ua,ak->uk', x1, self.Ws)
-            + jnp.einsum('va,ak->vk', x1, self.Wt)[:, None]
-            + jnp.einsum('uvf,fk->vuk', ef, self.We)
-            + self.b
-        )
-
-        def per_element(v):
-            ms = unit_where_masked(jax.vmap(self.agg.lift)(v[0]), v[1], self.agg.unit())
-            h = fold_balanced(self.agg.combine, self.agg.unit(), ms)
-            return h
-
-        m = jax.vmap(per_element)((incoming, jnp.transpose(adj, (1, 0))))
-        return jax.nn.relu(
-            jnp.einsum('va,ak->vk', x1, self.U) + jnp.einsum('vj,jk->vk', m, self.V) + self.c
-        )
+        msgs = self.msg((x1, ef))
+        ms = unit_where_masked(jax.vmap(jax.vmap(self.agg.lift))(msgs), adj, self.agg.unit())
+        if ms.shape[0] == 0:
+            h = jnp.broadcast_to(self.agg.unit(), ms.shape[1:])
+        else:
+            h = jnp.max(ms, axis=0)
+        m = h
+        return self.upd((x1, m))
 
 
 class MPNNSum(eqx.Module):
     """MPNNSum(d: Nat, e: Nat, h: Nat) (n : set) : ([n, d], [n, n, e], [n, n] bool) -> [n, h]"""
 
-    Ws: Float[Array, 'd h']
-    Wt: Float[Array, 'd h']
-    We: Float[Array, 'e h']
-    b: Float[Array, 'h']
-    U: Float[Array, 'd h']
-    V: Float[Array, 'h h']
-    c: Float[Array, 'h']
+    msg: EdgeMessage
     agg: Sum
+    upd: NodeUpdate
     d: int = eqx.field(static=True)
     e: int = eqx.field(static=True)
     h: int = eqx.field(static=True)
@@ -124,36 +136,106 @@ class MPNNSum(eqx.Module):
         self.d = d
         self.e = e
         self.h = h
-        keys = jax.random.split(key, 5)
-        self.Ws = initialise('glorot', keys[0], (d, h), jnp.float32)
-        self.Wt = initialise('glorot', keys[1], (d, h), jnp.float32)
-        self.We = initialise('glorot', keys[2], (e, h), jnp.float32)
-        self.b = jnp.zeros((h,), jnp.float32)
-        self.U = initialise('glorot', keys[3], (d, h), jnp.float32)
-        self.V = initialise('glorot', keys[4], (h, h), jnp.float32)
-        self.c = jnp.zeros((h,), jnp.float32)
+        keys = jax.random.split(key, 2)
+        self.msg = EdgeMessage(d, e, h, key=keys[0])
         self.agg = Sum(h)
+        self.upd = NodeUpdate(d, h, key=keys[1])
 
     def __call__(
         self, x: tuple[Float[Array, 'n d'], Float[Array, 'n n e'], Bool[Array, 'n n']]
     ) -> Float[Array, 'n h']:
         x1, ef, adj = x
-        incoming = jax.nn.relu(
-            jnp.einsum('ua,ak->uk', x1, self.Ws)
-            + jnp.einsum('va,ak->vk', x1, self.Wt)[:, None]
-            + jnp.einsum('uvf,fk->vuk', ef, self.We)
-            + self.b
-        )
+        msgs = self.msg((x1, ef))
+        ms = unit_where_masked(msgs, adj, self.agg.unit())
+        if ms.shape[0] == 0:
+            h = jnp.broadcast_to(self.agg.unit(), ms.shape[1:])
+        else:
+            h = jnp.sum(ms, axis=0)
+        m = h
+        return self.upd((x1, m))
 
-        def per_element(v):
-            ms = unit_where_masked(jax.vmap(self.agg.lift)(v[0]), v[1], self.agg.unit())
-            h = fold_balanced(self.agg.combine, self.agg.unit(), ms)
-            return h
 
-        m = jax.vmap(per_element)((incoming, jnp.transpose(adj, (1, 0))))
-        return jax.nn.relu(
-            jnp.einsum('va,ak->vk', x1, self.U) + jnp.einsum('vj,jk->vk', m, self.V) + self.c
+class Relax(eqx.Module):
+    """Relax() (n : set) : ([n, 1], [n, n, 1]) -> [n, n, 1]"""
+
+    def __init__(self, *, key: PRNGKeyArray | None = None):
+        pass
+
+    def __call__(
+        self, x: tuple[Float[Array, 'n 1'], Float[Array, 'n n 1']]
+    ) -> Float[Array, 'n n 1']:
+        d, w = x
+        return d[:, None] + w
+
+
+class KeepShorter(eqx.Module):
+    """KeepShorter() (n : set) : ([n, 1], [n, 1]) -> [n, 1]"""
+
+    def __init__(self, *, key: PRNGKeyArray | None = None):
+        pass
+
+    def __call__(self, x: tuple[Float[Array, 'n 1'], Float[Array, 'n 1']]) -> Float[Array, 'n 1']:
+        d, m = x
+        return jnp.minimum(d, m)
+
+
+class MessagePassing_Relax_Min_KeepShorter(eqx.Module):
+    """MessagePassing_Relax_Min_KeepShorter() (n : set) : ([n, 1], [n, n, 1], [n, n] bool)
+    -> [n, 1]"""
+
+    msg: Relax
+    agg: Min
+    upd: KeepShorter
+
+    def __init__(self, *, key: PRNGKeyArray | None = None):
+        self.msg = Relax()
+        self.agg = Min(1)
+        self.upd = KeepShorter()
+
+    def __call__(
+        self, x: tuple[Float[Array, 'n 1'], Float[Array, 'n n 1'], Bool[Array, 'n n']]
+    ) -> Float[Array, 'n 1']:
+        x1, ef, adj = x
+        msgs = self.msg((x1, ef))
+        ms = unit_where_masked(msgs, adj, self.agg.unit())
+        if ms.shape[0] == 0:
+            h = jnp.broadcast_to(self.agg.unit(), ms.shape[1:])
+        else:
+            h = jnp.min(ms, axis=0)
+        m = h
+        return self.upd((x1, m))
+
+
+class BellmanFordStep(eqx.Module):
+    """BellmanFordStep() (n : set) : ([n], [n, n]) -> [n]"""
+
+    message_passing_0: MessagePassing_Relax_Min_KeepShorter
+
+    def __init__(self, *, key: PRNGKeyArray | None = None):
+        self.message_passing_0 = MessagePassing_Relax_Min_KeepShorter()
+
+    def __call__(self, x: tuple[Float[Array, 'n'], Float[Array, 'n n']]) -> Float[Array, 'n']:
+        n = x[0].shape[0]
+        d, w = x
+        relaxed = self.message_passing_0(
+            (
+                jnp.broadcast_to(d[:, None], (n, 1)),
+                jnp.broadcast_to(w[:, :, None], (n, n, 1)),
+                w < jnp.inf,
+            )
         )
+        return relaxed[:, 0]
+
+
+class MinPlusProduct(eqx.Module):
+    """MinPlusProduct() (n : set) : ([n, n], [n, n]) -> [n, n]"""
+
+    def __init__(self, *, key: PRNGKeyArray | None = None):
+        pass
+
+    def __call__(self, x: tuple[Float[Array, 'n n'], Float[Array, 'n n']]) -> Float[Array, 'n n']:
+        a, b = x
+        return semiring_contract('min', 'add', jnp.inf, 'ik,kj->ij', a, b)
 
 
 class GATLayer(eqx.Module):
@@ -192,4 +274,16 @@ class GATLayer(eqx.Module):
         return jnp.einsum('vu,uk->vk', att, z)
 
 
-__all__ = ['BellmanFordStep', 'MinPlusProduct', 'MaxMessage', 'MPNNMax', 'MPNNSum', 'GATLayer']
+__all__ = [
+    'EdgeMessage',
+    'NodeUpdate',
+    'MaxMessage',
+    'MPNNMax',
+    'MPNNSum',
+    'Relax',
+    'KeepShorter',
+    'MessagePassing_Relax_Min_KeepShorter',
+    'BellmanFordStep',
+    'MinPlusProduct',
+    'GATLayer',
+]

@@ -83,10 +83,10 @@ def _graph_inputs(key, n, d, e):
 def test_mpnn_equals_hand_written(graph, key, aggregate):
     m = randomise(getattr(graph, f"MPNN{aggregate}")(3, 2, 4, key=key), jax.random.fold_in(key, 1), 0.5)
     x, ef, adj = _graph_inputs(jax.random.fold_in(key, 2), 6, 3, 2)
-    msg = jax.nn.relu((x @ m.Ws)[:, None, :] + (x @ m.Wt)[None, :, :] + ef @ m.We + m.b)  # [u, v, k]
+    msg = jax.nn.relu((x @ m.msg.Ws)[:, None, :] + (x @ m.msg.Wt)[None, :, :] + ef @ m.msg.We + m.msg.b)  # [u, v, k]
     masked = jnp.where(adj[:, :, None], msg, 0.0)
     agg = masked.max(0) if aggregate == "Max" else masked.sum(0)
-    expected = jax.nn.relu(x @ m.U + agg @ m.V + m.c)
+    expected = jax.nn.relu(x @ m.upd.U + agg @ m.upd.V + m.upd.c)
     np.testing.assert_allclose(m((x, ef, adj)), expected, **TOL)
 
 
@@ -102,8 +102,10 @@ def test_gat_equals_hand_written(graph, key):
 
 def test_message_passing_is_permutation_equivariant():
     results = paradsl.check_laws(STDLIB / "graph.para", sizes={"n": 9})
+    # Every para of the file, the message-passing instances and their parts included.
     assert {r.para for r in results} == {"BellmanFordStep", "MinPlusProduct", "MaxMessage", "MPNNMax", "MPNNSum",
-                                        "GATLayer"}
+                                        "GATLayer", "EdgeMessage", "NodeUpdate", "Relax", "KeepShorter",
+                                        "MessagePassing_Relax_Min_KeepShorter"}
     assert all(r.ok and not r.skipped for r in results), results
 
 

@@ -1,6 +1,6 @@
 """The stdlib's message passing, written once over its aggregator, and the masked fold under it.
 
-- `MessagePassing(d, e, h, agg)` takes any commutative monoid, a learnable one included
+- `MPNN(d, e, h, agg)`, the learned `MessagePassing`, takes any commutative monoid, a learnable one included
   (`QuasiSum`): each instance equals the layer written in jnp with the module's weights, the
   aggregate over each node's in-neighbours only (a node with none gets the monoid's unit).
 - With a learnable aggregator the layer is S_n-equivariant (`paradsl.check_laws`).
@@ -24,13 +24,13 @@ LAYERS = """import graph
 import rnn
 
 para MPNNMin(d: Nat, e: Nat, h: Nat) (n : set) : ([n, d], [n, n, e], [n, n] bool) -> [n, h]
-  = MessagePassing(d, e, h, agg = Min(h))
+  = MPNN(d, e, h, agg = Min(h))
 
 para MPNNLearned(d: Nat, e: Nat, h: Nat) (n : set) : ([n, d], [n, n, e], [n, n] bool) -> [n, h]
-  = MessagePassing(d, e, h, agg = QuasiSum(h, h))
+  = MPNN(d, e, h, agg = QuasiSum(h, h))
 
 para Stack(d: Nat, e: Nat, h: Nat) (n : set) : ([n, d], [n, n, e], [n, n] bool) -> [n, h]
-  uses first : MessagePassing(d, e, h, agg = QuasiSum(h, h)), second : MPNNSum(h, e, h)
+  uses first : MPNN(d, e, h, agg = QuasiSum(h, h)), second : MPNNSum(h, e, h)
   = (x, ef, adj) => second(first(x, ef, adj), ef, adj)
 """
 
@@ -61,11 +61,11 @@ def _inputs(key, n: int, d: int, e: int, isolated: bool):
 
 
 def _messages(m, x, ef):
-    return jax.nn.relu((x @ m.Ws)[:, None, :] + (x @ m.Wt)[None, :, :] + ef @ m.We + m.b)  # [u, v, k]
+    return jax.nn.relu((x @ m.msg.Ws)[:, None, :] + (x @ m.msg.Wt)[None, :, :] + ef @ m.msg.We + m.msg.b)  # [u, v, k]
 
 
 def _update(m, x, agg):
-    return jax.nn.relu(x @ m.U + agg @ m.V + m.c)
+    return jax.nn.relu(x @ m.upd.U + agg @ m.upd.V + m.upd.c)
 
 
 def test_a_min_aggregator_takes_the_least_message(layers, key):

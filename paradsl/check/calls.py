@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from .. import ir
 from ..diagnostics import Msg
 from ..syntax import ast
-from ..types import Axis, TensorType, TupleType
+from ..types import Axis, TensorType, TupleType, Type
 from . import builtins
-from .bindings import GlobalB, IndexSetB
+from .bindings import GlobalB, IndexSetB, UseB
 from .context import BodyContext
 from .operators import constant
 from .suggest import unknown_name
@@ -49,17 +49,38 @@ class CallChecker:
             if isinstance(a, (ast.KwArg, ast.OverArg)):
                 sink.error(Msg.MAP_KEYWORD, a.span, name=getattr(getattr(a, "name", None), "name", "over"))
                 return None
-        args = [self.bc.values.whole(a, Msg.MAP_ARGUMENT_INDEXED) for a in e.args]
+        fn = None
+        expects: list[Type | None] = [None] * len(e.args)
+        if self.named_para(f):
+            # A para applied by name has its type before its argument: each argument is a
+            # typed position, so `for v k. d[v]` takes the range of `k` from the domain.
+            fn = self.bc.maps.map_(f, None)
+            if fn is None:
+                return None
+            dom = fn.type.dom
+            if len(e.args) == 1:
+                expects = [dom]
+            elif isinstance(dom, TupleType) and len(dom.items) == len(e.args):
+                expects = list(dom.items)
+        args = [self.bc.values.whole(a, Msg.MAP_ARGUMENT_INDEXED, t) for a, t in zip(e.args, expects)]
         if any(a is None for a in args):
             return None
         arg = args[0] if len(args) == 1 else ir.TupleT(tuple(args), type=TupleType(tuple(a.type for a in args)))
-        fn = self.bc.maps.map_(f, arg.type)
+        if fn is None:
+            fn = self.bc.maps.map_(f, arg.type)
         if fn is None:
             return None
         if not self.cx.u.unify(fn.type.dom, arg.type):
             sink.error(Msg.ARGUMENT_MISMATCH, e.span, expected=self.cx.show(fn.type.dom), found=self.cx.show(arg.type))
             return None
         return ir.Apply(fn, arg, type=fn.type.cod)
+
+    def named_para(self, f: ast.Expr) -> bool:
+        """Whether `f` names a use or a para (`enc`, `Linear(4, 8)`): a map whose type does
+        not depend on its argument's."""
+        if isinstance(f, ast.Name):
+            return isinstance(self.cx.lookup(f.name), (UseB, GlobalB))
+        return isinstance(f, ast.Call) and isinstance(f.func, ast.Name) and isinstance(self.cx.lookup(f.func.name), GlobalB)
 
     def builtin(self, name: str, e: ast.Call) -> ir.Term | None:
         sink = self.cx.sink

@@ -123,10 +123,23 @@ class Checker:
         return d
 
     def _alias(self, key: DeclKey) -> Instance | None:
-        """A para written as one use of a generic para is that instance, its own name kept."""
-        decl = self.loader.decl(key)
-        unit = self.loader.units[key.file]
-        found = specialise.alias_call(decl, self._unit_globals(unit))
+        """A para written as one use of a generic para is that instance, its own name kept;
+        and so, in turn, is an instance whose body is one use of another generic
+        (`MPNNSum = MPNN(agg = Sum(h))`, `MPNN = MessagePassing(...)`), so that the para holds
+        the innermost instance's parameters as its own, not under a use named for each level."""
+        inst = self._alias_of(self.loader.decl(key), key.file, {})
+        if inst is None:
+            return None
+        while (deeper := self._alias_of(inst.decl, inst.scope_file, inst.overlay)) is not None:
+            inst = deeper
+        self._instances[key] = inst
+        return inst
+
+    def _alias_of(self, decl: ast.ParaDecl, file: str, overlay: Mapping[str, Binding]) -> Instance | None:
+        """The instance `decl` is, if it is written as one use of a generic para."""
+        unit = self.loader.units[file]
+        scope = {**self._unit_globals(unit), **overlay}
+        found = specialise.alias_call(decl, scope)
         if found is None:
             return None
         call, generic = found
@@ -134,15 +147,12 @@ class Checker:
         own_kinds = {b.name.name: Kind(b.kind.name) for b in decl.binders if b.kind.name in builtins.INDEX_KINDS}
         renames = {g: o for (g, _), o in zip(generic.index_sets, own)}
         kinds = {g: own_kinds[o] for g, o in renames.items()}
-        args = specialise.bind(self.sink, generic, call, self._unit_globals(unit),
-                               binder_tables_quiet(decl)[0], kinds, self.decl)
+        args = specialise.bind(self.sink, generic, call, scope, binder_tables_quiet(decl)[0], kinds, self.decl)
         if args is None:
             return None
         gunit = self.loader.units[generic.key.file]
-        inst = specialise.instance(self.decl(generic.key), args, gunit.file, self._unit_globals(gunit), decl.name,
+        return specialise.instance(self.decl(generic.key), args, gunit.file, self._unit_globals(gunit), decl.name,
                                    decl.binders, renames, decl.dom, decl.cod)
-        self._instances[key] = inst
-        return inst
 
     def specialise_use(self, ctx: DeclContext, callee: Signature, call: ast.Call) -> tuple[Signature, ast.Call] | None:
         """The instance a use of a generic para names, made once per distinct arguments, and

@@ -16,7 +16,7 @@ any other, with no dispatch left.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from .. import prelude
 from ..diagnostics import DiagnosticSink, Msg
@@ -323,9 +323,14 @@ def instance(generic: ast.ParaDecl, args: Arguments, scope_file: str, scope: Map
     for binder, (sr, b) in args.semirings.items():
         renames[binder] = sr if b is None else fresh(sr, b)
     uses = []
+    passed: dict[str, ast.Expr] = {}  # map and monoid binders only handed on to another generic
     for binder, (call, b) in args.maps.items():
         func = ast.Name(call.func.span, fresh(b.sig.key.name, b))
-        uses.append(ast.UseDecl(call.span, ast.Ident(call.span, binder), ast.Call(call.span, func, call.args)))
+        given = ast.Call(call.span, func, call.args)
+        if _only_handed_on(binder, (generic.body, generic.params, generic.uses, generic.ties)):
+            passed[binder] = given  # the use is made where it is applied, once
+        else:
+            uses.append(ast.UseDecl(call.span, ast.Ident(call.span, binder), given))
     # The names the instance's own binders and the arguments read: nothing of the generic's
     # may take one of them. An index set of the generic's that is one is renamed apart.
     avoid = {b.name.name for b in binders} | args.names()
@@ -342,14 +347,15 @@ def instance(generic: ast.ParaDecl, args: Arguments, scope_file: str, scope: Map
                 taken.add(new)
         binders = tuple(replace(b, name=replace(b.name, name=renames[b.name.name]))
                         if b.kind.name in builtins.INDEX_KINDS and b.name.name in renames else b for b in binders)
-    own = [p.name.name for p in generic.params] + [u.name.name for u in generic.uses] + list(args.maps)
+    own = [p.name.name for p in generic.params] + [u.name.name for u in generic.uses] + [
+        m for m in args.maps if m not in passed]
     members = _apart(own, avoid, renames, generic)
     renames |= members
     keep = (set(scope) | set(overlay) | set(own) | set(members.values()) | {b.name for b in prelude.BUILTINS}
             | set(prelude.CONSTANTS))
 
     def sub(node):
-        return substitute(node, args.values, renames, avoid, keep)
+        return substitute(node, {**args.values, **passed}, renames, avoid, keep)
 
     def named(i: ast.Ident) -> ast.Ident:
         return replace(i, name=members[i.name]) if i.name in members else i
@@ -360,6 +366,33 @@ def instance(generic: ast.ParaDecl, args: Arguments, scope_file: str, scope: Map
     decl = ast.ParaDecl(generic.span, name, binders, dom or sub(generic.dom), cod or sub(generic.cod),
                         params, used, sub(generic.body), ties, generic.inits, generic.kind)
     return Instance(decl, scope_file, overlay)
+
+
+def _only_handed_on(binder: str, nodes: object) -> bool:
+    """Whether a map or monoid binder appears in `nodes` only as an argument of a call
+    (`MessagePassing(..., agg = agg)`): it is then the argument itself, put in there, and
+    not a use of this instance (which would hold a second, unused copy of its parameters)."""
+    seen = {"passed": 0, "other": 0}
+
+    def walk(node: object, as_arg: bool) -> None:
+        if isinstance(node, ast.Name):
+            if node.name == binder:
+                seen["passed" if as_arg else "other"] += 1
+        elif isinstance(node, ast.KwArg):
+            walk(node.value, True)
+        elif isinstance(node, ast.Call):
+            walk(node.func, False)
+            for a in node.args:
+                walk(a, True)
+        elif isinstance(node, (tuple, list)):
+            for x in node:
+                walk(x, False)
+        elif isinstance(node, ast.Node):
+            for f in fields(node):
+                walk(getattr(node, f.name), False)
+
+    walk(nodes, False)
+    return seen["passed"] > 0 and seen["other"] == 0
 
 
 def _apart(own: list[str], avoid: set[str], renames: Mapping[str, str], generic: ast.ParaDecl) -> dict[str, str]:

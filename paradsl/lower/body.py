@@ -112,6 +112,9 @@ class Body:
         raise AssertionError(m)  # pragma: no cover
 
     def _map_over(self, m: ir.MapOver, arg: LV) -> LV:
+        reduced = folds.mapped_reduction(self, m, arg)
+        if reduced is not None:
+            return reduced
         fn = self.function(m.fn, "per_element")
         use = self.use(m.fn.name) if isinstance(m.fn, ir.UseRef) else None
         if use is not None and self.facts.stochastic(self.p, use):

@@ -9,6 +9,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from .. import ir
+from ..types import TensorType
 from ..names import case_methods
 from . import pybuild as py
 from .context import LV
@@ -48,11 +49,16 @@ def fold(b: Body, m: ir.Fold, arg: LV) -> LV:
             OUT, _ = jax.lax.scan(STEP, NIL(), XS)
             """, STEP=py.name(step), CONS=method(cons.name), NIL=method(nil.name), XS=xs, OUT=py.name(out)))
         return LV(py.name(out))
+    callee = b.facts.callee(b.p, use)
+    reduction = elementwise_reduction(callee) if m.mode in ("assoc", "balanced") else None
     if m.masked:  # the elements the mask leaves out are the unit once lifted
         b.facts.runtime.add("unit_where_masked")
         lifted = b.fresh("ms")
-        b.state.stmts.extend(template("MS = unit_where_masked(jax.vmap(LIFT)(XS[0]), XS[1], UNIT())",
-                                      MS=py.name(lifted), LIFT=method("lift"), UNIT=method("unit"), XS=xs))
+        b.state.stmts.extend(template("MS = unit_where_masked(LIFTED, XS[1], UNIT())", MS=py.name(lifted),
+                                      LIFTED=_lifted(callee, method("lift"), py.subscript(xs, [py.const(0)])),
+                                      UNIT=method("unit"), XS=xs))
+        if reduction is not None:
+            return _reduce(b, reduction, py.name(lifted), method("unit"), out)
         if m.mode == "balanced":
             b.facts.runtime.add("fold_balanced")
             b.state.stmts.extend(template("OUT = fold_balanced(COMBINE, UNIT(), MS)", COMBINE=method("combine"),
@@ -65,6 +71,8 @@ def fold(b: Body, m: ir.Fold, arg: LV) -> LV:
                     OUT = jax.tree.map(lambda m: m[-1], jax.lax.associative_scan(jax.vmap(COMBINE), MS))
                 """, COMBINE=method("combine"), UNIT=method("unit"), MS=py.name(lifted), OUT=py.name(out)))
         return LV(py.name(out))
+    if reduction is not None:
+        return _reduce(b, reduction, _lifted(callee, method("lift"), xs), method("unit"), out)
     if m.mode in ("assoc", "prefix"):
         if m.mode == "assoc":  # the product of all the elements; the unit for none
             b.state.stmts.extend(template("""
@@ -128,6 +136,105 @@ def fold(b: Body, m: ir.Fold, arg: LV) -> LV:
                                 OUT=py.name(out), FINAL=py.name(final)))
         return LV(py.tuple_([py.name(out), py.name(final)]))
     raise AssertionError(m.mode)  # pragma: no cover
+
+
+#: A monoid's `combine(u, v)` that is one of these elementwise primitives of its two
+#: arguments is that reduction along the folded axis.
+_REDUCTIONS = {"add": "jnp.sum", "maximum": "jnp.max", "minimum": "jnp.min", "mul": "jnp.prod"}
+
+
+def elementwise_reduction(monoid: ir.ParaDef | None) -> str | None:
+    """The jnp reduction a fold of `monoid` is, when its carrier is one tensor and its
+    `combine(u, v)` is `u + v`, `max(u, v)`, `min(u, v)` or `u * v`: the product of n
+    elements is then one call of it, where a tree of pairwise combines would trace
+    ceil(log2 n) levels (and so grow the program with the size of the axis)."""
+    if monoid is None or monoid.shape is None or not isinstance(monoid.shape.carrier, TensorType):
+        return None
+    case = next((c for c in monoid.cases if c.name == "combine"), None)
+    if case is None or not isinstance(case.body, ir.LambdaT) or len(case.body.params) != 2:
+        return None
+    body = case.body.body
+    if not (isinstance(body, ir.Prim) and body.op in _REDUCTIONS and len(body.args) == 2):
+        return None
+    names = [a.name if isinstance(a, ir.Var) else None for a in body.args]
+    return _REDUCTIONS[body.op] if sorted(names, key=str) == sorted(case.body.params) else None
+
+
+def mapped_reduction(b: Body, m: ir.MapOver, arg: LV) -> LV | None:
+    """`map (fold M over n) over t` for a monoid M that is a reduction (`elementwise_reduction`):
+    one reduction along the second axis, where a `vmap` of the fold would reduce each
+    element's. An argument that a transpose laid out `[t, n, ...]` from `[n, t, ...]` (the
+    messages and the adjacency of a graph layer, written sender first) is reduced along its
+    first axis instead, so that the transpose is never formed. None for any other map."""
+    fold = m.fn
+    if not (isinstance(fold, ir.Fold) and fold.mode in ("assoc", "balanced")):
+        return None
+    use = b.use(fold.use)
+    callee = b.facts.callee(b.p, use)
+    reduction = elementwise_reduction(callee)
+    if reduction is None or b.facts.stochastic(b.p, use):
+        return None
+    alg = py.self_attr(py.ident(fold.use))
+    methods = case_methods(callee)
+    unit = pyast.Attribute(value=alg, attr=methods["unit"], ctx=pyast.Load())
+    lift = pyast.Attribute(value=alg, attr=methods["lift"], ctx=pyast.Load())
+    if fold.masked:
+        parts = arg.expr.elts if isinstance(arg.expr, pyast.Tuple) and len(arg.expr.elts) == 2 else None
+        if parts is None:
+            whole = b.bind("xs", arg.expr)
+            parts = [py.subscript(whole, [py.const(0)]), py.subscript(whole, [py.const(1)])]
+        (xs, axis), (mask, mask_axis) = _untransposed(parts[0]), _untransposed(parts[1])
+        if axis != mask_axis:  # only one of the two was transposed: keep both as written
+            (xs, axis), (mask, mask_axis) = (parts[0], 1), (parts[1], 1)
+    else:
+        xs, axis = _untransposed(arg.expr)
+        mask = None
+    lifted = _lifted(callee, py.call("jax.vmap", lift), xs)  # lifted over both leading axes
+    ms = b.fresh("ms")
+    if mask is not None:
+        b.facts.runtime.add("unit_where_masked")
+        b.emit(py.assign(ms, py.call("unit_where_masked", lifted, mask, py.call(unit))))
+    else:
+        b.emit(py.assign(ms, lifted))
+    out = b.fresh("h")
+    rest = "MS.shape[1:]" if axis == 0 else "MS.shape[:1] + MS.shape[2:]"  # the result's shape
+    b.state.stmts.extend(template(f"""
+        if MS.shape[AXIS] == 0:
+            OUT = jnp.broadcast_to(UNIT(), {rest})
+        else:
+            OUT = REDUCE(MS, axis=AXIS)
+        """, REDUCE=py.attr(reduction), MS=py.name(ms), AXIS=py.const(axis), UNIT=unit, OUT=py.name(out)))
+    return LV(py.name(out))
+
+
+def _untransposed(x: pyast.expr) -> tuple[pyast.expr, int]:
+    """`x` and the axis its elements are folded along: `(a, 0)` for `jnp.transpose(a, (1, 0,
+    2, ...))`, which only swaps the two leading axes, else `(x, 1)`."""
+    if (isinstance(x, pyast.Call) and isinstance(x.func, pyast.Attribute) and x.func.attr == "transpose"
+            and isinstance(x.func.value, pyast.Name) and x.func.value.id == "jnp" and len(x.args) == 2
+            and isinstance(x.args[1], pyast.Tuple)
+            and all(isinstance(e, pyast.Constant) for e in x.args[1].elts)):
+        perm = [e.value for e in x.args[1].elts]
+        if perm[:2] == [1, 0] and perm[2:] == list(range(2, len(perm))):
+            return x.args[0], 0
+    return x, 1
+
+
+def _lifted(monoid: ir.ParaDef | None, lift: pyast.expr, xs: pyast.expr) -> pyast.expr:
+    """The elements lifted into the monoid: `xs` itself when `lift(x) => x`."""
+    case = next((c for c in monoid.cases if c.name == "lift"), None) if monoid is not None else None
+    if (case is not None and isinstance(case.body, ir.LambdaT) and len(case.body.params) == 1
+            and isinstance(case.body.body, ir.Var) and case.body.body.name == case.body.params[0]):
+        return xs
+    return py.call(py.call("jax.vmap", lift), xs)
+
+
+def _reduce(b: Body, reduction: str, ms: pyast.expr, unit: pyast.expr, out: str) -> LV:
+    """The fold of lifted elements `ms` as one reduction along their first axis; the unit
+    for none, where a reduction such as `jnp.max` has no value."""
+    b.state.stmts.extend(template("OUT = REDUCE(MS, axis=0) if MS.shape[0] else UNIT()", REDUCE=py.attr(reduction),
+                                  MS=b.bind("ms", ms), UNIT=unit, OUT=py.name(out)))
+    return LV(py.name(out))
 
 
 def template(source: str, **subs: pyast.expr) -> list[pyast.stmt]:
