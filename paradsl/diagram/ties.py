@@ -27,6 +27,7 @@ from .labels import Sizes, leaves_text, term_text
 from .parts import TAG_H
 
 LANE_GAP = 12.0  # a lane's turn before the 2-cell's input port
+LANE_H = TEXT_H + 4  # a lane and its label: one per parameter a 2-cell reads
 TAG_ROW = TAG_H + 2 * TEXT_H + 8  # the row of own parameters at the top
 
 
@@ -89,6 +90,11 @@ def _target_leaves(sizes: Sizes, at: ir.Reached, g: _Group) -> list[tuple[str, s
     return out
 
 
+def _read_text(sizes: Sizes, at: ir.Reached, terms: list[ir.Term]) -> str:
+    """What a wire into a 2-cell carries: the leaves it reads, with their types."""
+    return leaves_text([(term_text(t), sizes.type(at.type(t.type))) for t in dict.fromkeys(terms)])
+
+
 def with_ties(sizes: Sizes, at: ir.Reached, body: Block) -> Block:
     """`body`, the diagram of the para at `at`, with its ties drawn above it as 2-cells."""
     groups = _groups(at.para)
@@ -103,22 +109,24 @@ def with_ties(sizes: Sizes, at: ir.Reached, body: Block) -> Block:
         w = text_width(g.label(at.para)) + 16
         h = max(22.0, len(g.sources()) * 18.0 + 4)
         rows.append((y, g, w, h))
-        y += TEXT_H + 8 + h + TEXT_H + 8
+        y += len(g.sources()) * LANE_H + 8 + h + TEXT_H + 8
     band = y
     placed = body.shifted(0, band)
     boxes: list[Box] = []
     wires: list[Wire] = []
     sources: dict[str, Point] = dict(placed.sources)
     x = 0.0
+    read = {h: _read_text(sizes, at, ts) for g in groups for h, ts in g.sources().items()}
     for h in missing:  # what only ties read (an own parameter, the Q of `f via r`): a box each, in a row
         tag_w = text_width(h) + 12
         boxes.append(Box(Rect(x, 0, tag_w, TAG_H), h, BoxKind.PARAM, ((x + tag_w / 2, TAG_H),)))
         sources[h] = (x + tag_w / 2, TAG_H)
-        x += tag_w + 16
+        # Room for the label beside the wire down from it.
+        x += max(tag_w, tag_w / 2 + 8 + text_width(read[h])) + 16
     free_x = max(placed.w, x)
     for row_top, g, w, h in rows:
-        lane = row_top + TEXT_H + 2
-        cell_top = lane + 6
+        srcs = g.sources()
+        cell_top = row_top + len(srcs) * LANE_H + 8
         target = placed.tied.get(g.head)
         if target is None:  # an own parameter of the para, or a use not drawn: a box for it
             tag_w = text_width(g.head) + 12
@@ -129,20 +137,21 @@ def with_ties(sizes: Sizes, at: ir.Reached, body: Block) -> Block:
             free_x = tx + max(w, tag_w) / 2
         tx = target[0]
         cx = tx - w / 2
-        srcs = g.sources()
         ports = [(cx, cell_top + h * (i + 0.5) / len(srcs)) for i in range(len(srcs))]
         out_port = (tx, cell_top + h)
         boxes.append(Box(Rect(cx, cell_top, w, h), g.label(at.para), BoxKind.CELL, tuple(ports) + (out_port,)))
         out_label = Label.at(tx + 4, cell_top + h + 2, leaves_text(_target_leaves(sizes, at, g)))
         wires.append(Wire((out_port, target), out_label, WireKind.PARAM))
-        for (head, terms), port in zip(srcs.items(), ports):
+        for k, ((head, terms), port) in enumerate(zip(srcs.items(), ports)):
+            # Each parameter read on a lane of its own; the first, highest, turns down outermost.
+            lane = row_top + (k + 1) * LANE_H
             sx, sy = sources[head]
-            turn = cx - LANE_GAP
-            leaves = [(term_text(t), sizes.type(at.type(t.type))) for t in dict.fromkeys(terms)]
-            text = leaves_text(leaves)
-            # On the lane, beside the wire's turn from the source rather than across it.
-            at_x = sx + 4 if sx <= turn else sx - 4 - text_width(text)
-            label = Label.at(at_x, lane - TEXT_H - 1, text)
+            turn = cx - LANE_GAP * (len(srcs) - k)
+            text = _read_text(sizes, at, terms)
+            if sy < lane:  # from a box above: beside the wire, just below the box
+                label = Label.at(sx + 4, sy + 2, text)
+            else:  # from below: on the lane, beside the wire's turn rather than across it
+                label = Label.at(sx + 4 if sx <= turn else sx - 4 - text_width(text), lane - TEXT_H - 1, text)
             wires.append(Wire(((sx, sy), (sx, lane), (turn, lane), (turn, port[1]), port), label, WireKind.PARAM))
     out = merge(max(placed.w, free_x), band + placed.h, [placed], placed.ins, placed.outs,
                 boxes=tuple(boxes), wires=tuple(wires))
