@@ -21,6 +21,7 @@ if _TYPE_CHECKING:
     from .analysis.laws import check_laws as check_laws
     from .analysis.params import params as params
     from .diagnostics import ParaError as ParaError
+    from .diagram import diagram as diagram
     from .driver import check_paths as check_paths
     from .driver import check_source as check_source
     from .driver import compile_path as compile_path
@@ -40,6 +41,7 @@ _LAZY = {
     "loads": ".driver",
     "cost": ".analysis.cost",
     "check_laws": ".analysis.laws",
+    "diagram": ".diagram",
     "params": ".analysis.params",
     "experiment": ".experiment_api",
     "experiments": ".experiment_api",
@@ -47,7 +49,7 @@ _LAZY = {
 }
 
 __all__ = ["ParaError", "UsageError", "__version__", "check_laws", "check_paths", "check_source", "compile_path", "cost",
-           "experiment", "experiments", "load", "loads", "params"]
+           "diagram", "experiment", "experiments", "load", "loads", "params"]
 
 
 def __getattr__(name: str) -> object:
@@ -65,12 +67,13 @@ def __dir__() -> list[str]:
 
 class _Package(_ModuleType):
     """The package's module type: `import paradsl.cost` (the old name of the module
-    `paradsl.analysis.cost`) leaves `paradsl.cost` the function, as `paradsl.params`."""
+    `paradsl.analysis.cost`) leaves `paradsl.cost` the function, as `paradsl.params`, and
+    importing `paradsl.diagram.layout` leaves `paradsl.diagram` the function."""
 
     def __setattr__(self, name: str, value: object) -> None:
         # The import system binds a submodule on its parent once it is first imported;
         # these two submodules share a name with a function of the package, which wins.
-        if name in ("cost", "params") and isinstance(value, _ModuleType):
+        if name in ("cost", "diagram", "params") and isinstance(value, _ModuleType):
             value = __getattr__(name)
         super().__setattr__(name, value)
 

@@ -1,4 +1,4 @@
-"""The `para` command: check, compile, ir, params, laws, cost.
+"""The `para` command: check, compile, ir, params, laws, cost, diagram, run, eval, repl.
 
 Exit status: 0 success, 1 an error in the user's program, 2 a usage error.
 
@@ -83,6 +83,21 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--seed", type=int, default=0)
     _import_options(w)
 
+    g = sub.add_parser("diagram", help="draw the string diagram of a para as SVG", description=
+                       "Draw a para's string diagram as SVG: its maps as boxes, wires labelled with their types "
+                       "and index sets, parameters entering each box from above, ties as 2-cells, folds and "
+                       "machines with the carrier's loop. Exit 1 if the file has an error or no para NAME.")
+    g.add_argument("file", metavar="FILE", help=_ONE_FILE)
+    g.add_argument("name", metavar="NAME")
+    g.add_argument("--set", dest="sizes", action="extend", nargs="+", default=[], metavar="SIZE=N",
+                   help="sizes to put in the wires' types, e.g. `--set n=8 d=64`")
+    g.add_argument("--depth", type=int, default=1, metavar="N",
+                   help="levels of nested paras drawn expanded: 0 the para as one box, 1 its body with each use "
+                   "a box (default), 2 each use's body too, ...")
+    g.add_argument("-o", "--output", metavar="OUT", help="where to write the SVG (default: standard output); "
+                   "written whole or not at all")
+    _import_options(g)
+
     from .train.command import add_arguments
 
     add_arguments(
@@ -127,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return repl(args.files, echo=args.echo)
     commands = {"check": _check, "compile": _compile, "ir": _ir, "params": _params, "laws": _laws, "cost": _cost,
-                "run": _run, "eval": _eval}
+                "run": _run, "eval": _eval, "diagram": _diagram}
     if _bad_search_path(args.search):
         return 2
     with _deep_recursion():  # the analyses recurse once per level of nesting, as checking does
@@ -404,6 +419,41 @@ def _laws(args) -> int:
     failed = [r for r in checked if not r.ok]
     print(CliText.LAWS_CHECKED.format(checked=len(checked), failed=len(failed)))
     return 1 if failed else 0
+
+
+def _diagram(args) -> int:
+    from .diagram import layout, to_svg
+
+    if args.output == "":
+        print(CliText.OUTPUT_EMPTY.format(), file=sys.stderr)
+        return 2
+    if args.depth < 0:
+        print(CliText.DEPTH_NEGATIVE.format(depth=args.depth), file=sys.stderr)
+        return 2
+    if _second_file(args, [args.name, *args.sizes]):
+        return 2
+    sizes = parse_sizes(args.sizes)
+    if isinstance(sizes, str):
+        print(sizes, file=sys.stderr)
+        return 2
+    if _missing([args.file]) or (args.output and _bad_output(args.output, [Path(args.file)])):
+        return 2
+    program, status = _checked_program(args, args.name)
+    if program is None:
+        return status
+    if not _find(program, args.name):
+        return 1
+    if (wrong := misfit(sizes, [program.get(args.name)], args.name)) is not None:
+        print(wrong, file=sys.stderr)
+        return 2
+    svg = to_svg(layout(program, args.name, args.depth, sizes))
+    if args.output is None:
+        sys.stdout.write(svg)
+        return 0
+    if not _write(Path(args.output), svg):
+        return 2
+    print(CliText.WROTE.format(path=args.output), file=sys.stderr)
+    return 0
 
 
 def _run(args) -> int:

@@ -95,8 +95,15 @@ def test_compile_shows_the_class(repl):
     assert "def __call__" in out.text
 
 
-def test_diagram_says_it_is_not_there_yet(repl):
-    assert "not available yet" in repl(":diagram TiedAutoencoder")
+def test_diagram_writes_the_svg(repl, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "ta.svg"
+    assert repl(f":diagram TiedAutoencoder d=8 {out}") == f"wrote {out}: the string diagram of TiedAutoencoder"
+    texts = {t.text for t in ET.parse(out).getroot().iter("{http://www.w3.org/2000/svg}text")}
+    assert {"transpose", "dec.W: f32[k,8]"} <= texts
+    assert "usage" in repl(":diagram", ok=False)
+    assert "not in scope" in repl(":diagram Nope", ok=False)
 
 
 SYNTAX = "para Oops(d: Nat) : [d] -> [d] = relu >> >> tanh"

@@ -40,6 +40,7 @@ class CliText:
                                  "{close!r}?")
     MAX_DEGREE_TOO_SMALL = Text("para: error: --max-degree must be at least 1")
     TRIALS_TOO_FEW = Text("para: error: --trials must be at least 1")
+    DEPTH_NEGATIVE = Text("para: error: --depth must be at least 0, got {depth}")
     ERROR_COUNT = Text("{errors} error{errors:|s}")
     CHECKED = Text("ok: {files} file{files:|s}, {paras} para{paras:|s}")
     WROTE = Text("wrote {path}")

@@ -1,6 +1,6 @@
 """The REPL's inputs, each a function from the state and what was typed to an `Outcome`:
 the text to print and the state after it. The commands reuse what `para params`, `para
-cost`, `para laws` and `para compile` run (`paradsl.analysis`, `paradsl.api`); none has an
+cost`, `para laws`, `para compile` and `para diagram` run (`paradsl.analysis`, `paradsl.api`); none has an
 implementation of its own.
 """
 
@@ -278,10 +278,25 @@ def _compile(state: State, arg: str) -> Outcome:
 
 
 def _diagram(state: State, arg: str) -> Outcome:
-    got, failed = _name_and_sizes(state, arg.split()[0] if arg.split() else "", COMMANDS["diagram"].usage)
+    """The string diagram of a para, written as SVG to FILE (NAME.svg by default)."""
+    from pathlib import Path
+
+    from ..diagram import layout, to_svg
+
+    words = arg.split()
+    files = [w for w in words[1:] if w.endswith(".svg")]
+    if len(files) > 1:
+        return _fail(ReplText.USAGE.format(usage=COMMANDS["diagram"].usage), state)
+    got, failed = _name_and_sizes(state, " ".join(w for w in words if w not in files), COMMANDS["diagram"].usage)
     if got is None:
         return failed
-    return Outcome(ReplText.DIAGRAMS.format(name=got[0].name), state)
+    para, sizes = got
+    path = files[0] if files else f"{para.name}.svg"
+    try:
+        Path(path).write_text(to_svg(layout(state.program(), para.name, 1, sizes)), encoding="utf-8")
+    except OSError as e:
+        return _fail(CliText.OUTPUT_FAILED.format(path=path, reason=e.strerror or str(e)), state)
+    return Outcome(ReplText.DIAGRAM_WROTE.format(path=path, name=para.name), state)
 
 
 def _browse(state: State, arg: str) -> Outcome:
@@ -326,7 +341,8 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("laws", ":laws NAME [n=16 ...]", "check 2-cell laws and equivariances numerically", _laws),
     Command("ties", ":ties NAME", "which leaf is computed from which, by which 2-cell", _ties),
     Command("compile", ":compile NAME", "the emitted Python class", _compile),
-    Command("diagram", ":diagram NAME [FILE]", "the string diagram (not available yet)", _diagram),
+    Command("diagram", ":diagram NAME [n=16 ...] [FILE]", "the string diagram, as SVG (NAME.svg by default)",
+            _diagram),
     Command("browse", ":browse", "what is in scope, with signatures", _browse),
     Command("help", ":help [COMMAND]", "this list, or one command", _help),
     Command("quit", ":quit", "leave (also Ctrl-D)", _quit),

@@ -29,7 +29,7 @@ class ReplText:
     BOUND = Text("{name} : {type}")
     VALUE = Text("{type}\n{values}")
     TYPE_OF = Text("{expr} : {type}")
-    DIAGRAMS = Text("string diagrams are not available yet; :ties {name} and :params {name} show its structure")
+    DIAGRAM_WROTE = Text("wrote {path}: the string diagram of {name}")
     NO_TIES = Text("{name} ties no leaf")
     TIE_ROW = Text("  {leaf} = {source}  (from {sources:comma}; by {cell})")
     EVAL_RAISED = Text("para: error: {name} raised {kind}: {error}")
