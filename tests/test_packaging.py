@@ -32,6 +32,8 @@ def test_wheel_contains_grammar_and_stdlib(tmp_path):
     assert "paradsl/stdlib/nn.para" in names
     assert "paradsl/stdlib/nn.py" in names  # compiled: user modules import its classes
     assert "paradsl/cli.py" in names
+    for package in (ROOT / "paradsl").rglob("__init__.py"):  # every subpackage is listed in pyproject
+        assert str(package.relative_to(ROOT)) in names, package
     entry_points = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     assert entry_points
     assert "para = paradsl.cli:main" in zipfile.ZipFile(wheels[0]).read(entry_points[0]).decode()
