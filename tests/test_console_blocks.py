@@ -23,7 +23,7 @@ from paradsl.cli import main as para_main
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```", re.DOTALL | re.MULTILINE)
 PAGES = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
 TUTORIAL = ROOT / "docs" / "tutorial.md"
-REPLAYED = ("check", "params", "laws", "ir", "cost", "compile")
+REPLAYED = ("check", "params", "laws", "ir", "cost", "compile", "diagram")
 FLOAT = re.compile(r"max error \S+")
 SYNOPSIS = re.compile(r"\b[A-Z]{3,}\b")
 
@@ -61,7 +61,8 @@ def _tutorial_file(before: str) -> str:
 
 
 def _normal(text: str) -> str:
-    return "\n".join(FLOAT.sub("max error _", row).rstrip() for row in text.strip().splitlines())
+    rows = [FLOAT.sub("max error _", row).rstrip() for row in text.strip().splitlines()]
+    return "\n".join(f"wrote {os.path.basename(r[6:])}" if r.startswith("wrote ") else r for r in rows)
 
 
 @pytest.mark.parametrize("page, line, args, expected, before", _commands())

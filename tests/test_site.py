@@ -34,9 +34,13 @@ def _nav_pages() -> set[str]:
     return pages
 
 
+#: Pages a hook writes when the site is built (docs/hooks/).
+GENERATED = {"examples.md"}
+
+
 def test_every_page_is_in_the_navigation():
     pages = {str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md") if "hooks" not in p.parts}
-    assert pages == _nav_pages()
+    assert pages | GENERATED == _nav_pages()
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +62,20 @@ def test_para_blocks_are_highlighted_by_the_project_lexer(site):
     _, out = site
     html = (out / "index.html").read_text()
     assert '<span class="k">para</span> <span class="nc">Classifier</span>' in html
+
+
+def test_the_examples_page_has_a_diagram_of_each_para(site):
+    from paradsl import api
+
+    _, out = site
+    html = (out / "examples" / "index.html").read_text()
+    for path in sorted((ROOT / "examples").glob("*.para")):
+        program = api.check_file(path)
+        for d in program.paras:
+            if d.file == program.file:
+                svg = out / "diagrams" / "examples" / path.stem / f"{d.name}.svg"
+                assert svg.read_text().lstrip().startswith("<"), svg
+                assert f"{path.stem}/{d.name}.svg" in html
 
 
 def test_blocks_marked_for_the_tests_are_shown_as_code(site):
