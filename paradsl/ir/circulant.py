@@ -46,7 +46,6 @@ class CircularUse:
     the first c count, as the truncated form reads them)."""
 
     use: str
-    leaf: tuple[str, ...]
     kernel: Term
     step: int
     fold: bool
@@ -94,7 +93,7 @@ def circular_plan(p: ParaDef, defs: Mapping[ParaKey, ParaDef]) -> CircularPlan |
         if not _applied_over(p, name, axis):
             return None
         taps = value.arg.type.axes[0].size
-        found.append(CircularUse(name, (name, leaf), value.arg, sign * linear, fold, axis, taps))
+        found.append(CircularUse(name, value.arg, sign * linear, fold, axis, taps))
     tied = p.tied()
     for cu in found:  # a kernel computed from another tied leaf would need `untie` first
         if any(isinstance(n, LeafRef) and n.path in tied for n in nodes(cu.kernel)):
