@@ -34,7 +34,7 @@ from . import ir
 #: what `eqx.Module` has of its own; user names are kept off them. Every builtin counts too.
 RESERVED = frozenset({
     "jax", "jnp", "eqx", "Array", "Float", "Int", "Bool", "PRNGKeyArray", "annotations", "math",
-    "check_rate", "check_size", "fold_balanced", "fold_tree", "initialise", "iterate_until", "log_softmax",
+    "check_rate", "check_size", "circular_convolution", "fold_balanced", "fold_tree", "initialise", "iterate_until", "log_softmax",
     "logsumexp", "semiring_contract", "softmax", "temper",  # from paradsl.runtime (tests/test_review_names.py holds the two in step)
     "self", "key", "keys", "untie", "forward", "_abc_impl",
 }) | frozenset(n for n in dir(builtins) if not n.startswith("__"))

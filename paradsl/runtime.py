@@ -13,11 +13,12 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jaxtyping import Array, ArrayLike, Int
 
 from . import prelude
 
-__all__ = ["check_rate", "check_size", "fold_balanced", "fold_tree", "initialise", "iterate_until", "log_softmax",
+__all__ = ["check_rate", "check_size", "circular_convolution", "fold_balanced", "fold_tree", "initialise", "iterate_until", "log_softmax",
            "logsumexp", "semiring_contract", "softmax", "temper"]
 
 PyTree = Any
@@ -60,6 +61,44 @@ def initialise(init: str, key: Array, shape: tuple[int, ...], dtype: Any) -> Arr
     if len(shape) < 2:
         return jnp.reshape(draw(key, (1, *shape), dtype), shape)
     return draw(key, shape, dtype)
+
+
+#: A circular convolution of up to this many taps is one fused sum of shifted windows; a wider
+#: kernel runs as a loop over its taps, so that the traced program does not grow with it.
+UNROLLED_TAPS = 64
+
+
+def circular_convolution(x: ArrayLike, kernel: ArrayLike, step: int = 1, fold: bool = True) -> Array:
+    """`y[o] = sum_j kernel[j] * x[(o + step * j) mod c]` along the first axis of `x` (of size
+    c), `step` being 1 or -1: `x` times a circulant matrix, in c*k operations and without the
+    c x c matrix. A tap past the ring folds onto it (tap j adds at offset j mod c); with
+    `fold` False only the first c taps are read, the others dropped.
+
+    The input is wrapped around once (a concatenation, or a gather where the kernel is wider
+    than the ring) to `xp`, of length c + k - 1, so that each tap reads a window of it: k
+    slices that XLA fuses into one sum, where k `jnp.roll`s would each copy the input."""
+    x, kernel = jnp.asarray(x), jnp.asarray(kernel)
+    c = x.shape[0]
+    w = kernel if fold else kernel[:c]
+    k = w.shape[0]
+    dtype = jnp.result_type(x, w)
+    if c == 0 or k == 0:
+        return jnp.zeros(x.shape, dtype)
+    if k - 1 <= c:  # the wrap is a slice of x: no gather
+        xp = jnp.concatenate([x, x[:k - 1]]) if step > 0 else jnp.concatenate([x[c - (k - 1):], x])
+    else:
+        start = 0 if step > 0 else -(k - 1)
+        xp = jnp.take(x, (np.arange(c + k - 1) + start) % c, axis=0)
+
+    def at(j):  # where the window of tap j starts: xp[at(j) + o] is x[(o + step * j) mod c]
+        return j if step > 0 else k - 1 - j
+
+    if k <= UNROLLED_TAPS:
+        y = sum((w[j] * jax.lax.slice_in_dim(xp, at(j), at(j) + c) for j in range(1, k)),
+                w[0] * jax.lax.slice_in_dim(xp, at(0), at(0) + c))
+        return y.astype(dtype)
+    return jax.lax.fori_loop(0, k, lambda j, y: y + w[j] * jax.lax.dynamic_slice_in_dim(xp, at(j), c),
+                             jnp.zeros(x.shape, dtype))
 
 
 def fold_balanced(combine: Callable[[PyTree, PyTree], PyTree], unit: PyTree, ms: PyTree) -> PyTree:

@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
-from paradsl.runtime import check_rate, initialise
+from paradsl.runtime import check_rate, circular_convolution, initialise
 from paradsl.stdlib.reparam import Circulant, SetEquivariant
 
 
@@ -196,7 +196,8 @@ class CircConv(eqx.Module):
         )
 
     def __call__(self, x: Float[Array, 'c']) -> Float[Array, 'c']:
-        return self.untie(x).forward(x)
+        """g(q, x) = f(r(q), x): each circulant weight applied as a convolution of its kernel."""
+        return circular_convolution(x, self.dense_0_w)
 
     def forward(self, x: Float[Array, 'c']) -> Float[Array, 'c']:
         """The untied map f(p, x): the body, every leaf as stored."""

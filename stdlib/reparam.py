@@ -62,12 +62,14 @@ class Circulant(eqx.Module):
         self.k = k
 
     def __call__(self, w: Float[Array, 'k'], *, c: int) -> Float[Array, 'c c']:
-        return jnp.where(
-            (jnp.arange(c)[:, None] - jnp.arange(c)) % c < self.k,
-            w.at[(jnp.arange(c)[:, None] - jnp.arange(c)) % c].get(
-                mode='fill', fill_value=0, wrap_negative_indices=False
+        return jnp.sum(
+            jnp.where(
+                jnp.arange(self.k) % c
+                == ((jnp.arange(c)[:, None] - jnp.arange(c)) % c)[:, :, None],
+                w,
+                0.0,
             ),
-            0.0,
+            axis=2,
         )
 
 

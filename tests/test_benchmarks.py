@@ -114,3 +114,13 @@ def test_bench_semiring_runs_small(capsys):
     bench.main(["--small", "--repeats", "2"])
     out = capsys.readouterr().out
     assert "min-plus, compiled" in out and "real a @ b" in out
+
+
+def test_bench_circconv_runs_small(capsys):
+    bench = _import("bench_circconv")
+    bench.main(["--small", "--repeats", "4"])
+    out = capsys.readouterr().out
+    rows = [line.split() for line in out.splitlines() if line.startswith("  ") and "us" in line]
+    assert [r[0] for r in rows] == ["compiled", "roll", "conv", "dense"] * 2  # each implementation, twice
+    assert all(float(r[3]) > 0 for r in rows)
+    assert [float(r[3]) for r in rows if r[0] == "roll"] == [1.0, 1.0]

@@ -241,9 +241,7 @@ def test_an_iterated_stdlib_para_costs_its_count_times_its_step(path, name):
 #: count and a quarter (what the report counts does run).
 GAPS = {
     "attention.CausalSoftmax": "the mask's iotas, broadcasts and the -inf test XLA adds around the select",
-    "nn.CircConv": "the weight its 2-cell builds on every call (a reparam's body) is not walked",
     "nn.DeepSetLayer": "the weight its 2-cell builds on every call (a reparam's body) is not walked",
-    "reparam.Circulant": "XLA simplifies part of the index arithmetic (i - j) mod c",
 }
 
 

@@ -13,7 +13,9 @@ polynomial in its hyperparameters and the sizes of its index sets:
   2*i*c*j; `sum u c. a[u, v] * x[u, c] * W[c, k]` is 2*n^2*d + 2*n*d*h); a matrix
   product 2*m*k*n, an `einsum` likewise step by step; a contraction in another semiring,
   which broadcasts all its factors at once, f operations per point of its labels; a fold
-  counts its cases' FLOPs once per step.
+  counts its cases' FLOPs once per step; a use whose weight is a circulant 2-cell, which the
+  lowering applies as a circular convolution (`ir.circulant`), 2*c*k elementwise FLOPs for a
+  kernel of k taps, and its c x c weight is not built.
 
 A tensor whose size grows with a runtime index set to a degree at or above a threshold
 (2 by default: quadratic memory, such as attention logits) is flagged.
@@ -31,6 +33,7 @@ from pathlib import Path
 
 from .. import api, ir
 from ..ir import contraction
+from ..ir.circulant import CircularPlan, CircularUse, circular_plan
 from . import elementwise
 from ..types import Poly, TensorType, TupleType, Type
 from ..types.sizes import poly_sum
@@ -277,6 +280,7 @@ class _Walker:
     def __init__(self, program: ir.Program):
         self.tree = ir.UseTree(program)
         self.parts: dict[tuple, _Part] = {}
+        self.plans: dict[tuple[str, str], CircularPlan | None] = {}
 
     def para(self, here: _Here) -> None:
         d = here.at.para
@@ -284,8 +288,18 @@ class _Walker:
             self.map_(here, d.body)
         for case in d.cases:
             self.map_(here, case.body)
+        plan = self.plan(d)
         for tie in d.ties:
-            self.term(here, tie.value, "(tie " + ".".join(tie.targets[0]) + ")")
+            # A circulant weight is never built: only its kernel is computed, on every call.
+            value = tie.value.arg if plan is not None else tie.value
+            self.term(here, value, "(tie " + ".".join(tie.targets[0]) + ")")
+
+    def plan(self, d: ir.ParaDef) -> CircularPlan | None:
+        """Which of `d`'s uses run as circular convolutions (`ir.circulant`), as the lowering reads it."""
+        key = (d.file, d.name)
+        if key not in self.plans:
+            self.plans[key] = circular_plan(d, self.tree.defs)
+        return self.plans[key]
 
     # ------------------------------------------------------------------ sizes
     def elements(self, here: _Here, t: Type, labels: ir.Labels = ()) -> Poly:
@@ -353,7 +367,12 @@ class _Walker:
             self.map_(here, m.left)
             self.map_(here, m.right)
         elif isinstance(m, ir.UseRef):
-            self.use(here, m.name, m.index_sets)
+            plan = self.plan(here.at.para)
+            cu = plan.get(m.name) if plan is not None else None
+            if cu is not None:
+                self.circular(here, cu, m)
+            else:
+                self.use(here, m.name, m.index_sets)
         elif isinstance(m, ir.Fold):
             self.fold(here, m)
         elif isinstance(m, ir.Iterate):
@@ -379,6 +398,16 @@ class _Walker:
             part = self.parts[key] = _Part()
             self.para(replace(inside, part=part))
         here.part.items.append((callee.path[-1] + ".", part))
+
+    def circular(self, here: _Here, cu: CircularUse, m: ir.UseRef) -> None:
+        """A use applied as a circular convolution: a multiply and an add per tap and element
+        (k taps counted, where only the first c of a kernel that does not fold are read)."""
+        part = _Part()
+        inside = replace(here, part=part, naming="(result)")
+        taps = cu.taps.substitute(here.at.sizes)
+        self.work(inside, "circular convolution", Poly.const(2) * taps * here.axis(cu.axis))
+        self.record(inside, "(result)", m.type.cod)
+        here.part.items.append((cu.use + ".", part))
 
     def fold(self, here: _Here, m: ir.Fold) -> None:
         steps = here.axis(m.axis)

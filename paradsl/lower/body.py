@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from .. import ir
 from ..types import FixedAxis, IndexSetAxis
-from . import calls, folds, index, iterate, repeat
+from . import calls, circulant, folds, index, iterate, repeat
 from . import pybuild as py
 from .context import LV, MethodState, ProgramFacts
 from .prims import UNARY_FN
@@ -67,6 +67,8 @@ class Body:
     # ------------------------------------------------------------------ maps
     def apply_map(self, m: ir.MapTerm, arg: LV) -> LV:
         if isinstance(m, ir.UseRef):
+            if m.name in self.state.circular:
+                return circulant.apply(self, self.state.circular[m.name], arg)
             use = self.use(m.name)
             if use.repeat is not None:
                 return repeat.apply(self, use, arg, self.next_key() if self.facts.stochastic(self.p, use) else None)
@@ -131,7 +133,7 @@ class Body:
         """A map term as a Python function: a use is its module; anything else becomes a
         local `def` whose body is the map applied to its argument."""
         if isinstance(m, ir.UseRef) and not self.facts.is_reparam(self.p, self.use(m.name)) \
-                and self.use(m.name).repeat is None:
+                and self.use(m.name).repeat is None and m.name not in self.state.circular:
             return py.self_attr(py.ident(m.name))
         if isinstance(m, ir.PrimMap) and m.op in UNARY_FN:
             return py.attr(UNARY_FN[m.op])

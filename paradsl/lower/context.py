@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from .. import _resources, ir
+from ..ir.circulant import CircularUse
 from . import pybuild as py
 from .prims import DETERMINISTIC_INIT
 
@@ -165,6 +166,7 @@ class MethodState:
     sizes_needed: dict[str, pyast.expr] = field(default_factory=dict)
     key_sites: int = 0
     leaf_vars: dict[tuple[str, ...], pyast.expr] = field(default_factory=dict)
+    circular: dict[str, CircularUse] = field(default_factory=dict)
 
     @property
     def stmts(self) -> list[pyast.stmt]:

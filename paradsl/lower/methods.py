@@ -4,9 +4,11 @@ method per case of an algebra-like declaration. Each starts a fresh `MethodState
 from __future__ import annotations
 
 import ast as pyast
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from .. import ir
+from ..ir.circulant import CircularUse
 from ..names import case_methods
 from . import pybuild as py
 from .body import Body
@@ -45,10 +47,13 @@ def _arguments(args: list[pyast.arg], kwonly: list[pyast.arg] = (), kw_defaults:
                            kw_defaults=list(kw_defaults), kwarg=None, defaults=[])
 
 
-def call_def(pl: ParaLowering, name: str = "__call__") -> pyast.FunctionDef:
-    """`__call__(self, x, *, key=None)`: the body applied to the input."""
+def call_def(pl: ParaLowering, name: str = "__call__",
+             circular: Mapping[str, CircularUse] | None = None) -> pyast.FunctionDef:
+    """`__call__(self, x, *, key=None)`: the body applied to the input; the uses in `circular`
+    are applied as circular convolutions of their kernels (`lower.circulant`)."""
     p = pl.p
     b, arg_name = _begin(pl)
+    b.state.circular.update(circular or {})
     result = b.apply_map(p.body, LV(py.name(arg_name)))
     b.emit(py.ret(result.expr))
     prologue: list[pyast.stmt] = []

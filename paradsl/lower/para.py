@@ -6,11 +6,12 @@ from __future__ import annotations
 import ast as pyast
 
 from .. import ir
+from ..ir.circulant import circular_plan
 from ..ir.streaming import stream_plan
 from ..names import beside
 from ..types import FixedAxis
 from ..types.sizes import may_be_negative
-from . import methods, repeat
+from . import circulant, methods, repeat
 from . import pybuild as py
 from .context import ProgramFacts, callee_key, para_key
 from .methods import tree_at
@@ -54,7 +55,8 @@ class ParaLowering:
             body.extend(methods.case_def(self, c) for c in p.cases)
         elif p.ties:
             body.append(methods.untie_def(self))
-            body.append(methods.tied_call_def(self))
+            plan = circular_plan(p, self.facts.defs)
+            body.append(methods.tied_call_def(self) if plan is None else circulant.call_def(self, plan))
             body.append(methods.call_def(self, "forward"))
         else:
             body.append(methods.call_def(self))
