@@ -113,6 +113,11 @@ class OperatorChecker:
                 if s.rank > 0 and not self.cx.u.unify(TensorType(axes), TensorType(s.axes)):
                     sink.error(Msg.ELEMENTWISE_AXES, span, expected=self.cx.show(TensorType(axes)), found=self.cx.show(s))
                     return None
+        if dtype == "ptr":  # a choice between pointers, `if c then p[w] else q[w]`
+            target = pointers.choice(self.cx, args[1:], spans[1:])
+            if target is None:
+                return None
+            return ir.Prim(op, tuple(args), type=TensorType(axes, dtype, target), labels=labels, span=span)
         if dtype is None:
             if not pointers.arithmetic(self.cx, op, args, spans):
                 return None

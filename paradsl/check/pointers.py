@@ -69,6 +69,20 @@ def compare(cx: BodyContext, op: str, left: ir.Term, right: ir.Term, span: Span)
     return True
 
 
+def choice(cx: BodyContext, branches: list[ir.Term], spans: list[Span]) -> Axis | None:
+    """The index set a choice between pointers points into: both branches point into it."""
+    first = next(b for b in branches if is_ptr(b.type))
+    for b, s in zip(branches, spans):
+        if not is_ptr(b.type):
+            cx.sink.error(Msg.POINTER_CHOICE_NUMBER, s, target=cx.show_axis(target(first)), found=cx.show(b.type))
+            return None
+        if not cx.u.unify_axis(target(first), target(b)):
+            cx.sink.error(Msg.POINTER_CHOICE_SETS, s, target=cx.show_axis(target(first)),
+                          other=cx.show_axis(target(b)))
+            return None
+    return target(first)
+
+
 def pick_type(cx: BodyContext, op: str, infos: list[IndexInfo], body: ir.Term, span: Span) -> TensorType | None:
     """The type of `argmax u. e`: a pointer into the range of its one index."""
     if len(infos) != 1:

@@ -196,10 +196,11 @@ def match(a: Type, b: Type, renames: dict[str, str] | None = None) -> dict[str, 
         return clash or renames
     if not (isinstance(a, TensorType) and isinstance(b, TensorType)):
         return None
-    if a.dtype != b.dtype or len(a.axes) != len(b.axes):
+    if a.dtype != b.dtype or len(a.axes) != len(b.axes) or (a.target is None) != (b.target is None):
         return None
     clash = None
-    for x, y in zip(a.axes, b.axes):
+    pairs = list(zip(a.axes, b.axes)) + ([(a.target, b.target)] if a.target is not None else [])
+    for x, y in pairs:
         if isinstance(x, FixedAxis) and isinstance(y, FixedAxis):
             if x.size != y.size:
                 return None

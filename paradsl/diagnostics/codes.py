@@ -176,6 +176,10 @@ E1104 = ErrorCode("E1104", "argmax over several indices")
 E1105 = ErrorCode("E1105", "argmax of a pointer")
 E1106 = ErrorCode("E1106", "one_hot of a value that is not a pointer")
 E1107 = ErrorCode("E1107", "pointer used as a number")
+E1108 = ErrorCode("E1108", "pointer target scored over another axis")
+E1109 = ErrorCode("E1109", "task pointer outside its index set")
+E1110 = ErrorCode("E1110", "choice between a pointer and another value")
+E1111 = ErrorCode("E1111", "parameter of pointer type")
 
 
 #: Codes no longer given, with why: a number once documented is never given to another

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .codes import E1101, E1102, E1103, E1104, E1105, E1106, E1107
+from .codes import E1101, E1102, E1103, E1104, E1105, E1106, E1107, E1108, E1109, E1110, E1111
 from .template import Message
 
 _POINTER = "a pointer is an element of its index set, not a number: "
@@ -57,4 +57,33 @@ class PointersMsg:
     POINTER_AS_NUMBER = Message(
         E1107, "`{name}` computes with numbers, and this is a pointer, {found}",
         _POINTER + "gather through it (`x[p[v]]`) or make it one-hot (`one_hot(p)`) first",
+    )
+
+    # ---- E1108: a pointer loss whose scores are not over the pointer's index set
+    POINTER_TARGET_CLASSES = Message(
+        E1108, "{measure!r} scores the target {target}, pointers into {points!r}, over the class axis {axis!r}",
+        "a pointer is scored over the index set it points into: give the prediction a last axis {points!r}",
+    )
+
+    # ---- E1110: `if c then p[w] else 0`, `where(c, p, q)` into two sets
+    POINTER_CHOICE_NUMBER = Message(
+        E1110, "one branch is a pointer into {target}, and this one is {found}",
+        "both branches of a choice of pointers point into one index set: give this one a pointer too",
+    )
+    POINTER_CHOICE_SETS = Message(
+        E1110, "one branch is a pointer into {target}, and this one a pointer into {other}",
+        "both branches of a choice of pointers point into one index set",
+    )
+
+    # ---- E1111: `params P : [4] ptr n`
+    POINTER_PARAM = Message(
+        E1111, "parameter {name!r} is a pointer, {found}, and parameters are learned by gradients, which "
+               "pointers do not have",
+        "learn scores instead, `[4, n]`, and pick with `argmax`; or take the pointer as an input",
+    )
+
+    # ---- E1109: a task's pointer array holds a value outside its index set (at run time)
+    TASK_POINTER_RANGE = Message(
+        E1109, "task {task!r} {where} are pointers into {points!r} of size {size}, and one is {found}",
+        "a pointer is a position in its index set, from 0 to {size} - 1: nothing wraps or clamps it",
     )
