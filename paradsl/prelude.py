@@ -36,6 +36,7 @@ class Dtype(Enum):
     BOOL_AS_INT = "bool as int"  # the argument's, a bool counted as i32
     ACCUMULATE = "accumulate"  # as `jnp.sum` accumulates: bool, i8 and i16 give i32, u8 gives u32
     JOIN = "join"  # the join of the value arguments' dtypes (where: of the two branches)
+    POINTER = "pointer"  # a pointer to the element picked (`argmax`); a pointer is refused
 
 
 _FLOATS = frozenset({"bf16", "f16", "f32", "f64"})
@@ -46,7 +47,13 @@ def result_dtype(rule: Dtype, dtype: str) -> str | None:
     """The dtype of a builtin's result on an argument of `dtype`, or None if the builtin
     refuses that dtype (`jax` would fail, or compute in a dtype the program did not name)."""
     floating = dtype in _FLOATS
-    if rule is Dtype.SAME or rule is Dtype.JOIN:
+    if rule is Dtype.JOIN:
+        return dtype
+    if rule is Dtype.POINTER:
+        return None if dtype == "ptr" else "ptr"
+    if dtype == "ptr":
+        return None  # a pointer is an element of its index set, not a number
+    if rule is Dtype.SAME:
         return dtype
     if rule is Dtype.NUMBER:
         return None if dtype == "bool" else dtype
@@ -109,6 +116,9 @@ BUILTINS: tuple[Builtin, ...] = (
     Builtin("min", Kind.REDUCER, (1, 2), Dtype.SAME, "jnp.min"),
     Builtin("mean", Kind.REDUCER, (1, 1), Dtype.FLOAT, "jnp.mean"),
     Builtin("prod", Kind.REDUCER, (1, 1), Dtype.ACCUMULATE, "jnp.prod"),
+    # argmax, argmin: a pointer to the first (lowest-positioned) greatest or least element.
+    Builtin("argmax", Kind.REDUCER, (1, 1), Dtype.POINTER, "jnp.argmax"),
+    Builtin("argmin", Kind.REDUCER, (1, 1), Dtype.POINTER, "jnp.argmin"),
     Builtin("var", Kind.CALL_REDUCER, (1, 1), Dtype.FLOAT, "jnp.var"),
     Builtin("logsumexp", Kind.CALL_REDUCER, (1, 1), Dtype.FLOAT, "jax.nn.logsumexp"),
     Builtin("softmax", Kind.NORMALISER, (1, 1), Dtype.NEEDS_FLOAT, "jax.nn.softmax"),
@@ -126,6 +136,8 @@ BUILTINS: tuple[Builtin, ...] = (
     Builtin("dropout", Kind.OTHER, (2, 2), Dtype.SAME, "jax.random.bernoulli", stochastic=True),
     Builtin("einsum", Kind.OTHER, (1, None), Dtype.JOIN, "jnp.einsum"),
     Builtin("transpose", Kind.OTHER, (1, 1), Dtype.SAME, "jnp.transpose"),
+    # one_hot(p): the f32 indicator of a pointer's element, a new last axis its index set.
+    Builtin("one_hot", Kind.OTHER, (1, 1), Dtype.FLOAT, "jax.nn.one_hot"),
 )
 
 BY_NAME: dict[str, Builtin] = {b.name: b for b in BUILTINS}

@@ -50,6 +50,7 @@ GENERATED = {
     "E0110": "needs a confined command-line run; tests/test_review_inputs.py makes one",
     **{f"E{n}": "needs a task's Python function run by para run; tests/test_run_tasks.py runs one"
        for n in range(1030, 1040)},
+    "E1109": "needs a task's Python function drawn by para run; tests/test_pointers.py draws one",
 }
 
 #: Codes no source program can trigger, with the reason.

@@ -122,7 +122,7 @@ def test_a_tuple_target_is_read_component_by_component(tmp_path):
     assert e.task.kwargs() == {"min_nodes": 4, "max_nodes": 12, "p_min": 0.2, "p_max": 0.5}
     assert isinstance(e.task.kwargs()["p_min"], float) and isinstance(e.task.kwargs()["p_max"], float)
     n = IndexSetAxis("n", Kind.SET)
-    assert e.task.output == TupleType((TensorType((n,), "f32"), TensorType((n,), "i32")))
+    assert e.task.output == TupleType((TensorType((n,), "f32"), TensorType((n,), "ptr", n)))  # predecessors
 
 
 def test_the_model_may_name_its_index_sets_otherwise(tmp_path):

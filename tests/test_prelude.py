@@ -58,6 +58,8 @@ USES = {
     "hardmax": ("[t, 3]", "hardmax(x)"), "sample": ("[t, 3]", "sample(x, beta=2.0)"),
     "where": ("[t, 3]", "where(x > 0.0, x, 0.0)"), "dropout": ("[t, 3]", "dropout(x, 0.5)"),
     "einsum": ("[t, t]", 'einsum("ic,jc->ij", x, x)'), "transpose": ("[3, t]", "transpose(x)"),
+    "argmax": ("[t] ptr 3", "for s. argmax c. x[s, c]"), "argmin": ("[t] ptr 3", "for s. argmin(x[s, c], over c)"),
+    "one_hot": ("[t, 3]", "one_hot(for s. argmax c. x[s, c])"),
 }
 
 

@@ -527,7 +527,7 @@ def _operation_flops(t: ir.Term) -> tuple[str, int, int]:
             per_in, per_out = elementwise.REDUCTION[t.name]
             beta = len(t.args) > 1 and t.name in ("softmax", "log_softmax", "sample", "logsumexp")
             return t.name, per_in + (elementwise.TEMPER if beta else 0), per_out
-        if t.name == "where":
+        if t.name in ("where", "one_hot"):  # a select; a comparison per element of the indicator
             return t.name, 0, 1
     return "", 0, 0
 

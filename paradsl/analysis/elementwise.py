@@ -34,10 +34,12 @@ BINARY = {"add": 1, "sub": 1, "mul": 1, "div": 1, "mod": 8, "pow": 0, "eq": 1, "
 #: difference, square, sum and division; `softmax` is the runtime's: a test for a row
 #: masked throughout, max, difference, sum, division and two selects, 8 to 9 per element
 #: as XLA pads its reductions, counted as 8; `hardmax` an argmax and its one-hot, 10 to
-#: 11 per element, counted as 10.
+#: 11 per element, counted as 10; `argmax`, `argmin` a comparison and a select per element.
 REDUCTION = {"sum": (1, -1), "max": (1, -1), "min": (1, -1), "prod": (1, -1), "mean": (1, 0), "var": (4, 0),
              "logsumexp": (10, 2), "softmax": (8, 0), "log_softmax": (10, 0),
              "hardmax": (10, 0), "sample": (10, 0),
+             # a pick: a comparison and a select of the position per element read
+             "argmax": (2, 0), "argmin": (2, 0),
              # a prefix scan: XLA's reduce-window adds up to n per element; counted as n - 1 adds
              # per row as a lower bound
              "cumsum": (1, -1), "cumprod": (1, -1), "cummax": (1, -1), "cummin": (1, -1)}

@@ -6,7 +6,9 @@ For every para of a file (or one of them), on random parameters and random input
   Q) against its untied body `forward` run on the leaves `untie` computes (P = r(q));
 - its declared equivariances: for each index set `n : set` a random permutation, for each
   `c : cyc` a random rotation, acting on every axis of that index set in the input and the
-  output, `f(g . x) == g . f(x)` (invariance when the output has no such axis);
+  output, `f(g . x) == g . f(x)` (invariance when the output has no such axis); the
+  group acts on pointers too: a `ptr n` value, an element of `n`, is mapped to where the
+  element it points to goes, in the input and in the output alike;
 - for a reparam over a `set` or `cyc`, that the parameters it builds are invariant under the
   group acting on all their axes at once, `g . r(q) == r(q)`, which is what makes a map
   built from them equivariant for every q;
@@ -207,7 +209,7 @@ def _randomise(m, key):
 
 def _equivariance_law(n: str, kind: Kind, t) -> str:
     group = "S_n" if kind is Kind.SET else "C_n"
-    acts_on_output = any(isinstance(a, IndexSetAxis) and a.name == n for a in _axes(t.cod))
+    acts_on_output = any(isinstance(a, IndexSetAxis) and a.name == n for a in _axes(t.cod) + _targets(t.cod))
     if acts_on_output:
         return f"{group} on {n}  f(g.x) = g.f(x)"
     return f"{group} on {n}  f(g.x) = f(x)"
@@ -226,6 +228,15 @@ def _axes(t: Type) -> list:
     return []
 
 
+def _targets(t: Type) -> list:
+    """The index sets the pointers of a type point into."""
+    if isinstance(t, TensorType):
+        return [t.target] if t.target is not None else []
+    if isinstance(t, TupleType):
+        return [a for i in t.items for a in _targets(i)]
+    return []
+
+
 def _sizes(p: ir.ParaDef, given: dict[str, int]) -> dict[str, int]:
     env: dict[str, int | float | bool] = {}
     for h in p.hypers:
@@ -241,13 +252,11 @@ def _sizes(p: ir.ParaDef, given: dict[str, int]) -> dict[str, int]:
 
 
 def _shape(t: TensorType, env) -> tuple[int, ...]:
-    out = []
-    for a in t.axes:
-        if isinstance(a, FixedAxis):
-            out.append(a.size.evaluate(env))
-        else:
-            out.append(env[a.name])
-    return tuple(out)
+    return tuple(_size(a, env) for a in t.axes)
+
+
+def _size(a, env) -> int:
+    return a.size.evaluate(env) if isinstance(a, FixedAxis) else env[a.name]
 
 
 def _random(t: Type, env, key):
@@ -258,6 +267,8 @@ def _random(t: Type, env, key):
         keys = jax.random.split(key, max(len(t.items), 1))
         return tuple(_random(i, env, k) for i, k in zip(t.items, keys))
     shape = _shape(t, env)
+    if t.dtype == "ptr":  # an element of its index set: any position in it
+        return jax.random.randint(key, shape, 0, _size(t.target, env)).astype(jnp.int32)
     if t.dtype == "bool":
         return jax.random.bernoulli(key, 0.5, shape)
     if t.dtype.startswith(("i", "u")):
@@ -277,11 +288,16 @@ def _group_element(kind: Kind, n: int, key):
 
 
 def _act(value, t: Type, n: str, perm):
-    """The group element `perm` acting on every axis of the index set `n` of a value."""
+    """The group element `perm` acting on every axis of the index set `n` of a value, and on
+    the values of a pointer into `n`: the new position of the element each points to. The
+    element at position `i` after the action is the one at `perm[i]` before, so a pointer
+    to `j` becomes one to `argsort(perm)[j]`."""
     import jax.numpy as jnp
 
     if isinstance(t, TupleType):
         return tuple(_act(v, i, n, perm) for v, i in zip(value, t.items))
+    if isinstance(t.target, IndexSetAxis) and t.target.name == n:
+        value = jnp.argsort(perm)[value]
     for axis, a in enumerate(t.axes):
         if isinstance(a, IndexSetAxis) and a.name == n:
             value = jnp.take(value, perm, axis=axis)

@@ -8,7 +8,7 @@ from .. import ir
 from ..diagnostics import Msg
 from ..syntax import ast
 from ..types import Axis, TensorType, TupleType, Type
-from . import builtins
+from . import builtins, pointers
 from .bindings import GlobalB, IndexSetB, UseB
 from .context import BodyContext
 from .operators import constant
@@ -203,6 +203,9 @@ class CallChecker:
             if name in builtins.ALONG_AXIS and x.type.rank == 0:
                 sink.error(Msg.BUILTIN_NEEDS_AXIS, pos[0].span, found=self.cx.show(x.type), name=name)
                 return None
+            if name in pointers.PICKS:
+                picked = pointers.pick_whole(self.cx, name, x, pos[0].span)
+                return None if picked is None else ir.Builtin(name, (x,), (), type=picked, span=e.span)
             dtype = self.bc.operators.builtin_dtype(name, x, pos[0].span)
             if dtype is None:
                 return None
@@ -233,7 +236,12 @@ class CallChecker:
             if not (isinstance(x.type, TensorType) and x.type.rank == 2):
                 sink.error(Msg.TRANSPOSE_NOT_MATRIX, pos[0].span, found=self.cx.show(x.type))
                 return None
-            return ir.Builtin("transpose", (x,), (), type=TensorType(x.type.axes[::-1], x.type.dtype), span=e.span)
+            return ir.Builtin("transpose", (x,), (), type=x.type.with_axes(x.type.axes[::-1]), span=e.span)
+        if name == "one_hot":
+            if not arity(1, 1):
+                return None
+            x = self.bc.values.whole(pos[0], Msg.BUILTIN_ARGUMENT_INDEXED, name=name)
+            return None if x is None else pointers.one_hot(self.cx, x, pos[0].span, e.span)
         raise AssertionError(name)  # pragma: no cover - every builtin is handled above
 
     def einsum(self, e: ast.Call, pos: list[ast.Expr]) -> ir.Term | None:

@@ -17,7 +17,7 @@ from ..diagnostics import DiagnosticSink, Message, Msg, Span
 from ..ir.experiment import EvalSet, Experiment, LossTerm, MetricRef, Optimiser, Task, TaskCall
 from ..resolve import DeclKey, Unit
 from ..syntax import ast
-from ..types import IndexSetAxis, TensorType, TupleType, Type, is_float, is_int
+from ..types import IndexSetAxis, TensorType, TupleType, Type, is_float, is_int, is_ptr
 from .program import Checker
 from .streaming import check_chunks, check_verify
 from .suggest import closest
@@ -317,7 +317,7 @@ def _rule(name: str, kind: catalogue.RuleKind, prediction: Type, target: Type, s
         elif not is_float(prediction.dtype):
             sink.error(Msg.FLOAT_PREDICTION, span, measure=name, prediction=str(prediction))
         return
-    if not is_int(target.dtype):
+    if not (is_int(target.dtype) or is_ptr(target)):
         sink.error(Msg.CLASSES_FLOAT_TARGET, span, measure=name, target=str(target))
         return
     if (not isinstance(prediction, TensorType) or len(prediction.axes) != len(target.axes) + 1
@@ -328,6 +328,11 @@ def _rule(name: str, kind: catalogue.RuleKind, prediction: Type, target: Type, s
         sink.error(Msg.FLOAT_PREDICTION, span, measure=name, prediction=str(prediction))
         return
     last = prediction.axes[-1]
+    if target.target is not None:  # a pointer loss: scores over the index set it points into
+        if last != target.target:
+            sink.error(Msg.POINTER_TARGET_CLASSES, span, measure=name, target=str(target), points=str(target.target),
+                       axis=str(last))
+        return
     if kind is catalogue.RuleKind.POINTERS and not (isinstance(last, IndexSetAxis) and last in target.axes):
         sink.error(Msg.POINTER_NOT_NODES, span, measure=name, axis=str(last), target=str(target))
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from .. import ir
 from ..diagnostics import Msg, Span
 from ..syntax import ast
-from ..types import Axis, MetaAxis, TensorType, Type, is_int
-from . import builtins
+from ..types import Axis, MetaAxis, TensorType, Type, is_int, is_ptr
+from . import builtins, pointers
 from .bindings import IndexInfo, IndexSetB, LocalB
 from .context import BodyContext, is_scalar, merge_labels
 from .operators import constant
@@ -58,7 +58,7 @@ class IndexChecker:
         if rest and any(isinstance(i, ir.IVar) for i in indices):
             self._subscript_arity(e, rank, base.type)
             return None
-        return ir.Sub(base, tuple(indices), type=TensorType(tuple(rest), base.type.dtype),
+        return ir.Sub(base, tuple(indices), type=base.type.with_axes(tuple(rest)),
                       labels=merge_labels(*labels), span=e.span)
 
     def _subscript_arity(self, e: ast.Subscript, rank: int, t: Type) -> None:
@@ -98,6 +98,8 @@ class IndexChecker:
             return None
         if t.span is None:
             t = replace(t, span=ix.span)
+        if is_ptr(t.type) and t.type.rank == 0:
+            return t if pointers.subscript(self.cx, t, axis, ix.span) else None
         if not (isinstance(t.type, TensorType) and t.type.rank == 0 and is_int(t.type.dtype)):
             sink.error(Msg.INDEX_NOT_INTEGER, ix.span, found=self.cx.show(t.type))
             return None
@@ -198,6 +200,12 @@ class IndexChecker:
             return self.cx.mixed(body, span)
         bound = {i.unique for i in infos}
         labels = tuple(l for l in body.labels if l[0] not in bound)
+        if op in pointers.PICKS:
+            picked = pointers.pick_type(self.cx, op, infos, body, span)
+            if picked is None:
+                return None
+            return ir.Reduce(op, None, tuple((i.unique, i.axis) for i in infos), body, type=picked, labels=labels,
+                             span=span)
         dtype = self.bc.operators.builtin_dtype(op, body, span)
         if dtype is None:
             return None
@@ -227,4 +235,4 @@ class IndexChecker:
         bound = {i.unique for i in infos}
         labels = tuple(l for l in body.labels if l[0] not in bound)
         return ir.For(tuple((i.unique, i.axis) for i in infos), body,
-                      type=TensorType(tuple(i.axis for i in infos), body.type.dtype), labels=labels)
+                      type=body.type.with_axes(tuple(i.axis for i in infos)), labels=labels)

@@ -223,7 +223,7 @@ class MapChecker:
         if not is_scalar(body.type):
             return self.cx.mixed(body, span)
         indices = tuple((i.unique, i.axis) for i in infos)
-        return ir.For(indices, body, type=TensorType(tuple(i.axis for i in infos), body.type.dtype), labels=())
+        return ir.For(indices, body, type=body.type.with_axes(tuple(i.axis for i in infos)), labels=())
 
     def ranges_known(self, infos: list[IndexInfo]) -> bool:
         for info in infos:

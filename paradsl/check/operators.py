@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from .. import ir, prelude
 from ..diagnostics import Message, Msg, Span
 from ..syntax import ast
-from ..types import Axis, TensorType, dtype_range, fits, is_float, is_int, promote
+from ..types import Axis, TensorType, dtype_range, fits, is_float, is_int, is_ptr, promote
+from . import pointers
 from .context import BodyContext, merge_labels
 from .suggest import closest
 
@@ -38,6 +39,8 @@ class OperatorChecker:
             return ir.Prim("not", (x,), type=x.type, labels=x.labels, span=e.span)
         if not self.numeric(x, e.operand.span, Msg.NEGATION_NOT_NUMERIC):
             return None
+        if not pointers.arithmetic(self.cx, "neg", [x], [e.operand.span]):
+            return None
         return ir.Prim("neg", (x,), type=x.type, labels=x.labels, span=e.span)
 
     def visit_BinOp(self, e: ast.BinOp) -> ir.Term | None:
@@ -61,7 +64,11 @@ class OperatorChecker:
                 and self.numeric(right, e.right.span, Msg.OPERATOR_NOT_NUMERIC, op=e.op)):
             return None
         if e.op in _CMP:
+            if not pointers.compare(self.cx, e.op, left, right, e.span):
+                return None
             return self.elementwise(_CMP[e.op], [left, right], [e.left.span, e.right.span], e.span, dtype="bool")
+        if not pointers.arithmetic(self.cx, _ARITH[e.op], [left, right], [e.left.span, e.right.span]):
+            return None
         if e.op == "mod" and not all(is_int(t.type.dtype) for t in (left, right)):
             self.cx.sink.error(Msg.MOD_NOT_INTEGERS, e.span, left=self.cx.show(left.type), right=self.cx.show(right.type))
             return None
@@ -106,7 +113,14 @@ class OperatorChecker:
                 if s.rank > 0 and not self.cx.u.unify(TensorType(axes), TensorType(s.axes)):
                     sink.error(Msg.ELEMENTWISE_AXES, span, expected=self.cx.show(TensorType(axes)), found=self.cx.show(s))
                     return None
+        if dtype == "ptr":  # a choice between pointers, `if c then p[w] else q[w]`
+            target = pointers.choice(self.cx, args[1:], spans[1:])
+            if target is None:
+                return None
+            return ir.Prim(op, tuple(args), type=TensorType(axes, dtype, target), labels=labels, span=span)
         if dtype is None:
+            if not pointers.arithmetic(self.cx, op, args, spans):
+                return None
             dtype = self.join_dtypes(args)
             for a, s in zip(args, spans):  # a literal takes the dtype it is combined in
                 if isinstance(a, ir.Lit) and not self.literal_fits(a.value, dtype, s):
@@ -133,7 +147,9 @@ class OperatorChecker:
         assert isinstance(t.type, TensorType)
         dtype = prelude.dtype_of(name, t.type.dtype)
         if dtype is None:
-            if prelude.BY_NAME[name].dtype is prelude.Dtype.NEEDS_FLOAT:
+            if is_ptr(t.type):
+                self.cx.sink.error(Msg.POINTER_AS_NUMBER, span, name=name, found=self.cx.show(t.type))
+            elif prelude.BY_NAME[name].dtype is prelude.Dtype.NEEDS_FLOAT:
                 self.cx.sink.error(Msg.BUILTIN_NEEDS_FLOAT, span, name=name, found=self.cx.show(t.type))
             else:
                 self.cx.sink.error(Msg.BUILTIN_NOT_NUMERIC, span, name=name, found=self.cx.show(t.type))

@@ -29,7 +29,7 @@ def map_over(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | Non
 
     def peel(t):
         if isinstance(t, TensorType) and t.axes and ctx.u.unify_axis(t.axes[0], axis):
-            return TensorType(t.axes[1:], t.dtype)
+            return t.with_axes(t.axes[1:])
         if isinstance(t, TupleType):
             items = [peel(i) for i in t.items]
             return None if any(i is None for i in items) else TupleType(tuple(items))
@@ -50,7 +50,7 @@ def map_over(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | Non
 
     def along(t):
         if isinstance(t, TensorType):
-            return TensorType((axis,) + t.axes, t.dtype)
+            return t.with_axes((axis,) + t.axes)
         if isinstance(t, TupleType) and all(isinstance(i, TensorType) for i in t.items):
             return TupleType(tuple(along(i) for i in t.items))
         return None
@@ -121,7 +121,7 @@ def fold(ctx: DeclContext, bc: BodyChecker, e: ast.FoldExpr, dom: Type | None = 
     def along(t, a):
         if not isinstance(t, TensorType):
             return None
-        return TensorType((a,) + t.axes, t.dtype)
+        return t.with_axes((a,) + t.axes)
 
     def one_tensor(t, msg) -> bool:
         if isinstance(t, TensorType):
@@ -250,7 +250,7 @@ def _stacked(t: Type, axis: Axis) -> Type:
     if isinstance(t, TupleType):
         return TupleType(tuple(_stacked(i, axis) for i in t.items))
     assert isinstance(t, TensorType), t
-    return TensorType((axis,) + t.axes, t.dtype)
+    return t.with_axes((axis,) + t.axes)
 
 
 def _is_list_functor(ctors: tuple[ir.Constructor, ...]) -> bool:

@@ -55,6 +55,10 @@ def params(ctx: DeclContext) -> None:
             ctx.sink.error(Msg.PARAM_NOT_TENSOR, p.type.span, found=t)
             bind(ctx, p.name, ErrorB())
             continue
+        if t.dtype == "ptr":  # a parameter is learned by its gradient, and a pointer has none
+            ctx.sink.error(Msg.POINTER_PARAM, p.type.span, name=p.name.name, found=str(t))
+            bind(ctx, p.name, ErrorB())
+            continue
         if p.init is None and not is_float(t.dtype):
             init = ir.Init("zeros")  # glorot draws floats
         if not init_fits(ctx.sink, p, t, init):

@@ -60,7 +60,21 @@ class TypeScope:
                 axes.append(FixedAxis(p))
         if t.dtype is not None and not dtype_supported(self.sink, t.dtype, t.span):
             return None
-        return TensorType(tuple(axes), t.dtype or "f32") if ok else None
+        target = None
+        if t.target is not None:
+            target = self.axis(t.target)
+            ok = ok and target is not None
+        return TensorType(tuple(axes), t.dtype or "f32", target) if ok else None
+
+    def axis(self, s: ast.SizeExpr) -> IndexSetAxis | FixedAxis | None:
+        """An index set by its name, or a fixed axis of a written size: what a pointer
+        points into."""
+        if isinstance(s, ast.SizeName) and s.name in self.index_sets:
+            return IndexSetAxis(s.name, self.index_sets[s.name])
+        p = self.size(s)
+        if p is None or not size_in_range(self.sink, p, s.span, self.hypers, self.defaults):
+            return None
+        return FixedAxis(p)
 
     def size(self, s: ast.SizeExpr) -> Poly | None:
         if isinstance(s, ast.SizeInt):

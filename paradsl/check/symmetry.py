@@ -19,6 +19,12 @@ subscript the set's own axis), and `==` of two positions. Anything else that con
 `Pos` is a violation, reported where the position is used, with the index, the group and
 a hint.
 
+A pointer into a guarded index set (`[v] ptr n`, `argmax u. e`) is a position there too,
+a bare one: a permutation of `n` moves the element it points to, and so its value. It may
+subscript `n`'s own axis (a gather) and be compared with `==` to another position of `n`;
+compared with a constant or ordered it breaks the group like any position. Carried as a
+value (returned, stored in a `for`) it is not consumed: the group acts on it as a value.
+
 Parameters over a runtime index set are checked where they are declared (E0301): they
 exist only as leaves a 2-cell gives, and the 2-cell's own body passes this check.
 """
@@ -43,7 +49,8 @@ class Pos:
     wrapped: bool  # taken `mod` the set's size
     index: str  # one index of the form, for messages
     span: Span | None
-    pure: bool  # a bare index variable
+    pure: bool  # a bare index variable, or a pointer
+    pointer: bool = False  # a pointer's value: carried along, the group acts on it
 
 
 class _Reported:
@@ -84,7 +91,7 @@ class _Symmetry:
     # ------------------------------------------------------------------ reports
     def consume(self, p, span: Span | None = None) -> None:
         """A position reaches a place where it is used as a number."""
-        if p is None or p is DONE:
+        if p is None or p is DONE or p.pointer:
             return
         where = p.span or span
         if p.pure or (p.wrapped and p.coeff == 1):
@@ -122,9 +129,10 @@ class _Symmetry:
     # ------------------------------------------------------------------ terms
     def term(self, t: ir.Term, env: Env) -> Pos | None:
         method = getattr(self, "_t_" + type(t).__name__, None)
-        if method is not None:
-            return method(t, env)
-        return None  # leaves: Lit, ParamRef, LeafRef, HyperRef, SizeOf
+        p = method(t, env) if method is not None else None  # leaves: Lit, ParamRef, LeafRef, HyperRef, SizeOf
+        if p is None and isinstance(t.type, TensorType) and t.type.rank == 0 and _guarded(t.type.target):
+            return Pos(t.type.target, 1, False, _pointer_name(t), t.span, True, pointer=True)
+        return p
 
     def _t_IndexValue(self, t: ir.IndexValue, env: Env) -> Pos | None:
         (_, axis), = t.labels
@@ -294,6 +302,15 @@ class _Symmetry:
         else:
             self.sink.error(Msg.POSITION_EQUALS_ARITHMETIC, t.span, op=sym, kind=kind, set=name, group=group)
         return DONE
+
+
+def _pointer_name(t: ir.Term) -> str:
+    """What a pointer is called in messages: the tensor it is read from, or the pick."""
+    while isinstance(t, ir.Sub):
+        t = t.base
+    if isinstance(t, (ir.Var, ir.ParamRef)):
+        return ir.source_name(t.name)
+    return str(t.op) if isinstance(t, ir.Reduce) else "pointer"
 
 
 def _is_index_like(t: ir.Term) -> bool:

@@ -16,7 +16,7 @@ from .. import catalogue, ir
 from ..diagnostics import DiagnosticSink, Msg, Span
 from ..ir.experiment import Task, TaskCall, Value
 from ..syntax import ast
-from ..types import FixedAxis, IndexSetAxis, Kind, Poly, TensorType, TupleType, Type
+from ..types import Axis, FixedAxis, IndexSetAxis, Kind, Poly, TensorType, TupleType, Type
 from . import builtins
 from .ranges import size_defaults
 from .signatures import TypeScope, binder_tables
@@ -156,16 +156,17 @@ def substitute(t: Type, env: Mapping[str, Poly], rename: Mapping[str, str] | Non
     if isinstance(t, TupleType):
         return TupleType(tuple(substitute(i, env, rename) for i in t.items))
     if isinstance(t, TensorType):
-        axes = []
-        for a in t.axes:
-            if isinstance(a, FixedAxis):
-                axes.append(FixedAxis(a.size.substitute(env)))
-            elif isinstance(a, IndexSetAxis):
-                axes.append(IndexSetAxis(rename.get(a.name, a.name), a.kind))
-            else:
-                axes.append(a)
-        return TensorType(tuple(axes), t.dtype)
+        target = None if t.target is None else _substitute_axis(t.target, env, rename)
+        return TensorType(tuple(_substitute_axis(a, env, rename) for a in t.axes), t.dtype, target)
     return t
+
+
+def _substitute_axis(a: Axis, env: Mapping[str, Poly], rename: Mapping[str, str]) -> Axis:
+    if isinstance(a, FixedAxis):
+        return FixedAxis(a.size.substitute(env))
+    if isinstance(a, IndexSetAxis):
+        return IndexSetAxis(rename.get(a.name, a.name), a.kind)
+    return a
 
 
 @dataclass(frozen=True)
@@ -195,10 +196,11 @@ def match(a: Type, b: Type, renames: dict[str, str] | None = None) -> dict[str, 
         return clash or renames
     if not (isinstance(a, TensorType) and isinstance(b, TensorType)):
         return None
-    if a.dtype != b.dtype or len(a.axes) != len(b.axes):
+    if a.dtype != b.dtype or len(a.axes) != len(b.axes) or (a.target is None) != (b.target is None):
         return None
     clash = None
-    for x, y in zip(a.axes, b.axes):
+    pairs = list(zip(a.axes, b.axes)) + ([(a.target, b.target)] if a.target is not None else [])
+    for x, y in pairs:
         if isinstance(x, FixedAxis) and isinstance(y, FixedAxis):
             if x.size != y.size:
                 return None

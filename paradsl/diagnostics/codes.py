@@ -168,6 +168,19 @@ E1043 = ErrorCode("E1043", "machine verification of a model with no machine")
 E1044 = ErrorCode("E1044", "machine state not a vector of classes")
 E1045 = ErrorCode("E1045", "task with no reference machine")
 
+# ---- E1101-E1119: pointers, elements of an index set
+E1101 = ErrorCode("E1101", "pointer into another index set")
+E1102 = ErrorCode("E1102", "arithmetic on a pointer")
+E1103 = ErrorCode("E1103", "pointer compared with what it cannot equal")
+E1104 = ErrorCode("E1104", "argmax over several indices")
+E1105 = ErrorCode("E1105", "argmax of a pointer")
+E1106 = ErrorCode("E1106", "one_hot of a value that is not a pointer")
+E1107 = ErrorCode("E1107", "pointer used as a number")
+E1108 = ErrorCode("E1108", "pointer target scored over another axis")
+E1109 = ErrorCode("E1109", "task pointer outside its index set")
+E1110 = ErrorCode("E1110", "choice between a pointer and another value")
+E1111 = ErrorCode("E1111", "parameter of pointer type")
+
 
 #: Codes no longer given, with why: a number once documented is never given to another
 #: mistake, so that what was written about it elsewhere cannot come to mean something else.

@@ -16,6 +16,7 @@ from .messages_inputs import InputsMsg
 from .messages_iterate import IterateMsg
 from .messages_limits import LimitsMsg
 from .messages_names import NamesMsg
+from .messages_pointers import PointersMsg
 from .messages_run import RunMsg
 from .messages_schemes import SchemesMsg
 from .messages_sizes import SizesMsg
@@ -29,7 +30,7 @@ from .template import Message, templates_of
 
 
 class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SizesMsg, SymmetryMsg, TiesMsg, SchemesMsg,
-          HigherMsg, IterateMsg, ExperimentsMsg, RunMsg, StreamingMsg):
+          HigherMsg, IterateMsg, ExperimentsMsg, RunMsg, StreamingMsg, PointersMsg):
     """All messages, by name: `sink.error(Msg.UNKNOWN_NAME, span, name=...)`."""
 
 

@@ -89,7 +89,8 @@ class SymmetryMsg:
     VALUE_POSITION_SUBSCRIPT = Message(
         E0307,
         "this subscript picks a position given by a value of the {kind} {set!r}, which {group} does not preserve",
-        _SUBSCRIPT_HINT,
+        "a value picks an element of {set!r} as a pointer, which a permutation moves with it: declare it `ptr {set}`; "
+        "or subscript with an index variable over {set!r}",
     )
     CYCLIC_NOT_WRAPPED = Message(
         E0308, "this arithmetic on the cyc {set!r} is not taken `mod {set}`, so it depends on where the ring is cut",

@@ -130,6 +130,8 @@ class ReduceOp(enum.StrEnum):
     MIN = "min"
     MEAN = "mean"
     PROD = "prod"
+    ARGMAX = "argmax"  # a pointer to the first greatest element: its type is `ptr` to the index's set
+    ARGMIN = "argmin"
 
 
 def _coerce(node: object, name: str, kind: type[enum.StrEnum]) -> None:

@@ -104,7 +104,8 @@ def format_para(para: ParaDef) -> str:
 def short_type(t: Type) -> str:
     """A type as jaxpr writes one: `f32[n,4*d]`, `i32[]`, `(f32[d], f32[h])`, `A -> B`."""
     if isinstance(t, TensorType):
-        return f"{t.dtype}[{','.join(_axis(a) for a in t.axes)}]"
+        dtype = f"ptr({_axis(t.target)})" if t.target is not None else t.dtype
+        return f"{dtype}[{','.join(_axis(a) for a in t.axes)}]"
     if isinstance(t, TupleType):
         return "(" + ", ".join(short_type(i) for i in t.items) + ")"
     if isinstance(t, MapType):

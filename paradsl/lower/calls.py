@@ -59,6 +59,9 @@ def builtin(b: Body, t: ir.Builtin, prefer: tuple[str, ...] = ()) -> LV:
     x = b.term(t.args[0], prefer + tuple(n for n in t.over if n not in prefer))
     if t.name == "transpose":
         return LV(pyast.Attribute(value=x.expr, attr="T", ctx=pyast.Load()))
+    if t.name == "one_hot":  # the indicator over the pointer's index set, a new last axis
+        target = t.args[0].type.target
+        return LV(py.call("jax.nn.one_hot", x.expr, b.size(target), dtype=py.attr("jnp.float32")), x.labels)
     if t.over:
         axes = tuple(x.labels.index(n) for n in t.over)
         axis = py.const(axes[0]) if len(axes) == 1 else py.tuple_(py.const(a) for a in axes)

@@ -23,6 +23,7 @@ from . import pybuild as py
 from . import static
 from .context import LV
 from .prims import DTYPE, INFIX, PRIM_FN, REDUCE_FN, reduce_unit
+from .scatter import scatter
 
 if TYPE_CHECKING:
     from .body import Body
@@ -249,6 +250,9 @@ def fixed_order(b: Body, t: ir.Term, prefer: tuple[str, ...] = ()) -> tuple[str,
 
 def reduce(b: Body, t: ir.Reduce, prefer: tuple[str, ...] = ()) -> LV:
     reduced = [n for n, _ in t.indices]
+    scattered = scatter(b, t, prefer)  # onto the nodes pointers point to: a segment reduction
+    if scattered is not None:
+        return scattered
     if t.semiring is not None:
         return semiring_reduce(b, t, prefer)
     if t.op == "sum":

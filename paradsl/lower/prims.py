@@ -22,8 +22,8 @@ SELECTIONS = prelude.names(Kind.SELECTION)
 REDUCE_UNIT = {"max": ("-jnp.inf", "jnp.iinfo({dtype}).min", "False"),
                "min": ("jnp.inf", "jnp.iinfo({dtype}).max", "True")}
 #: The builtins of a form of their own, each lowered by its own rule: `where` as a primitive,
-#: `einsum` as the IR's einsum, `dropout` and `transpose` as calls.
-SPECIAL = frozenset({"where", "einsum", "dropout", "transpose"})
+#: `einsum` as the IR's einsum, `dropout`, `transpose` and `one_hot` as calls.
+SPECIAL = frozenset({"where", "einsum", "dropout", "transpose", "one_hot"})
 
 #: Initialisers that draw no random numbers, so need no key.
 DETERMINISTIC_INIT = frozenset(i.name for i in prelude.INITIALIZERS if not i.random)
@@ -36,7 +36,7 @@ PRIM_FN = {"maximum": "jnp.maximum", "minimum": "jnp.minimum", "where": "jnp.whe
 JAXTYPING = {"bool": "Bool"}
 DTYPE = {"f32": "jnp.float32", "f64": "jnp.float64", "f16": "jnp.float16", "bf16": "jnp.bfloat16",
          "i32": "jnp.int32", "i64": "jnp.int64", "i8": "jnp.int8", "i16": "jnp.int16", "u8": "jnp.uint8",
-         "u32": "jnp.uint32", "bool": "jnp.bool_"}
+         "u32": "jnp.uint32", "bool": "jnp.bool_", "ptr": "jnp.int32"}
 
 
 def lowered_builtins() -> frozenset[str]:

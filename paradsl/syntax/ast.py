@@ -55,6 +55,7 @@ SizeExpr = SizeName | SizeInt | SizeOp
 class TensorTypeExpr(Node):
     axes: tuple[SizeExpr, ...]
     dtype: str | None
+    target: SizeExpr | None = None  # what a `ptr` points into: `[v] ptr n`
 
 
 @dataclass(frozen=True, slots=True)

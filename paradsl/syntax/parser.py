@@ -444,6 +444,13 @@ class _Expressions(_Nodes):
     def scalar_type(self, meta, c):
         return ast.TensorTypeExpr(self._span(meta), (), str(c[0]))
 
+    def ptr_type(self, meta, c):
+        *axes, _, target = c
+        return ast.TensorTypeExpr(self._span(meta), tuple(a for a in axes if a is not None), "ptr", target)
+
+    def scalar_ptr_type(self, meta, c):
+        return ast.TensorTypeExpr(self._span(meta), (), "ptr", c[1])
+
     def size_add(self, meta, c):
         return ast.SizeOp(self._span(meta), "+", c[0], c[1])
 

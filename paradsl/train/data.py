@@ -26,7 +26,7 @@ from . import tasks
 
 #: The language's dtypes as numpy names them.
 _NUMPY_DTYPES = {"bf16": "bfloat16", "f16": "float16", "f32": "float32", "f64": "float64", "i8": "int8",
-                 "i16": "int16", "i32": "int32", "i64": "int64", "u8": "uint8", "u32": "uint32", "bool": "bool"}
+                 "i16": "int16", "i32": "int32", "i64": "int64", "u8": "uint8", "u32": "uint32", "bool": "bool", "ptr": "int32"}
 
 TaskFn = Callable[..., Any]
 
@@ -86,7 +86,31 @@ def draw(fn: TaskFn, call: TaskCall, seed: int, stream: int, step: int, batch: i
     sizes: dict[str, int] = {}
     inputs = _fit(out[0], call.input, call, "inputs", batch, sizes)
     targets = _fit(out[1], call.output, call, "targets", batch, sizes)
+    _pointers_in_range(inputs, call.input, call, "inputs", sizes)
+    _pointers_in_range(targets, call.output, call, "targets", sizes)
     return Batch(inputs, targets, tuple(sizes.items()))
+
+
+def _pointers_in_range(value: Any, t: Type, call: TaskCall, where: str, sizes: dict[str, int]) -> None:
+    """Every pointer of a batch is a position in its index set: one outside it would be read
+    by a gather as another element (JAX clamps) or as none, silently (E1109)."""
+    if isinstance(t, TupleType):
+        for i, (v, s) in enumerate(zip(value, t.items)):
+            _pointers_in_range(v, s, call, f"{where}[{i}]", sizes)
+        return
+    if not (isinstance(t, TensorType) and t.target is not None) or value.size == 0:
+        return
+    axis = t.target
+    if isinstance(axis, IndexSetAxis):
+        size = sizes.get(axis.name)
+    else:
+        size = axis.size.const_value if axis.size.is_const else None
+    if size is None:
+        return  # a size set by a hyperparameter: the model's gather is the check
+    low, high = int(value.min()), int(value.max())
+    if low < 0 or high >= size:
+        raise _fail(Msg.TASK_POINTER_RANGE, call.span, task=call.task, where=where, points=str(axis), size=size,
+                    found=low if low < 0 else high)
 
 
 def _fit(value: Any, t: Type, call: TaskCall, where: str, batch: int, sizes: dict[str, int]) -> Any:

@@ -190,7 +190,7 @@ def _dijkstra(w: np.ndarray, source: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 def shortest_paths(rng: np.random.Generator, batch: int, *, min_nodes: int, max_nodes: int, p_min: float,
                    p_max: float) -> Batch:
-    """`([n], [n, n]) -> ([n], [n] i32)`: single-source shortest paths.
+    """`([n], [n, n]) -> ([n], [n] ptr n)`: single-source shortest paths.
 
     One node count n per batch, uniform in [min_nodes, max_nodes]; per graph an edge
     probability p uniform in [p_min, p_max] and an undirected Erdős–Rényi G(n, p), its weights
@@ -213,7 +213,7 @@ def shortest_paths(rng: np.random.Generator, batch: int, *, min_nodes: int, max_
 
 def all_pairs_shortest_paths(rng: np.random.Generator, batch: int, *, min_nodes: int, max_nodes: int,
                              p_min: float, p_max: float) -> Batch:
-    """`[n, n] -> ([n, n], [n, n] i32)`: all-pairs shortest paths.
+    """`[n, n] -> ([n, n], [n, n] ptr n)`: all-pairs shortest paths.
 
     The graphs of `shortest_paths` (one n per batch, p per graph, symmetric weights in [0, 1),
     `inf` where there is no edge and on the diagonal), the weights the only input. Targets:

@@ -3,7 +3,12 @@
     axis   ::= FixedAxis(poly)             a feature axis of a size known at construction
              | IndexSetAxis(name, kind)    a declared runtime index set: set (S_n), list, cyc (C_n)
              | MetaAxis(id)                an index set still to be inferred (checker-internal)
-    type   ::= TensorType(axis*, dtype) | TupleType(type*) | MapType(type, type)
+    type   ::= TensorType(axis*, dtype, target?) | TupleType(type*) | MapType(type, type)
+
+A pointer, `[v] ptr n`, is a tensor of dtype `ptr` whose `target` is the index set (or
+fixed size) its values are elements of: the species "pick one". It is a dtype rather than
+an axis kind because it says what each element is, not how the tensor is laid out: its
+axes are ordinary axes, and a permutation of `n` acts on it through its values.
 """
 
 from __future__ import annotations
@@ -57,18 +62,26 @@ Axis = FixedAxis | IndexSetAxis | MetaAxis
 FLOAT_DTYPES = ("bf16", "f16", "f32", "f64")
 INT_DTYPES = ("i8", "i16", "i32", "i64", "u8", "u32")
 DTYPES = FLOAT_DTYPES + INT_DTYPES + ("bool",)
+#: The dtype of a pointer: an element of its type's `target`, an int32 when it runs.
+PTR = "ptr"
 
 
 @dataclass(frozen=True, slots=True)
 class TensorType:
     axes: tuple[Axis, ...]
     dtype: str = "f32"
+    target: Axis | None = None  # the index set a `ptr` points into; None for any other dtype
 
     def __str__(self) -> str:
         dims = "[" + ", ".join(str(a) for a in self.axes) + "]"
+        dtype = f"ptr {self.target}" if self.dtype == PTR else self.dtype
         if not self.axes:
-            return self.dtype
-        return dims if self.dtype == "f32" else f"{dims} {self.dtype}"
+            return dtype
+        return dims if self.dtype == "f32" else f"{dims} {dtype}"
+
+    def with_axes(self, axes: tuple[Axis, ...]) -> "TensorType":
+        """The same element type (a pointer's target kept) over other axes."""
+        return TensorType(axes, self.dtype, self.target)
 
     @property
     def rank(self) -> int:
@@ -105,6 +118,11 @@ def is_float(dtype: str) -> bool:
 
 def is_int(dtype: str) -> bool:
     return dtype in INT_DTYPES
+
+
+def is_ptr(t: object) -> bool:
+    """Whether a type is a pointer tensor, `[v] ptr n`."""
+    return isinstance(t, TensorType) and t.dtype == PTR
 
 
 #: The integers each integer dtype holds, and the largest finite number of each float dtype.

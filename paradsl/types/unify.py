@@ -41,6 +41,8 @@ class Unifier:
         if isinstance(s, TensorType) and isinstance(t, TensorType):
             if s.rank != t.rank or (dtypes and s.dtype != t.dtype):
                 return False
+            if s.target is not None and t.target is not None and not self.unify_axis(s.target, t.target):
+                return False
             return all(self.unify_axis(a, b) for a, b in zip(s.axes, t.axes))
         if isinstance(s, TupleType) and isinstance(t, TupleType):
             return len(s.items) == len(t.items) and all(self.unify(a, b, dtypes=dtypes) for a, b in zip(s.items, t.items))
@@ -51,7 +53,8 @@ class Unifier:
     def zonk(self, t: Type) -> Type:
         """Replace solved metas by what they are bound to."""
         if isinstance(t, TensorType):
-            return TensorType(tuple(self.resolve(a) for a in t.axes), t.dtype)
+            target = None if t.target is None else self.resolve(t.target)
+            return TensorType(tuple(self.resolve(a) for a in t.axes), t.dtype, target)
         if isinstance(t, TupleType):
             return TupleType(tuple(self.zonk(i) for i in t.items))
         if isinstance(t, MapType):
@@ -72,17 +75,18 @@ def axes_of(t: Type) -> list[Axis]:
 def substitute_type(t: Type, sizes: dict, index_sets: dict[str, Axis]) -> Type:
     """Instantiate a callee's type: its Nat hyperparameters by polynomials, its index sets by axes."""
     if isinstance(t, TensorType):
-        axes = []
-        for a in t.axes:
-            if isinstance(a, FixedAxis):
-                axes.append(FixedAxis(a.size.substitute(sizes)))
-            elif isinstance(a, IndexSetAxis) and a.name in index_sets:
-                axes.append(index_sets[a.name])
-            else:
-                axes.append(a)
-        return TensorType(tuple(axes), t.dtype)
+        target = None if t.target is None else _substitute_axis(t.target, sizes, index_sets)
+        return TensorType(tuple(_substitute_axis(a, sizes, index_sets) for a in t.axes), t.dtype, target)
     if isinstance(t, TupleType):
         return TupleType(tuple(substitute_type(i, sizes, index_sets) for i in t.items))
     if isinstance(t, MapType):
         return MapType(substitute_type(t.dom, sizes, index_sets), substitute_type(t.cod, sizes, index_sets))
     return t
+
+
+def _substitute_axis(a: Axis, sizes: dict, index_sets: dict[str, Axis]) -> Axis:
+    if isinstance(a, FixedAxis):
+        return FixedAxis(a.size.substitute(sizes))
+    if isinstance(a, IndexSetAxis) and a.name in index_sets:
+        return index_sets[a.name]
+    return a
