@@ -58,8 +58,9 @@ def test_the_edge_list_mpnn_equals_the_dense_one(sparse, graph, kind, seed, n, p
     dense = randomise(getattr(graph, f"MPNN{kind}")(4, 3, 5, key=jax.random.key(7)), jax.random.key(8))
     edges = getattr(sparse, f"SparseMPNN{kind}")(4, 3, 5, key=jax.random.key(9))
     names = ("Ws", "Wt", "We", "b", "U", "V", "c")
+    parts = {k: dense.msg if k in ("Ws", "Wt", "We", "b") else dense.upd for k in names}  # the dense layer's parts
     edges = eqx.tree_at(lambda m: tuple(getattr(m, k) for k in names), edges,
-                        tuple(getattr(dense, k) for k in names))  # the same weights
+                        tuple(getattr(parts[k], k) for k in names))  # the same weights
     want = dense((x, jnp.asarray(ef), jnp.asarray(adj)))
     got = edges((x, src, dst, jnp.asarray(ef[src, dst])))
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
