@@ -64,9 +64,7 @@ class Circulant(eqx.Module):
     def __call__(self, w: Float[Array, 'k'], *, c: int) -> Float[Array, 'c c']:
         return jnp.where(
             (jnp.arange(c)[:, None] - jnp.arange(c)) % c < self.k,
-            w.at[(jnp.arange(c)[:, None] - jnp.arange(c)) % c].get(
-                mode='fill', fill_value=0, wrap_negative_indices=False
-            ),
+            w[(jnp.arange(c)[:, None] - jnp.arange(c)) % c],
             0.0,
         )
 

@@ -168,6 +168,13 @@ E1043 = ErrorCode("E1043", "machine verification of a model with no machine")
 E1044 = ErrorCode("E1044", "machine state not a vector of classes")
 E1045 = ErrorCode("E1045", "task with no reference machine")
 
+# ---- E1120-E1129: safe lists (what a subscript reads outside its axis)
+E1120 = ErrorCode("E1120", "subscript may fall outside its axis")
+E1121 = ErrorCode("E1121", "fill of the wrong dtype")
+E1122 = ErrorCode("E1122", "fill not a constant")
+E1123 = ErrorCode("E1123", "position table shorter than its index set")
+E1124 = ErrorCode("E1124", "fill on a subscript that stays in its axis")
+
 
 #: Codes no longer given, with why: a number once documented is never given to another
 #: mistake, so that what was written about it elsewhere cannot come to mean something else.

@@ -15,6 +15,7 @@ from .messages_higher import HigherMsg
 from .messages_inputs import InputsMsg
 from .messages_iterate import IterateMsg
 from .messages_limits import LimitsMsg
+from .messages_lists import ListsMsg
 from .messages_names import NamesMsg
 from .messages_run import RunMsg
 from .messages_schemes import SchemesMsg
@@ -29,7 +30,8 @@ from .template import Message, templates_of
 
 
 class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SizesMsg, SymmetryMsg, TiesMsg, SchemesMsg,
-          HigherMsg, IterateMsg, ExperimentsMsg, RunMsg, StreamingMsg):
+          HigherMsg, IterateMsg, ExperimentsMsg, RunMsg, StreamingMsg,
+          ListsMsg):
     """All messages, by name: `sink.error(Msg.UNKNOWN_NAME, span, name=...)`."""
 
 

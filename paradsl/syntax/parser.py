@@ -548,6 +548,9 @@ class _Expressions(_Nodes):
     def subscript(self, meta, c):
         return ast.Subscript(self._span(meta), c[0], tuple(c[1:]))
 
+    def subscript_fill(self, meta, c):
+        return ast.Subscript(self._span(meta), c[0], tuple(c[1:-1]), c[-1])
+
     def field(self, meta, c):
         return ast.Field(self._span(meta), c[0], self._ident(c[1]))
 
