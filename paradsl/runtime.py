@@ -38,6 +38,16 @@ def check_size(para: str, size: str, value: int, hypers: dict[str, int], /) -> i
     raise ValueError(f"{para}({given}): the size {size} is {value}, but a size is between 0 and 2^63 - 1")
 
 
+def check_positions(para: str, name: str, along: str, n: int, limit: int, /) -> None:
+    """That `name`, read in `para` at the positions of the index set `along`, `n` of them,
+    has an axis of at least `limit` >= `n` entries: a ValueError naming both otherwise, where
+    the gather past the end would clamp to the last entry (a learned position table shorter
+    than the sequence it is applied to)."""
+    if n > limit:
+        raise ValueError(f"{para}: {name} is read at the {n} positions of {along}, and its axis has only "
+                         f"{limit}: make it at least as long, or say what is read past its end with `else`")
+
+
 def check_rate(para: str, name: str, rate: float, /) -> float:
     """`rate`, hyperparameter `name` of `para` used as a dropout rate, once it is in [0, 1]: a
     ValueError naming both otherwise, where `jax.random.bernoulli` would draw a wrong mask."""

@@ -379,7 +379,7 @@ class TinyLM(eqx.Module):
         self.norm = TokenLayerNorm(d)
 
     def __call__(self, tokens: Int[Array, 't']) -> Float[Array, 't v']:
-        x = self.E[tokens]
+        x = self.E.at[tokens].get(mode='fill', wrap_negative_indices=False)
         z = self.norm(self.b2(self.b1(self.pos(x))))
         logits = jnp.einsum('se,we->sw', z, self.E)
         return log_softmax(logits, axis=-1)

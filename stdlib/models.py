@@ -43,7 +43,7 @@ class LSTMLM(eqx.Module):
         self.cell = LSTM(d, h, key=keys[2])
 
     def __call__(self, x: Int[Array, 't']) -> Float[Array, 't v']:
-        h = self.E[x]
+        h = self.E.at[x].get(mode='fill', wrap_negative_indices=False)
 
         def step(h, x):
             h = self.cell.cons(x, h)
@@ -162,7 +162,7 @@ class DecoderLM(eqx.Module):
         self.norm = TokenLayerNorm(d)
 
     def __call__(self, tokens: Int[Array, 't']) -> Float[Array, 't v']:
-        x = self.E[tokens]
+        x = self.E.at[tokens].get(mode='fill', wrap_negative_indices=False)
         h = self.pos(x)
         params, static = eqx.partition(self.layers, eqx.is_array)
 

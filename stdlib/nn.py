@@ -104,7 +104,7 @@ class Embedding(eqx.Module):
         self.E = 1.0 * jax.random.normal(key, (v, d), jnp.float32)
 
     def __call__(self, tok: Int[Array, '']) -> Float[Array, 'd']:
-        return self.E[tok]
+        return self.E.at[tok].get(mode='fill', wrap_negative_indices=False)
 
 
 class Dropout(eqx.Module):

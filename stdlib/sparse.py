@@ -24,7 +24,12 @@ class SparseBellmanFordStep(eqx.Module):
     ) -> Float[Array, 'n']:
         n = x[0].shape[0]
         d, src, dst, w = x
-        return jnp.minimum(d, jax.ops.segment_min(d[src] + w, dst, num_segments=n))
+        return jnp.minimum(
+            d,
+            jax.ops.segment_min(
+                d.at[src].get(mode='fill', wrap_negative_indices=False) + w, dst, num_segments=n
+            ),
+        )
 
 
 class SparseMPNNSum(eqx.Module):
@@ -61,8 +66,12 @@ class SparseMPNNSum(eqx.Module):
         n = x[0].shape[0]
         x1, src, dst, ef = x
         message = jax.nn.relu(
-            jnp.einsum('ai,ik->ak', x1[src], self.Ws)
-            + jnp.einsum('ai,ik->ak', x1[dst], self.Wt)
+            jnp.einsum(
+                'ai,ik->ak', x1.at[src].get(mode='fill', wrap_negative_indices=False), self.Ws
+            )
+            + jnp.einsum(
+                'ai,ik->ak', x1.at[dst].get(mode='fill', wrap_negative_indices=False), self.Wt
+            )
             + jnp.einsum('ag,gk->ak', ef, self.We)
             + self.b
         )
@@ -106,8 +115,12 @@ class SparseMPNNMax(eqx.Module):
         n = x[0].shape[0]
         x1, src, dst, ef = x
         message = jax.nn.relu(
-            jnp.einsum('ai,ik->ak', x1[src], self.Ws)
-            + jnp.einsum('ai,ik->ak', x1[dst], self.Wt)
+            jnp.einsum(
+                'ai,ik->ak', x1.at[src].get(mode='fill', wrap_negative_indices=False), self.Ws
+            )
+            + jnp.einsum(
+                'ai,ik->ak', x1.at[dst].get(mode='fill', wrap_negative_indices=False), self.Wt
+            )
             + jnp.einsum('ag,gk->ak', ef, self.We)
             + self.b
         )

@@ -156,8 +156,8 @@ def test_an_index_only_shifted_takes_its_range_from_the_tensor_it_shifts():
     import jax
     import jax.numpy as jnp
 
-    text = ("para Main(d: Nat) : [d] -> [d] = (y => for a. y[a - 1]) >> (z => z)\n"
-            "para Sum(d: Nat) : [d] -> [] = (y => sum a. y[a + 1] * y[a + 1]) >> (z => z)\n")
+    text = ("para Main(d: Nat) : [d] -> [d] = (y => for a. y[a - 1 else 0.0]) >> (z => z)\n"
+            "para Sum(d: Nat) : [d] -> [] = (y => sum a. y[a + 1 else 0.0] * y[a + 1 else 0.0]) >> (z => z)\n")
     result = driver.check_source(text, FILE)
     assert result.ok, [d.message for d in result.diagnostics]
     module = api.load_program(result.programs[FILE])

@@ -98,13 +98,13 @@ def test_an_index_that_nothing_ranges_is_still_unknown():
 
 _LET_SHIFTS = """
 para ByLet (t : list) : [t] -> [t]
-  = x => for a. let k = a - 1 in x[k]
+  = x => for a. let k = a - 1 in x[k else 0.0]
 para ByPosition (t : list) : [t] -> [t]
-  = x => for a. let p = a in x[p + 1]
+  = x => for a. let p = a in x[p + 1 else 0.0]
 para ByTwoLets (t : list) : [t, 2] -> [t, 2]
-  = x => for a c. let p = a in let k = p - 2 in x[k, c]
+  = x => for a c. let p = a in let k = p - 2 in x[k, c else 0.0]
 para Operand (t : list) : [t] -> [t]
-  = x => let y = 2.0 * x in for a. y[a - 1]
+  = x => let y = 2.0 * x in for a. y[a - 1 else 0.0]
 para Ring (c : cyc) : [c] -> [c]
   = x => for a. let k = (a - 1) mod c in x[k]
 """

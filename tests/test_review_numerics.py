@@ -248,18 +248,23 @@ def test_runtime_logsumexp_matches_jax_and_is_safe_on_masked_rows(beta):
 
 _SHIFTS = """
 para Next (t : list) : [t, 2] -> [t, 2]
-  = x => x[a + 1, c]
+  = x => x[a + 1, c else 0.0]
 para Reversed (t : list) : [t] -> [t]
-  = x => for a. x[t - 1 - a]
+  = x => for a. x[t - 1 - a else 0.0]
 para Hop (t : list) : [t, t] -> [t, t]
-  = w => sum[MaxPlus] k. w[i, k - 1] * w[k, j]
+  = w => sum[MaxPlus] k. w[i, k - 1 else -inf] * w[k, j]
 para Ring (c : cyc) : [c] -> [c]
   = x => x[(a - 1) mod c]
 """
 
 
-def test_the_previous_token_of_the_first_is_zero_not_the_last():
-    m = paradsl.load(REVIEW / "b05_list_shift_wraps.para").PrevToken()
+def test_the_previous_token_of_the_first_is_said_not_read_from_the_last():
+    # Once read as zero without a word, then refused: a shift says what it reads outside its list.
+    with pytest.raises(ParaError) as err:
+        paradsl.load(REVIEW / "b05_list_shift_wraps.para")
+    assert [(d.code, d.span.line, d.span.col) for d in err.value.diagnostics] == [("E1120", 3, 12)]
+    src = (REVIEW / "b05_list_shift_wraps.para").read_text().replace("x[a - 1]", "x[a - 1 else 0.0]")
+    m = paradsl.loads(src).PrevToken()
     x = jnp.arange(1.0, 6.0)
     np.testing.assert_array_equal(m(x), jnp.concatenate([jnp.zeros(1), x[:-1]]))  # a causal shift
     np.testing.assert_array_equal(jax.jit(m)(x), jnp.pad(x, (1, 0))[:-1])

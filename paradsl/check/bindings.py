@@ -17,8 +17,12 @@ from .signatures import Signature
 
 @dataclass(frozen=True)
 class LocalB:
+    """A local value: a lambda's parameter, or a `let`'s, whose `value` a subscript by it
+    reads through to see whether it is computed from a position (`check.bounds`)."""
+
     type: Type
     labels: ir.Labels
+    value: ir.Term | None = None
 
 
 @dataclass(frozen=True)

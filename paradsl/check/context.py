@@ -139,6 +139,9 @@ class BodyContext:
     #: Names an enclosing call's `over` declares as index variables, innermost last: in
     #: `max(x[tok], over tok)` the name `tok` is an index of the argument, whatever its length.
     over_names: list[frozenset[str]] = field(default_factory=list)
+    #: The conditions of the `if`s whose `then` branch is being checked, innermost last: a
+    #: guard that keeps a subscript inside its axis (`if a > 0 then x[a - 1] else 0.0`).
+    guards: list[ir.Term] = field(default_factory=list)
 
     def free_index_name(self, name: str) -> bool:
         """Whether an unbound `name` in this body stands for an index variable: a single

@@ -15,6 +15,7 @@ from ..syntax import ast
 from ..types import Axis, MetaAxis, TensorType, Type, is_int, is_ptr
 from . import builtins, pointers
 from .bindings import IndexInfo, IndexSetB, LocalB
+from .bounds import SubscriptBounds, reads_data
 from .context import BodyContext, is_scalar, merge_labels
 from .operators import constant
 from .suggest import unknown_name
@@ -58,8 +59,18 @@ class IndexChecker:
         if rest and any(isinstance(i, ir.IVar) for i in indices):
             self._subscript_arity(e, rank, base.type)
             return None
-        return ir.Sub(base, tuple(indices), type=base.type.with_axes(tuple(rest)),
-                      labels=merge_labels(*labels), span=e.span)
+        checks = SubscriptBounds(self.cx, self.bc)
+        fill = None
+        if e.fill is not None:
+            fill = checks.fill(e.fill, base.type.dtype)
+            if fill is None:
+                return None
+        positions = checks.bounds(e, indices, base.type.axes, fill)
+        if positions is None:
+            return None
+        from_data = fill is None and any(not isinstance(i, ir.IVar) and reads_data(i, checks.lets) for i in indices)
+        return ir.Sub(base, tuple(indices), fill.value if fill is not None else None, positions, from_data,
+                      type=base.type.with_axes(tuple(rest)), labels=merge_labels(*labels), span=e.span)
 
     def _subscript_arity(self, e: ast.Subscript, rank: int, t: Type) -> None:
         if isinstance(e.base, ast.Name):

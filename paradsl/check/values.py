@@ -151,7 +151,15 @@ class ValueChecker:
         return None
 
     def visit_If(self, e: ast.If) -> ir.Term | None:
-        c, a, b = self.bc.value(e.cond), self.bc.value(e.then), self.bc.value(e.other)
+        c = self.bc.value(e.cond)
+        if c is not None:
+            self.cx.guards.append(c)
+        try:
+            a = self.bc.value(e.then)
+        finally:
+            if c is not None:
+                self.cx.guards.pop()
+        b = self.bc.value(e.other)
         if c is None or a is None or b is None:
             return None
         if not self.bc.operators.is_dtype(c, "bool", e.cond.span, Msg.IF_CONDITION_NOT_BOOL):
@@ -170,7 +178,7 @@ class ValueChecker:
             v = self.bc.value(e.value)
             if v is None:
                 return None
-            binding = LocalB(v.type, v.labels)
+            binding = LocalB(v.type, v.labels, v)
         saved = self.cx.scope
         self.cx.scope = {k: u for k, u in self.cx.scope.items() if k != e.name.name}
         try:

@@ -181,6 +181,13 @@ E1109 = ErrorCode("E1109", "task pointer outside its index set")
 E1110 = ErrorCode("E1110", "choice between a pointer and another value")
 E1111 = ErrorCode("E1111", "parameter of pointer type")
 
+# ---- E1120-E1129: safe lists (what a subscript reads outside its axis)
+E1120 = ErrorCode("E1120", "subscript may fall outside its axis")
+E1121 = ErrorCode("E1121", "fill of the wrong dtype")
+E1122 = ErrorCode("E1122", "fill not a constant")
+E1123 = ErrorCode("E1123", "position table shorter than its index set")
+E1124 = ErrorCode("E1124", "fill on a subscript that stays in its axis")
+
 
 #: Codes no longer given, with why: a number once documented is never given to another
 #: mistake, so that what was written about it elsewhere cannot come to mean something else.

@@ -15,6 +15,7 @@ from .messages_higher import HigherMsg
 from .messages_inputs import InputsMsg
 from .messages_iterate import IterateMsg
 from .messages_limits import LimitsMsg
+from .messages_lists import ListsMsg
 from .messages_names import NamesMsg
 from .messages_pointers import PointersMsg
 from .messages_run import RunMsg
@@ -30,7 +31,8 @@ from .template import Message, templates_of
 
 
 class Msg(SyntaxMsg, InputsMsg, NamesMsg, TypesMsg, ValuesMsg, LimitsMsg, SizesMsg, SymmetryMsg, TiesMsg, SchemesMsg,
-          HigherMsg, IterateMsg, ExperimentsMsg, RunMsg, StreamingMsg, PointersMsg):
+          HigherMsg, IterateMsg, ExperimentsMsg, RunMsg, StreamingMsg, PointersMsg,
+          ListsMsg):
     """All messages, by name: `sink.error(Msg.UNKNOWN_NAME, span, name=...)`."""
 
 

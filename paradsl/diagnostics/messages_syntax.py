@@ -34,6 +34,10 @@ class SyntaxMsg:
         E0001, "unexpected '{token}'; expected 'in' to end the `let` before it",
         "a `let` binds its value for the expression after `in`: `let a = x * 2.0 in a + 1.0`",
     )
+    SYNTAX_FILL_OUTSIDE = Message(
+        E0001, "unexpected 'else' after a subscript",
+        "a subscript's fill goes inside its brackets: `x[a - 1 else 0.0]`",
+    )
     SYNTAX_ARROW_IN_EXPRESSION = Message(
         E0001, "unexpected '->' in an expression",
         "a lambda is written with `=>`, as in `x => x + 1.0`; `->` separates the input and output types of a signature",

@@ -19,7 +19,7 @@ field is not obvious from its place; `?` optional; `*` a tuple):
 
     term     ::= Var(name) | ParamRef(name) | LeafRef(path) | HyperRef(name) | SizeOf(axis)
                | Lit(value) | IndexValue(name)
-               | Sub(base:term, index*) | Prim(op, term*)
+               | Sub(base:term, index*, fill?, (k, Axis)*, from_data) | Prim(op, term*)
                | Reduce(op:ReduceOp, Semiring?, (i, Axis)*, body:term)
                | For((i, Axis)*, body:term) | Let(name, value:term, body:term)
                | TupleT(term*) | MatMul(term, term) | Einsum(spec, term*)
@@ -197,8 +197,19 @@ class IVar:
 
 @dataclass(frozen=True)
 class Sub(Term):
+    """`base[indices]`. `fill` is what an index outside its axis reads, as written
+    (`x[a - 1 else 0.0]`); `positions` are the indices that are the position of an index
+    over another index set (`(k, axis)`: index k, the position along `axis`), in range
+    only while that set is no longer than the axis it indexes, which is checked where the
+    sizes are known, at the call. `from_data` marks a subscript with no fill by an integer
+    read from the data (a token id), which no check can bound: outside its axis it reads
+    JAX's fill for the dtype (NaN for a float), never the last or a wrapped entry."""
+
     base: Term
     indices: tuple[IVar | Term, ...]
+    fill: int | float | bool | None = None
+    positions: tuple[tuple[int, Axis], ...] = ()
+    from_data: bool = False
 
 
 @dataclass(frozen=True)

@@ -248,7 +248,8 @@ def _lit(t: Lit, indent: str) -> tuple[str, int]:
 
 def _sub(t: Sub, indent: str) -> tuple[str, int]:
     items = ",".join(i.name if isinstance(i, IVar) else term(i, _OPEN, indent) for i in t.indices)
-    return f"{term(t.base, _POSTFIX, indent)}[{items}]", _POSTFIX
+    fill = "" if t.fill is None else f" else {_literal(t.fill)}"
+    return f"{term(t.base, _POSTFIX, indent)}[{items}{fill}]", _POSTFIX
 
 
 def _prim(t: Prim, indent: str) -> tuple[str, int]:

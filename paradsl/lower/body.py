@@ -206,7 +206,7 @@ class Body:
         n = self.fresh(t.name)
         self.emit(py.assign(n, v.expr))
         with self.state.scope():
-            self.state.env[t.name] = LV(py.name(n), v.labels, index.positional(t.value, self.state.env))
+            self.state.env[t.name] = LV(py.name(n), v.labels)
             return self.term(t.body, prefer)
 
     def _tuple(self, t: ir.TupleT) -> LV:

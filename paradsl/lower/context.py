@@ -18,13 +18,10 @@ from .prims import DETERMINISTIC_INIT
 
 @dataclass(frozen=True)
 class LV:
-    """A lowered value: a Python expression and the labels of its leading axes, in that order.
-    `positional` marks a `let`-bound value computed from an index's position, so that a
-    subscript by it is a shift (`lower.index.sub`) as if the value were written there."""
+    """A lowered value: a Python expression and the labels of its leading axes, in that order."""
 
     expr: pyast.expr
     labels: tuple[str, ...] = ()
-    positional: bool = False
 
 
 class Namer:

@@ -12,8 +12,7 @@ a semiring becomes a call of the runtime's `semiring_contract`.
 from __future__ import annotations
 
 import ast as pyast
-from collections.abc import Mapping
-from dataclasses import fields, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .. import ir
@@ -82,64 +81,61 @@ def index_value(b: Body, t: ir.IndexValue) -> LV:
     return LV(py.call("jnp.arange", b.size(axis)), (t.name,))
 
 
-def sub(b: Body, t: ir.Sub, fill: float | bool = 0) -> LV:
+def sub(b: Body, t: ir.Sub) -> LV:
     """A subscript: index variables label the axes they name, as written (`x[t, d]` is
     labelled `t d`, `x[d, t]` is labelled `d t`); integer indices select or gather.
 
-    A shift, an integer index computed from an index's position (`x[a - 1]`), reads `fill`
-    where it falls outside its axis: 0, or the semiring's zero in a factor of a semiring
-    contraction, so that the term is absent, as a causal shift pads. It neither wraps
-    round from the end, as a negative index does in numpy, nor clamps to the last element,
-    as a gather past the end does in JAX. On a `cyc` the shift is taken `mod` the size and
-    so wraps, which is its meaning."""
+    A subscript with a fill (`x[a - 1 else 0.0]`) reads it at every index outside its axis,
+    a negative one included: nothing wraps round from the end, as a negative index does in
+    numpy, or clamps to the last element, as a gather past the end does in JAX. The checker
+    has rejected a shift without one; a position of another index set is checked against
+    the axis here, at the call (`check_positions`)."""
     base = b.term(t.base).expr
     ivars = [i.name for i in t.indices if isinstance(i, ir.IVar)]
     if all(isinstance(i, ir.IVar) for i in t.indices) and len(set(ivars)) == len(ivars):
         return LV(base, tuple(ivars))
-    axes = t.base.type.axes if isinstance(t.base.type, TensorType) else ()
-    shifted = fill if any(not isinstance(i, ir.IVar) and positional(i, b.state.env) and not _in_range(i, a)
-                          for i, a in zip(t.indices, axes)) else None
-    picked = _take(b, base, t, shifted) if len(set(ivars)) == len(ivars) else None
+    _check_positions(b, t)
+    fill = DATA_FILL if t.fill is None and t.from_data else t.fill
+    picked = _take(b, base, t, fill) if len(set(ivars)) == len(ivars) else None
     if picked is not None:
         return picked
     # General case: gather with integer index arrays broadcast over all the labels.
     lvs = [LV(py.call("jnp.arange", b.size(i.axis)), (i.name,)) if isinstance(i, ir.IVar) else b.term(i)
            for i in t.indices]
     labels = union(*(lv.labels for lv in lvs))
-    return LV(_index(base, [align(lv, labels) for lv in lvs], shifted), labels)
+    return LV(_index(base, [align(lv, labels) for lv in lvs], fill), labels)
 
 
-def _in_range(i: ir.Term, axis) -> bool:
-    """Whether an integer index is within its axis by construction: taken `mod` the axis's
-    own size, as a shift on a `cyc` is."""
-    return isinstance(i, ir.Prim) and i.op == "mod" and isinstance(i.args[1], ir.SizeOf) and i.args[1].axis == axis
+#: The fill of a subscript by an integer read from the data, given no fill of its own: JAX's
+#: for the dtype (NaN for a float), so that an id outside the axis shows instead of clamping.
+DATA_FILL = "dtype's own"
 
 
-def positional(t, env: Mapping[str, LV]) -> bool:
-    """Whether a term reads an index's position (`a` as a number) anywhere within it, itself
-    or through the `let`s that bind its variables (`env`): `let k = a - 1 in x[k]` shifts as
-    `x[a - 1]` does."""
-    if isinstance(t, ir.IndexValue):
-        return True
-    if isinstance(t, ir.Var):
-        return t.name in env and env[t.name].positional
-    if isinstance(t, tuple):
-        return any(positional(x, env) for x in t)
-    return isinstance(t, ir.Term) and any(positional(getattr(t, f.name), env) for f in fields(t)
-                                          if f.name not in ("type", "labels", "span"))
+def _check_positions(b: Body, t: ir.Sub) -> None:
+    """A call of the runtime's `check_positions` for each index that is the position of
+    another index set, whose size is known only at the call: a ValueError there, naming
+    both, when the set is longer than the axis it reads (a learned position table shorter
+    than the sequence)."""
+    axes = t.base.type.axes if isinstance(t.base.type, TensorType) else ()
+    name = t.base.name if isinstance(t.base, (ir.Var, ir.ParamRef)) else "a value"
+    for k, along in t.positions:
+        b.facts.runtime.add("check_positions")
+        b.emit(pyast.Expr(value=py.call("check_positions", py.const(b.p.name), py.const(name),
+                                        py.const(str(along)), b.size(along), b.size(axes[k]))))
 
 
-def _index(base: pyast.expr, items: list[pyast.expr | None], fill: float | bool | None) -> pyast.expr:
+def _index(base: pyast.expr, items: list[pyast.expr | None], fill: float | bool | str | None) -> pyast.expr:
     """`base[items]`, or with a `fill`, `base.at[items].get(...)` reading `fill` at every
-    index outside its axis, a negative one included."""
+    index outside its axis, a negative one included (`DATA_FILL`: JAX's for the dtype)."""
     if fill is None:
         return py.subscript(base, items)
     at = py.subscript(pyast.Attribute(value=base, attr="at", ctx=pyast.Load()), items)
+    value = {} if fill == DATA_FILL else {"fill_value": py.const(fill)}
     return py.call(pyast.Attribute(value=at, attr="get", ctx=pyast.Load()), mode=py.const("fill"),
-                   fill_value=py.const(fill), wrap_negative_indices=py.const(False))
+                   **value, wrap_negative_indices=py.const(False))
 
 
-def _take(b: Body, base: pyast.expr, t: ir.Sub, fill: float | bool | None = None) -> LV | None:
+def _take(b: Body, base: pyast.expr, t: ir.Sub, fill: float | bool | str | None = None) -> LV | None:
     """Indexing as numpy does it, when each index variable is a whole axis (`:`) that no
     integer index depends on: `E[tokens]` for `E[tokens[s], e]`. The integer indices are
     broadcast against each other; their labels stand where they are when they are adjacent,
@@ -268,12 +264,11 @@ def reduce(b: Body, t: ir.Reduce, prefer: tuple[str, ...] = ()) -> LV:
     return LV(py.call(REDUCE_FN[t.op], body.expr, axis=axis, **initial), out)
 
 
-def _factor_specs(b: Body, factors: list[ir.Term], distinct: bool, zero: float | bool = 0
+def _factor_specs(b: Body, factors: list[ir.Term], distinct: bool
                   ) -> tuple[list[pyast.expr], list[tuple[str, ...]], list[pyast.expr]]:
     """Each factor as an operand and the index names of its axes; a subscript with index
     variables is given to the contraction as its base (repeated variables only when not
-    `distinct`), and, when not `distinct`, factors without labels are set aside as scalars.
-    A shifted subscript reads `zero` outside its axis: the semiring's, so the term is absent."""
+    `distinct`), and, when not `distinct`, factors without labels are set aside as scalars."""
     operands, labels, scalars = [], [], []
     for f in factors:
         if isinstance(f, ir.Sub) and all(isinstance(i, ir.IVar) for i in f.indices) and \
@@ -281,7 +276,7 @@ def _factor_specs(b: Body, factors: list[ir.Term], distinct: bool, zero: float |
             names = tuple(i.name for i in f.indices)
             operands.append(b.term(f.base).expr)
         else:
-            lv = sub(b, f, zero) if isinstance(f, ir.Sub) else b.term(f)
+            lv = b.term(f)
             if not lv.labels and not distinct:
                 scalars.append(lv.expr)
                 continue
@@ -296,7 +291,7 @@ def semiring_reduce(b: Body, t: ir.Reduce, prefer: tuple[str, ...] = ()) -> LV:
     `semiring_contract` in S."""
     b.facts.runtime.add("semiring_contract")
     sr = t.semiring
-    operands, labels, _ = _factor_specs(b, ir.factors(t.body), distinct=True, zero=sr.zero)
+    operands, labels, _ = _factor_specs(b, ir.factors(t.body), distinct=True)
     reduced = {n for n, _ in t.indices}
     out = _ordered(tuple(n for n in union(*labels) if n not in reduced), prefer)
     kw = {"beta": b.term(sr.beta).expr} if sr.beta is not None else {}

@@ -183,8 +183,12 @@ class Call(Node):
 
 @dataclass(frozen=True, slots=True)
 class Subscript(Node):
+    """`base[indices]`; `fill` is the value read where an index falls outside its axis,
+    `x[a - 1 else 0.0]`, None when none is written."""
+
     base: "Expr"
     indices: tuple["Expr", ...]
+    fill: "Expr | None" = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -178,6 +178,9 @@ def _syntax_failure(e: UnexpectedInput, text: str, file: str) -> _SyntaxFailure:
     if word == ">" and start and text[start - 1] == "-":
         # `->` in a body is lexed as `-` then `>`: point at both, as the arrow written.
         return _SyntaxFailure(Msg.SYNTAX_ARROW_IN_EXPRESSION, Span(file, line, col - 1, line, col + 1))
+    if word == "else" and start and text[:start].rstrip().endswith("]"):
+        # `x[a - 1] else 0.0`: the fill written after the brackets, not inside them.
+        return _SyntaxFailure(Msg.SYNTAX_FILL_OUTSIDE, span)
     if "IN" in expected and (word in reserved_words(_lark()) or (start is not None and starts_line(text, start))):
         # Only an open `let` can take `in`: a keyword or a new line here means it was left out.
         return _SyntaxFailure(Msg.SYNTAX_MISSING_IN, span, token=word)
@@ -554,6 +557,9 @@ class _Expressions(_Nodes):
 
     def subscript(self, meta, c):
         return ast.Subscript(self._span(meta), c[0], tuple(c[1:]))
+
+    def subscript_fill(self, meta, c):
+        return ast.Subscript(self._span(meta), c[0], tuple(c[1:-1]), c[-1])
 
     def field(self, meta, c):
         return ast.Field(self._span(meta), c[0], self._ident(c[1]))
