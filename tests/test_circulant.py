@@ -149,7 +149,7 @@ reparam Diagonal (c : cyc) : [2] => [c, c]
 
 reparam Shifted(k: Nat) (c : cyc) : [k] => [c, c]
   init normal(0.3)
-  = w => if (a - b) mod c < k - 1 then w[(a - b) mod c] else 0.0
+  = w => if (a - b) mod c < k - 1 then w[(a - b) mod c else 0.0] else 0.0
 
 para DenseT (m : set) : [m] -> [m]
   params W : [m, m] ~ via

@@ -197,13 +197,12 @@ class IVar:
 
 @dataclass(frozen=True)
 class Sub(Term):
-    """`base[indices]`. `fill` is what an index outside its axis reads, as written
-    (`x[a - 1 else 0.0]`); `positions` are the indices that are the position of an index
-    over another index set (`(k, axis)`: index k, the position along `axis`), in range
-    only while that set is no longer than the axis it indexes, which is checked where the
-    sizes are known, at the call. `from_data` marks a subscript with no fill by an integer
-    read from the data (a token id), which no check can bound: outside its axis it reads
-    JAX's fill for the dtype (NaN for a float), never the last or a wrapped entry."""
+    """`base[indices]`. `fill` is what an index outside its axis reads (`x[a - 1 else 0.0]`);
+    `positions`, the indices that are the position of an index over another index set
+    (`(k, axis)`), in range while that set is no longer than the axis, checked at the call.
+    `from_data` marks a subscript with no fill by an integer read from the data (a token
+    id), which no check can bound: outside its axis it reads JAX's fill for the dtype (NaN
+    for a float), never the last or a wrapped entry."""
 
     base: Term
     indices: tuple[IVar | Term, ...]

@@ -12,7 +12,7 @@ import re
 
 from ..diagnostics import DiagnosticSink, Msg
 from ..syntax import parse
-from ..syntax.parser import DECL_KEYWORDS
+from ..syntax.chunks import DECL_KEYWORDS
 
 _DECL_START = re.compile(r"\s*(?:{})\b".format("|".join(DECL_KEYWORDS)))
 _BINDING = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_']*)\s*=(?![=>])\s*(.*)\Z", re.DOTALL)

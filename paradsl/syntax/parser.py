@@ -18,18 +18,13 @@ from ..diagnostics import DiagnosticSink, Message, Msg, Span
 from ..diagnostics.lines import normalise, split_lines
 from ..diagnostics.messages_syntax import TOKEN_NAMES
 from . import ast
+from .chunks import DECL_NAME, DECL_START, is_task_clause
 from .experiments import ExperimentParts, gather
 from .reserved import AFTER_EXPRESSION, reserved_binding, reserved_words, starts_line
 
-#: Keywords that start a top-level declaration; a line starting with one begins a new chunk
-#: for error recovery.
-DECL_KEYWORDS = ("para", "reparam", "import", "semiring", "functor", "algebra", "coalgebra", "mealy", "moore", "monoid",
-                 "commutative", "task", "experiment")
 #: The most digits an integer literal may have: Python's own limit on converting text to int.
 MAX_INT_DIGITS = 4300
-_DECL_START = re.compile(r"^(?:%s)\b" % "|".join(DECL_KEYWORDS), re.MULTILINE)
-#: The name a chunk declares, for the declarations that did not parse.
-_DECL_NAME = re.compile(r"^(?:commutative\s+monoid|%s)\s+([A-Za-z_][\w']*)" % "|".join(DECL_KEYWORDS), re.MULTILINE)
+
 
 @cache
 def _lark() -> Lark:
@@ -64,7 +59,7 @@ def _recover(text: str, file: str, sink: DiagnosticSink) -> ast.Module:
     declaration keyword to the next: a mistake in one declaration leaves the others whole."""
     decls: list[ast.Decl] = []
     broken: list[ast.Ident] = []
-    starts = [m.start() for m in _DECL_START.finditer(text) if not _is_task_clause(text, m.start())] or [0]
+    starts = [m.start() for m in DECL_START.finditer(text) if not is_task_clause(text, m.start())] or [0]
     if starts[0] != 0:
         starts.insert(0, 0)
     starts.append(len(text))
@@ -78,7 +73,7 @@ def _recover(text: str, file: str, sink: DiagnosticSink) -> ast.Module:
             decls.extend(_parse_text(padded, file).decls)
         except _SyntaxFailure as e:
             sink.error(e.msg, e.span, **e.values)
-            name = _DECL_NAME.search(padded)
+            name = DECL_NAME.search(padded)
             if name is not None:
                 line = padded.count("\n", 0, name.start(1)) + 1
                 col = name.start(1) - padded.rfind("\n", 0, name.start(1))
@@ -86,28 +81,6 @@ def _recover(text: str, file: str, sink: DiagnosticSink) -> ast.Module:
     if not sink.has_errors:  # pragma: no cover - a chunk split can only hide errors, not make them
         sink.error(Msg.SYNTAX_NO_DECLARATION, Span(file, 1, 1, 1, 2))
     return ast.Module(Span(file, 1, 1, 1, 1), tuple(decls), tuple(broken))
-
-
-def _is_task_clause(text: str, start: int) -> bool:
-    """Whether a line starting `task` is an experiment's clause, not a declaration: it
-    follows an `experiment` and, unlike a task's signature, has no `:` on its line."""
-    line = re.sub(r"--[^\n]*", "", text[start:text.find("\n", start) if "\n" in text[start:] else len(text)])
-    if not line.startswith("task") or ":" in line:
-        return False
-    before = [m.group(0) for m in _DECL_START.finditer(text, 0, start)]
-    return any(w == "experiment" for w in before[-1:]) or (bool(before) and before[-1] == "task"
-                                                          and _last_experiment_task(text, start))
-
-
-def _last_experiment_task(text: str, start: int) -> bool:
-    """Whether the nearest declaration start before `start` other than `task` clause lines is
-    an `experiment`."""
-    for m in reversed(list(_DECL_START.finditer(text, 0, start))):
-        if m.group(0) == "experiment":
-            return True
-        if m.group(0) != "task" or not _is_task_clause(text, m.start()):
-            return False
-    return False
 
 
 def _parse_text(text: str, file: str) -> ast.Module:
