@@ -205,3 +205,15 @@ def test_an_id_outside_the_table_reads_the_fill_it_is_given():
     m = paradsl.loads(_TOKENS).EmbedZero(5, 2, key=jax.random.key(0))
     tok = jnp.array([1, 7, -2], dtype=jnp.int32)
     np.testing.assert_array_equal(m(tok), jnp.stack([m.E[1], jnp.zeros(2), jnp.zeros(2)]))
+
+
+def test_an_id_read_at_a_shifted_position_is_data_not_a_shift(tmp_path, key):
+    """`F[xs[p - 1 else 0], e]`: the shift is xs's, with its fill; what it reads is an id,
+    which gathers from F as any id does (a fill-mode gather), not a shift of F's axis."""
+    path = tmp_path / "ids.para"
+    path.write_text("para Below (t : list) : [t] i32 -> [t, 3]\n"
+                    "  params F : [10, 3] ~ normal(1.0)\n"
+                    "  = xs => for p e. F[xs[p - 1 else 0], e]\n")
+    m = paradsl.load(path).Below(key=key)
+    xs = jnp.array([3, 1, 4, 1, 5], dtype=jnp.int32)
+    np.testing.assert_allclose(m(xs), m.F[jnp.concatenate([jnp.zeros(1, jnp.int32), xs[:-1]])], rtol=1e-6)

@@ -90,6 +90,8 @@ def positional(t: object, lets: Lets) -> bool:
     if isinstance(t, ir.Var):
         value = lets(t.name)
         return value is not None and positional(value, lets)
+    if isinstance(t, ir.Sub):  # an element read from a tensor is data, wherever it was read
+        return False
     if isinstance(t, tuple):
         return any(positional(x, lets) for x in t)
     if isinstance(t, ir.Term):
