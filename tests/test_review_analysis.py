@@ -245,6 +245,13 @@ GAPS = {
 }
 
 
+#: Paras whose count is an upper bound of XLA's, and why: held to at least XLA's count.
+OVER = {
+    "sparse.SparseBellmanFordStep": "a scatter through a pointer is counted as the comparison it is written as "
+                                    "(`if dst[a] == v`, over every node), where it runs as a segment reduction",
+}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("path", "name"), list(_stdlib_paras()))
 def test_stdlib_flops_are_xlas(path, name):
@@ -257,7 +264,8 @@ def test_stdlib_flops_are_xlas(path, name):
     ours = m.dot + m.semiring + m.elementwise
     if f"{path.stem}.{name}" in GAPS:
         assert ours <= 1.25 * m.xla, m
-    elif m.tree:
+    elif m.tree or f"{path.stem}.{name}" in OVER:
+        assert ours >= 0.9 * m.xla, m
         assert ours >= 0.9 * m.xla, m
     else:
         assert ours == pytest.approx(m.xla, rel=0.1, abs=64), m

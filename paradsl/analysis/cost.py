@@ -411,6 +411,8 @@ class _Walker:
 
     def fold(self, here: _Here, m: ir.Fold) -> None:
         steps = here.axis(m.axis)
+        if m.masked and isinstance(m.type.cod, TensorType):  # the unit put where the mask leaves one out
+            self.work(here, "masked fold's select", steps * _product(here.axis(a) for a in m.type.cod.axes))
         self.use(here.around(steps, f", x {pretty(steps)} steps"), m.use, m.index_sets)
 
     def iterate(self, here: _Here, m: ir.Iterate) -> None:
