@@ -168,7 +168,7 @@ E1043 = ErrorCode("E1043", "machine verification of a model with no machine")
 E1044 = ErrorCode("E1044", "machine state not a vector of classes")
 E1045 = ErrorCode("E1045", "task with no reference machine")
 
-# ---- E1101-E1119: pointers, elements of an index set
+# ---- E1101-E1111: pointers, elements of an index set
 E1101 = ErrorCode("E1101", "pointer into another index set")
 E1102 = ErrorCode("E1102", "arithmetic on a pointer")
 E1103 = ErrorCode("E1103", "pointer compared with what it cannot equal")
@@ -181,7 +181,7 @@ E1109 = ErrorCode("E1109", "task pointer outside its index set")
 E1110 = ErrorCode("E1110", "choice between a pointer and another value")
 E1111 = ErrorCode("E1111", "parameter of pointer type")
 
-# ---- E1120-E1129: safe lists (what a subscript reads outside its axis)
+# ---- E1120-E1124: safe lists (what a subscript reads outside its axis)
 E1120 = ErrorCode("E1120", "subscript may fall outside its axis")
 E1121 = ErrorCode("E1121", "fill of the wrong dtype")
 E1122 = ErrorCode("E1122", "fill not a constant")

@@ -1,4 +1,4 @@
-"""Safe lists (E1120-E1129): a subscript that may fall outside its axis says what it reads
+"""Safe lists (E1120-E1124): a subscript that may fall outside its axis says what it reads
 there, since nothing wraps or clamps silently; and a position table is at least as long as
 the index set whose positions read it."""
 

@@ -1,4 +1,4 @@
-"""Every mistake with a pointer, a tensor whose values are elements of an index set (E1101-E1119)."""
+"""Every mistake with a pointer, a tensor whose values are elements of an index set (E1101-E1111)."""
 
 from __future__ import annotations
 
